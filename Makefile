@@ -1,0 +1,48 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (install and test).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app pilot
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-test system-deps lint test-sqlite test-postgresql clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "De app draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl+C)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup-test lint test-sqlite test-postgresql
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(VENV)/bin/uv:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip uv
+
+setup: system-deps $(VENV)/bin/uv
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+
+setup-test: setup
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite:
+	@echo "=== tests op SQLite ==="
+	$(PY) -m pytest --db=sqlite -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgresql:
+	@echo "=== tests op PostgreSQL ==="
+	$(PY) -m pytest --db=postgresql -p no:cacheprovider $(PYTEST_ARGS)
+
+lock:
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test -o requirements.lock
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,113 @@
+"""Reading CBS/PDOK gemeentegrenzen and testing points against them.
+
+All geometry work happens in RD New (EPSG:28992), the Dutch metric grid, so that a
+tolerance in metres means metres. Input files may be WGS84 or RD New; the RD files
+published by cartomap/CBS often lack a ``crs`` member, which GDAL then reads as
+EPSG:4326. We recognise that case by the coordinate range instead of trusting it.
+"""
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+RD = 28992
+WGS84 = 4326
+PDOK_WFS = (
+    "https://service.pdok.nl/cbs/gebiedsindelingen/{jaar}/wfs/v1_0"
+    "?service=WFS&version=2.0.0&request=GetFeature"
+    "&typeNames=gebiedsindelingen:gemeente_gegeneraliseerd&outputFormat=json"
+)
+
+
+class BoundaryError(ValueError):
+    """A boundary file that cannot be used; the message is Dutch and meant for users."""
+
+
+@lru_cache(maxsize=2)
+def _transformer(to_wgs84: bool) -> Transformer:
+    if to_wgs84:
+        return Transformer.from_crs(RD, WGS84, always_xy=True)
+    return Transformer.from_crs(WGS84, RD, always_xy=True)
+
+
+def to_rd(lat: np.ndarray | float, lon: np.ndarray | float) -> tuple:
+    """WGS84 latitude/longitude to RD New x/y in metres (vectorised)."""
+    return _transformer(False).transform(lon, lat)
+
+
+def to_wgs84(x: np.ndarray | float, y: np.ndarray | float) -> tuple:
+    """RD New x/y to WGS84 (lat, lon)."""
+    lon, lat = _transformer(True).transform(x, y)
+    return lat, lon
+
+
+def _looks_like_rd(frame: gpd.GeoDataFrame) -> bool:
+    minx, miny, maxx, maxy = frame.total_bounds
+    return maxx > 360 or maxy > 360 or minx < -360
+
+
+def read_boundaries(source: str) -> dict[str, BaseGeometry]:
+    """Read a gemeentegrenzen file or URL; return ``{statcode: geometry in RD New}``.
+
+    Accepts GeoJSON or GeoPackage in WGS84 or RD New. Invalid rings (the 0.001° rounding
+    of the simplified WGS84 file makes some) are repaired with ``make_valid``.
+    """
+    try:
+        frame = gpd.read_file(source)
+    except Exception as exc:  # pyogrio raises several types for unreadable input
+        raise BoundaryError(f"Het grenzenbestand kon niet worden gelezen: {exc}") from exc
+    if "statcode" not in frame.columns:
+        raise BoundaryError(
+            "Het grenzenbestand heeft geen kolom 'statcode' (CBS-code, bijvoorbeeld GM0599)."
+        )
+    if frame.empty:
+        raise BoundaryError("Het grenzenbestand bevat geen gemeenten.")
+    if _looks_like_rd(frame):
+        frame = frame.set_crs(RD, allow_override=True)
+    elif frame.crs is None:
+        frame = frame.set_crs(WGS84)
+    frame = frame.to_crs(RD)
+    geometries = shapely.make_valid(frame.geometry.values)
+    return {
+        str(code): geometry
+        for code, geometry in zip(frame["statcode"], geometries, strict=True)
+        if geometry is not None and not geometry.is_empty
+    }
+
+
+def points_within(
+    boundary_rd: BaseGeometry,
+    xs: Iterable[float],
+    ys: Iterable[float],
+    tolerance_m: float,
+) -> np.ndarray:
+    """For each RD point, whether it lies in the boundary or within ``tolerance_m`` of it.
+
+    Vectorised with shapely 2: one prepared geometry, one call for the whole batch.
+    """
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    if xs.size == 0:
+        return np.zeros(0, dtype=bool)
+    shapely.prepare(boundary_rd)
+    if tolerance_m <= 0:
+        return shapely.intersects_xy(boundary_rd, xs, ys)
+    return shapely.dwithin(boundary_rd, shapely.points(xs, ys), tolerance_m)
+
+
+def point_in_gemeente(
+    boundary_rd: BaseGeometry, lat: float, lon: float, tolerance_m: float = 0.0
+) -> bool:
+    """Is this WGS84 point in the gemeente (with a tolerance in metres, computed in RD)?"""
+    x, y = to_rd(lat, lon)
+    return bool(points_within(boundary_rd, [x], [y], tolerance_m)[0])
+
+
+def pdok_url(jaar: int) -> str:
+    """The official PDOK WFS request for a year's generalised gemeentegrenzen."""
+    return PDOK_WFS.format(jaar=jaar)

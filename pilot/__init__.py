@@ -1,0 +1,88 @@
+"""The Flask app of the 429ter pilot: ``create_app`` and nothing else at import time."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from pilot.config import default_config, from_environment, load_secrets
+
+ROOT = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers, commands."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PILOT_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+    load_secrets(app.config, app.instance_path)
+    app.config["PILOT_VERSION"] = __version__
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from pilot import access, audit
+    from pilot.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    access.init_app(app)
+    audit.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from pilot.auth.views import bp as auth_bp
+    from pilot.beheer.views import bp as beheer_bp
+    from pilot.gemeente.views import bp as gemeente_bp
+    from pilot.home import bp as home_bp
+
+    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from pilot.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from pilot.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from pilot.templating import register
+
+    register(app)

@@ -1,0 +1,92 @@
+"""Access control: every endpoint declares which roles may reach it.
+
+``@requires(Rol.X, ...)`` and ``@public`` record the decision on the view function. A
+``before_request`` hook refuses any endpoint without a decision, so a new route is closed
+until someone decides, and the route × role test fails until that decision is made.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from pilot.extensions import db, login_manager
+from pilot.models import Gemeente, Rol, User
+
+ACCESS_ATTRIBUTE = "pilot_access"
+PUBLIC = "public"
+
+
+def requires(*roles: Rol) -> Callable:
+    """Allow the view only to logged-in users with one of ``roles``."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, ACCESS_ATTRIBUTE, frozenset(roles))
+        return wrapped
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    setattr(view, ACCESS_ATTRIBUTE, PUBLIC)
+    return view
+
+
+def access_of(endpoint: str) -> frozenset[Rol] | str | None:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+def visible_gemeente(cbs_code: str) -> Gemeente:
+    """The gemeente named in a URL, or 404 when the user may not see it.
+
+    A coordinator sees only their own gemeente; another code answers 404, exactly as a
+    code that does not exist, so the existence of data elsewhere is not revealed.
+    """
+    gemeente = db.session.execute(
+        db.select(Gemeente).where(Gemeente.cbs_code == cbs_code)
+    ).scalar_one_or_none()
+    if gemeente is None:
+        abort(404)
+    if current_user.role is Rol.COORDINATOR and current_user.gemeente_id != gemeente.id:
+        abort(404)
+    return gemeente
+
+
+def _enforce_declared_access():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    if access_of(request.endpoint) is None:
+        abort(403)
+    return None
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.actief else None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+    login_manager.login_message_category = "info"
+    app.before_request(_enforce_declared_access)
+
+
+def home_for(user: User):
+    """Where a user lands after logging in."""
+    if user.role is Rol.COORDINATOR:
+        return redirect(url_for("gemeente.overzicht", cbs_code=user.gemeente.cbs_code))
+    if user.role is Rol.BEHEERDER:
+        return redirect(url_for("beheer.gemeenten"))
+    return redirect(url_for("home.index"))

@@ -1,0 +1,167 @@
+"""The code lists of the pilot: stable codes with Dutch labels, in one place.
+
+Forms, validation, the import template and the codebook are all generated from these.
+A code, once published, never changes meaning; new codes are added at the end.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+    toelichting: str = ""
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    titel: str
+    codes: tuple[Code, ...]
+
+    def labels(self) -> dict[str, str]:
+        return {item.code: item.label for item in self.codes}
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(item.code, item.label) for item in self.codes]
+
+    def label(self, code: str | None) -> str:
+        return self.labels().get(code or "", code or "")
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.labels()
+
+
+LOCATIE_TYPE = CodeList(
+    "locatie_type",
+    "Type locatie",
+    (
+        Code("straat", "Straat"),
+        Code("uitgaansgebied", "Uitgaansgebied"),
+        Code("horeca_terras", "Horeca / terras"),
+        Code("ov_station", "OV / station"),
+        Code("park", "Park"),
+        Code("winkelgebied", "Winkelgebied"),
+        Code("evenement", "Evenement"),
+        Code("overig", "Overig"),
+    ),
+)
+
+GEDRAGING = CodeList(
+    "gedraging",
+    "Gedraging (art. 429ter Sr)",
+    (
+        Code("opmerkingen", "Opmerkingen"),
+        Code("gebaren", "Gebaren"),
+        Code("geluiden", "Geluiden"),
+        Code("aanrakingen", "Aanrakingen"),
+    ),
+)
+
+KENNISNAME = CodeList(
+    "kennisname",
+    "Wijze van kennisname",
+    (
+        Code("eigen_waarneming", "Eigen waarneming"),
+        Code("melding_slachtoffer", "Melding slachtoffer"),
+        Code("melding_omstander", "Melding omstander"),
+        Code("melding_meldpunt", "Melding via meldpunt/app"),
+        Code("camera", "Camera"),
+    ),
+)
+
+KLEDING = CodeList(
+    "kleding",
+    "Optreden in uniform of in burger",
+    (
+        Code("uniform", "Uniform"),
+        Code("burger", "In burger"),
+    ),
+)
+
+ROL_BOA = CodeList(
+    "rol_boa",
+    "Rol van de boa",
+    (
+        Code("spotter", "Spotter"),
+        Code("interventie", "Heeft opgetreden"),
+    ),
+)
+
+AFDOENING = CodeList(
+    "afdoening",
+    "Afdoening",
+    (
+        Code("grensgeval", "Grensgeval — geen strafbaar feit vastgesteld"),
+        Code("waarschuwing", "Aanspreken / waarschuwing"),
+        Code("reprimande", "Reprimande (minderjarige)"),
+        Code("staandehouding", "Staandehouding met identiteitsvaststelling"),
+        Code("proces_verbaal", "Proces-verbaal / strafbeschikking"),
+        Code(
+            "overgedragen_politie",
+            "Overgedragen aan politie (ook: mogelijk aanranding)",
+        ),
+        Code("aanhouding", "Aanhouding"),
+        Code("geen_optreden", "Geen optreden mogelijk"),
+    ),
+)
+
+LEEFTIJD = CodeList(
+    "leeftijd",
+    "Geschatte leeftijd verdachte(n)",
+    (
+        Code("onder_18", "Jonger dan 18"),
+        Code("18_24", "18–24 jaar"),
+        Code("25_39", "25–39 jaar"),
+        Code("40_plus", "40 jaar of ouder"),
+        Code("gemengd", "Gemengd / meerdere leeftijden"),
+        Code("onbekend", "Onbekend"),
+    ),
+)
+
+TIJDVAK = CodeList(
+    "tijdvak",
+    "Tijdvak (lokale tijd)",
+    (
+        Code("dag", "Dag (07:00–19:00)"),
+        Code("avond", "Avond (19:00–00:00)"),
+        Code("nacht", "Nacht (00:00–07:00)"),
+    ),
+)
+
+ALL_CODE_LISTS: tuple[CodeList, ...] = (
+    LOCATIE_TYPE,
+    GEDRAGING,
+    KENNISNAME,
+    KLEDING,
+    ROL_BOA,
+    AFDOENING,
+    LEEFTIJD,
+    TIJDVAK,
+)
+
+
+def gedraging_bit(code: str) -> int:
+    """Stable bit for a conduct code in the ``Incident.gedragingen`` bitmask."""
+    return 1 << [item.code for item in GEDRAGING.codes].index(code)
+
+
+def gedragingen_to_mask(codes: list[str]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= gedraging_bit(code)
+    return mask
+
+
+def mask_to_gedragingen(mask: int) -> list[str]:
+    return [item.code for item in GEDRAGING.codes if mask & gedraging_bit(item.code)]
+
+
+def tijdvak_for_hour(hour: int) -> str:
+    """Time band of a local hour: dag 07–19, avond 19–24, nacht 00–07."""
+    if 7 <= hour < 19:
+        return "dag"
+    if hour >= 19:
+        return "avond"
+    return "nacht"

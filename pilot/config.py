@@ -1,0 +1,84 @@
+"""Configuration: defaults, the environment and per-instance secrets.
+
+Read when ``create_app`` runs, never at import time. Secrets come from the environment
+(``PILOT_SECRET_KEY``, ``PILOT_PSEUDONYM_KEY``) or from files in the instance folder that
+are generated on first run; in production mode they must be given explicitly.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+SECRET_FILES = {
+    "SECRET_KEY": ("PILOT_SECRET_KEY", "secret_key"),
+    "PSEUDONYM_KEY": ("PILOT_PSEUDONYM_KEY", "pseudonym_key"),
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def default_config(instance_path: str) -> dict:
+    database = Path(instance_path) / "pilot.sqlite3"
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "PILOT_SUPPRESSION_K": 5,
+        "PILOT_BOUNDARY_TOLERANCE_M": 250.0,
+        "PILOT_PAGE_SIZE": 50,
+        "PILOT_PRODUCTION": False,
+    }
+
+
+def from_environment() -> dict:
+    """Settings the environment overrides; only those that are set."""
+    config: dict = {}
+    if url := os.environ.get("DATABASE_URL"):
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        config["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("PILOT_PRODUCTION", "").lower() in {"1", "true", "ja"}:
+        config["PILOT_PRODUCTION"] = True
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
+        if value := os.environ.get(name):
+            config[name] = float(value) if "TOLERANCE" in name else int(value)
+    return config
+
+
+def load_secrets(config: dict, instance_path: str) -> None:
+    """Fill SECRET_KEY and PSEUDONYM_KEY from the environment or the instance folder.
+
+    Outside production a missing key is generated once into the instance folder (mode 0600)
+    and reused on every later start; in production a missing key stops the app.
+    """
+    for setting, (env_name, file_name) in SECRET_FILES.items():
+        if config.get(setting):
+            continue
+        if value := os.environ.get(env_name):
+            config[setting] = value
+            continue
+        path = Path(instance_path) / file_name
+        if path.exists():
+            config[setting] = path.read_text().strip()
+        elif config.get("PILOT_PRODUCTION"):
+            raise ConfigurationError(
+                f"{env_name} ontbreekt: zet deze variabele of het bestand {path} "
+                "voordat de app in productie start."
+            )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            value = secrets.token_hex(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(value)
+            config[setting] = value

@@ -1,0 +1,42 @@
+"""Dutch error pages without stack traces; the 500 handler rolls the session back."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from pilot.extensions import db
+
+MESSAGES = {
+    400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
+    404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze handeling is hier niet toegestaan."),
+    409: ("Conflict", "De gegevens zijn intussen door iemand anders gewijzigd."),
+    413: ("Bestand te groot", "Het bestand is groter dan is toegestaan."),
+    500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+
+
+def _render(status: int, message: str | None = None):
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, message=message or default
+        ),
+        status,
+    )
+
+
+def register(app: Flask) -> None:
+    for status in MESSAGES:
+        if status == 500:
+            continue
+        app.register_error_handler(status, lambda error, s=status: _render(s))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw.")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _render(500)

@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from pilot.models.audit import AuditEvent
+from pilot.models.base import Base, UTCDateTime, utcnow
+from pilot.models.boa import Boa
+from pilot.models.gemeente import Gemeente
+from pilot.models.incident import Incident
+from pilot.models.inzet import Dienst, PolitieCijfer
+from pilot.models.user import Rol, User
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Boa",
+    "Dienst",
+    "Gemeente",
+    "Incident",
+    "PolitieCijfer",
+    "Rol",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,84 @@
+"""Seeding the pilot gemeenten and loading their boundaries."""
+
+from functools import lru_cache
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gemeenten import pilot_gemeenten, read_boundaries
+from pilot.extensions import db
+from pilot.models import Gemeente
+from pilot.models.base import utcnow
+from pilot.services.errors import DomainError
+
+
+def seed_pilot_gemeenten() -> int:
+    """Insert the registry's gemeenten that are missing; never overwrite edited dates."""
+    existing = set(db.session.execute(db.select(Gemeente.cbs_code)).scalars())
+    added = 0
+    for entry in pilot_gemeenten():
+        if entry.cbs_code in existing:
+            continue
+        db.session.add(
+            Gemeente(
+                cbs_code=entry.cbs_code,
+                naam=entry.naam,
+                provincie=entry.provincie,
+                tranche=entry.tranche,
+                pilot_start=entry.pilot_start,
+                pilot_eind=entry.pilot_eind,
+            )
+        )
+        added += 1
+    db.session.commit()
+    return added
+
+
+def import_boundaries(source: str) -> list[Gemeente]:
+    """Store the boundary of every registered gemeente found in ``source`` (joined on statcode).
+
+    Returns the gemeenten that got a boundary. Raises DomainError when the file cannot be
+    used or contains none of the registered gemeenten; then nothing is changed.
+    """
+    try:
+        boundaries = read_boundaries(source)
+    except ValueError as exc:
+        raise DomainError(str(exc), field="bron") from exc
+    gemeenten = db.session.execute(db.select(Gemeente)).scalars().all()
+    updated = [g for g in gemeenten if g.cbs_code in boundaries]
+    if not updated:
+        raise DomainError(
+            "Het bestand bevat geen van de geregistreerde gemeenten (koppeling op statcode).",
+            field="bron",
+        )
+    now = utcnow()
+    for gemeente in updated:
+        gemeente.grens_rd_wkb = shapely.to_wkb(boundaries[gemeente.cbs_code])
+        gemeente.grens_bron = source[-300:]
+        gemeente.grens_geladen_op = now
+    db.session.commit()
+    _geometry.cache_clear()
+    return updated
+
+
+@lru_cache(maxsize=64)
+def _geometry(gemeente_id: int, loaded_at: str) -> BaseGeometry | None:
+    wkb = db.session.execute(
+        db.select(Gemeente.grens_rd_wkb).where(Gemeente.id == gemeente_id)
+    ).scalar_one_or_none()
+    if wkb is None:
+        return None
+    geometry = shapely.from_wkb(wkb)
+    shapely.prepare(geometry)
+    return geometry
+
+
+def boundary_of(gemeente: Gemeente) -> BaseGeometry | None:
+    """The gemeente's boundary in RD New, prepared, cached until a new one is loaded."""
+    if gemeente.grens_geladen_op is None:
+        return None
+    return _geometry(gemeente.id, gemeente.grens_geladen_op.isoformat())
+
+
+def all_gemeenten():
+    return db.select(Gemeente).order_by(Gemeente.tranche, Gemeente.naam)

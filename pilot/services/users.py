@@ -1,0 +1,94 @@
+"""Creating and managing users."""
+
+from functools import lru_cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from pilot.extensions import db
+from pilot.models import Gemeente, Rol, User
+from pilot.models.base import utcnow
+from pilot.services.errors import DomainError
+
+MIN_PASSWORD_LENGTH = 12
+# scrypt (werkzeug's default) is memory-hard; the parameters are werkzeug's current ones.
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def create_user(
+    gebruikersnaam: str,
+    naam: str,
+    password: str,
+    rol: Rol,
+    gemeente: Gemeente | None = None,
+) -> User:
+    """Validate and store a new user; raises DomainError with Dutch messages per field."""
+    errors: dict[str, list[str]] = {}
+    gebruikersnaam = gebruikersnaam.strip().lower()
+    if not gebruikersnaam:
+        errors.setdefault("gebruikersnaam", []).append("Vul een gebruikersnaam in.")
+    elif db.session.execute(
+        db.select(User.id).where(User.gebruikersnaam == gebruikersnaam)
+    ).first():
+        errors.setdefault("gebruikersnaam", []).append("Deze gebruikersnaam bestaat al.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.setdefault("wachtwoord", []).append(
+            f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn."
+        )
+    if rol is Rol.COORDINATOR and gemeente is None:
+        errors.setdefault("gemeente", []).append("Een coördinator hoort bij een gemeente.")
+    if rol is not Rol.COORDINATOR and gemeente is not None:
+        errors.setdefault("gemeente", []).append(
+            "Alleen een coördinator hoort bij één gemeente; laat dit veld leeg."
+        )
+    if errors:
+        raise DomainError(errors)
+    user = User(
+        gebruikersnaam=gebruikersnaam,
+        naam=naam.strip() or gebruikersnaam,
+        password_hash=hash_password(password),
+        rol=rol.value,
+        gemeente=gemeente,
+        actief=True,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(gebruikersnaam: str, password: str) -> User | None:
+    """The active user with these credentials, or None (no hint which part was wrong)."""
+    user = db.session.execute(
+        db.select(User).where(User.gebruikersnaam == gebruikersnaam.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        check_password_hash(_dummy_hash(), password)  # same work either way: no timing oracle
+        return None
+    if not user.actief or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def mark_logged_in(user: User) -> None:
+    from pilot import audit
+
+    user.laatst_ingelogd_op = utcnow()
+    audit.record("inloggen", "user_account", str(user.id))
+    db.session.commit()
+
+
+def set_active(user: User, actief: bool) -> None:
+    user.actief = actief
+    db.session.commit()
+
+
+def list_users():
+    return db.select(User).order_by(User.rol, User.gebruikersnaam)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("dummy-password-for-timing", method=PASSWORD_METHOD)

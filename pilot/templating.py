@@ -1,0 +1,34 @@
+"""Jinja filters and globals shared by all templates."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from pilot import codes
+from pilot.models import Rol
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def datum(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return value.strftime("%d-%m-%Y")
+
+
+def getal(value: float | int | None, decimals: int = 0) -> str:
+    """Dutch number format: 1.234,5."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(datum)
+    app.add_template_filter(getal)
+    app.add_template_global(codes, "codes")
+    app.add_template_global(Rol, "Rol")

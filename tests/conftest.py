@@ -1,0 +1,202 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL with ``--db=postgresql``), the app,
+a test client, a CLI runner and ``login_as``.
+
+The schema is built once per run with the real migrations (``flask db upgrade``); each
+test starts from empty tables plus the ten seeded pilot gemeenten.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from pilot import create_app
+from pilot.extensions import db
+from pilot.models import Base, Gemeente, Rol, User
+from pilot.services.gemeenten import seed_pilot_gemeenten
+from pilot.services.users import hash_password
+from tests.postgres import PostgresServer, PostgresUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("PILOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+PASSWORD = "test-wachtwoord-123"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("PILOT_TEST_DB", "sqlite"),
+        help="database for the run: sqlite (default) or postgresql (started by the tests)",
+    )
+
+
+@pytest.fixture(scope="session")
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(database_kind: str) -> Iterator[PostgresServer | None]:
+    if database_kind != "postgresql":
+        yield None
+        return
+    try:
+        server = PostgresServer()
+        server.start()
+    except PostgresUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"PostgreSQL niet beschikbaar: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_database_url(
+    database_kind: str, postgres_server: PostgresServer | None, tmp_path_factory
+) -> Callable[[str], str]:
+    """Return a function that creates a new empty database and gives its URL."""
+
+    def make(name: str) -> str:
+        if postgres_server is not None:
+            return postgres_server.create_database(name)
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.sqlite3')}"
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def test_config(tmp_path_factory) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "PSEUDONYM_KEY": "test-pseudonym-key",
+        "WTF_CSRF_ENABLED": False,
+        "PILOT_PAGE_SIZE": 20,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database_url, test_config, tmp_path_factory) -> str:
+    """One migrated database for the run (the migrations themselves are under test here)."""
+    url = make_database_url("pilot_test")
+    os.environ["PILOT_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    app = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def _empty_all_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(Base.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str, test_config: dict) -> Iterator[Flask]:
+    app = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        _empty_all_tables()
+        seed_pilot_gemeenten()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+def gemeente_by_code(cbs_code: str) -> Gemeente:
+    return db.session.execute(db.select(Gemeente).where(Gemeente.cbs_code == cbs_code)).scalar_one()
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
+    def make(rol: Rol, cbs_code: str | None = None, gebruikersnaam: str | None = None) -> User:
+        with app.app_context():
+            gemeente = gemeente_by_code(cbs_code) if cbs_code else None
+            name = gebruikersnaam or f"{rol.value}-{cbs_code or 'x'}".lower()
+            user = User(
+                gebruikersnaam=name,
+                naam=name,
+                password_hash=password_hash,
+                rol=rol.value,
+                gemeente_id=gemeente.id if gemeente else None,
+                actief=True,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user) -> Callable[..., User]:
+    """Create a user of ``rol`` (coordinators default to Rotterdam) and log the client in."""
+
+    def login(rol: Rol, cbs_code: str | None = None, the_client: FlaskClient | None = None):
+        if rol is Rol.COORDINATOR and cbs_code is None:
+            cbs_code = "GM0599"
+        user = make_user(rol, cbs_code if rol is Rol.COORDINATOR else None)
+        response = (the_client or client).post(
+            "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
+        )
+        assert response.status_code == 302, response.data
+        return user
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def shared_boundaries() -> dict:
+    """The shared WGS84 boundary file, read once per run ({statcode: RD geometry})."""
+    from gemeenten import read_boundaries
+
+    path = SHARED_DATA / "gemeenten_2026_wgs84.geojson"
+    if not path.exists():
+        pytest.fail(f"Gedeelde testdata ontbreekt: {path}")
+    return read_boundaries(str(path))
+
+
+@pytest.fixture
+def boundaries_loaded(app: Flask, shared_boundaries: dict) -> None:
+    """Store the shared file's boundaries for the pilot gemeenten, as the import would."""
+    import shapely
+
+    from pilot.models.base import utcnow
+
+    with app.app_context():
+        for gemeente in db.session.execute(db.select(Gemeente)).scalars():
+            gemeente.grens_rd_wkb = shapely.to_wkb(shared_boundaries[gemeente.cbs_code])
+            gemeente.grens_bron = "gemeenten_2026_wgs84.geojson"
+            gemeente.grens_geladen_op = utcnow()
+        db.session.commit()

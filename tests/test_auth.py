@@ -1,0 +1,83 @@
+from flask import Flask
+
+from pilot.extensions import db
+from pilot.models import AuditEvent, Rol, User
+from tests.conftest import PASSWORD
+
+
+def test_login_with_wrong_password_is_refused_with_dutch_message(client, make_user):
+    user = make_user(Rol.BEHEERDER)
+    response = client.post(
+        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": "fout"}
+    )
+    assert response.status_code == 200
+    assert "Onbekende gebruikersnaam of onjuist wachtwoord." in response.text
+    assert client.get("/beheer/gemeenten").status_code == 302
+
+
+def test_login_is_audited_and_lands_on_role_page(app: Flask, client, make_user):
+    user = make_user(Rol.COORDINATOR, "GM0344")
+    response = client.post(
+        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/gemeente/GM0344/")
+    with app.app_context():
+        events = (
+            db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == "inloggen"))
+            .scalars()
+            .all()
+        )
+        assert [e.user_id for e in events] == [user.id]
+        assert PASSWORD not in str(events[0].details)
+
+
+def test_deactivated_user_cannot_log_in(app: Flask, client, make_user):
+    user = make_user(Rol.EVALUATOR)
+    with app.app_context():
+        db.session.get(User, user.id).actief = False
+        db.session.commit()
+    response = client.post(
+        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "onjuist wachtwoord" in response.text
+
+
+def test_open_redirect_after_login_is_refused(client, make_user):
+    user = make_user(Rol.BEHEERDER)
+    response = client.post(
+        "/inloggen?next=//evil.example/x",
+        data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD},
+    )
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_logout_requires_post_and_logs_out(client, login_as):
+    login_as(Rol.BEHEERDER)
+    assert client.get("/uitloggen").status_code == 405
+    assert client.post("/uitloggen").status_code == 302
+    assert client.get("/beheer/gemeenten").status_code == 302
+
+
+def test_csrf_is_enforced_on_forms(database_url, test_config, make_user):
+    from pilot import create_app
+
+    app = create_app(
+        {**test_config, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True}
+    )
+    user = make_user(Rol.BEHEERDER)
+    response = app.test_client().post(
+        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "Het formulier is verlopen of ongeldig" in response.text
+
+
+def test_password_hash_is_strong(make_user, app):
+    user = make_user(Rol.MINISTERIE)
+    assert user.password_hash.startswith("scrypt:")
+
+
+def test_session_cookie_flags(app: Flask):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
