@@ -9,6 +9,7 @@ import glob
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,6 +34,12 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class PostgresServer:
     def __init__(self) -> None:
         self.bindir = _bindir()
@@ -45,7 +52,7 @@ class PostgresServer:
             except KeyError as exc:
                 raise PostgresUnavailable("systeemgebruiker 'postgres' ontbreekt") from exc
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
-        self.port = 54329
+        self.port = _free_port()
 
     def start(self) -> None:
         run = lambda *cmd: subprocess.run(  # noqa: E731
