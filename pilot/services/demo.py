@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol, User
-from pilot.services.gemeenten import import_boundaries, seed_pilot_gemeenten
+from pilot.services.gemeenten import import_boundaries
 from pilot.services.users import hash_password
 
 SHARED_BOUNDARIES = (
