@@ -120,7 +120,7 @@ def _after_flush(session: Session, _context) -> None:
                 "actor": actor,
                 "actie": kind,
                 "entiteit": obj.__tablename__,
-                "entiteit_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                "entiteit_id": str(obj.id) if obj.id is not None else None,
                 "gemeente_id": _gemeente_id(obj),
                 "details": changes,
             }

@@ -81,3 +81,15 @@ def test_password_hash_is_strong(make_user, app):
 def test_session_cookie_flags(app: Flask):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_row_changes_are_audited_with_the_record_id(app: Flask, make_user):
+    user = make_user(Rol.EVALUATOR, gebruikersnaam="eva")
+    with app.app_context():
+        event = db.session.execute(
+            db.select(AuditEvent).where(
+                AuditEvent.entiteit == "user_account", AuditEvent.actie == "aanmaken"
+            )
+        ).scalar_one()
+        assert event.entiteit_id == str(user.id)
+        assert "password_hash" not in event.details
