@@ -19,9 +19,17 @@ EXPECTED: dict[str, frozenset | str] = {
     "auth.login": PUBLIC,
     "auth.logout": ALL,
     "beheer.gemeenten": frozenset({B}),
+    "beheer.edit_gemeente": frozenset({B}),
     "beheer.users": frozenset({B}),
+    "beheer.new_user": frozenset({B}),
+    "beheer.deactivate_user": frozenset({B}),
+    "beheer.reactivate_user": frozenset({B}),
     "gemeente.overzicht": frozenset({B, C, E}),
     "gemeente.boas": frozenset({B, C}),
+    "gemeente.new_boa": frozenset({C}),
+    "gemeente.edit_boa": frozenset({C}),
+    "gemeente.deactivate_boa": frozenset({C}),
+    "gemeente.find_boa": frozenset({C}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
