@@ -38,7 +38,7 @@ class UserForm(PilotForm):
     naam = StringField("Weergavenaam", validators=[Optional(), Length(max=120)])
     wachtwoord = PasswordField("Wachtwoord", validators=[DataRequired("Vul een wachtwoord in.")])
     rol = SelectField("Rol", choices=[SelectChoice(rol.value, ROL_LABELS[rol]) for rol in Rol])
-    gemeente = SelectField("Gemeente (alleen voor een coördinator)", choices=[])
+    gemeente = SelectField("Gemeente (alleen voor een coördinator)", choices=[], default="")
 
     def set_gemeenten(self, gemeenten) -> None:
         self.gemeente.choices = [SelectChoice("", "— geen —")] + [
