@@ -22,6 +22,11 @@ EXPECTED: dict[str, frozenset | str] = {
     "beheer.users": frozenset({B}),
     "gemeente.overzicht": frozenset({B, C, E}),
     "gemeente.boas": frozenset({B, C}),
+    "analyse.kaart": frozenset({B, E, M}),
+    "analyse.kaart_download": frozenset({B, E, M}),
+    "analyse.gemeente_kaart": frozenset({B, C, E}),
+    "analyse.gemeente_kaart_download": frozenset({B, C, E}),
+    "analyse.leaflet_heat": PUBLIC,
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
