@@ -61,12 +61,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from pilot.analyse.views import bp as analyse_bp
     from pilot.auth.views import bp as auth_bp
     from pilot.beheer.views import bp as beheer_bp
     from pilot.gemeente.views import bp as gemeente_bp
     from pilot.home import bp as home_bp
 
-    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp):
+    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp, analyse_bp):
         app.register_blueprint(blueprint)
 
 

@@ -30,6 +30,11 @@ EXPECTED: dict[str, frozenset | str] = {
     "gemeente.edit_boa": frozenset({C}),
     "gemeente.deactivate_boa": frozenset({C}),
     "gemeente.find_boa": frozenset({C}),
+    "analyse.kaart": frozenset({B, E, M}),
+    "analyse.kaart_download": frozenset({B, E, M}),
+    "analyse.gemeente_kaart": frozenset({B, C, E}),
+    "analyse.gemeente_kaart_download": frozenset({B, C, E}),
+    "analyse.leaflet_heat": PUBLIC,
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
