@@ -22,6 +22,15 @@ EXPECTED: dict[str, frozenset | str] = {
     "beheer.users": frozenset({B}),
     "gemeente.overzicht": frozenset({B, C, E}),
     "gemeente.boas": frozenset({B, C}),
+    "incidenten.lijst": frozenset({C}),
+    "incidenten.nieuw": frozenset({C}),
+    "incidenten.detail": frozenset({C}),
+    "incidenten.wijzigen": frozenset({C}),
+    "incidenten.intrekken": frozenset({C}),
+    "diensten.lijst": frozenset({C}),
+    "diensten.nieuw": frozenset({C}),
+    "diensten.wijzigen": frozenset({C}),
+    "politie.cijfers": frozenset({B, C}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
