@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from pilot.audit import acting_as
 from pilot.extensions import db
@@ -67,6 +68,7 @@ def import_grenzen(bron: str):
 
 
 @click.command("demo")
+@with_appcontext
 def demo():
     """Vul de database met demogegevens (veilig om twee keer te draaien)."""
     from flask import current_app
