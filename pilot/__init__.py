@@ -66,8 +66,19 @@ def register_blueprints(app: Flask) -> None:
     from pilot.beheer.views import bp as beheer_bp
     from pilot.gemeente.views import bp as gemeente_bp
     from pilot.home import bp as home_bp
+    from pilot.incidenten.views import bp as incidenten_bp
+    from pilot.inzet.views import diensten_bp, politie_bp
 
-    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp, analyse_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        beheer_bp,
+        gemeente_bp,
+        incidenten_bp,
+        diensten_bp,
+        politie_bp,
+        analyse_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

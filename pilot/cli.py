@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from pilot.audit import acting_as
 from pilot.extensions import db
@@ -67,6 +68,7 @@ def import_grenzen(bron: str):
 
 
 @click.command("demo")
+@with_appcontext
 def demo():
     """Vul de database met demogegevens (veilig om twee keer te draaien)."""
     from flask import current_app
@@ -86,10 +88,28 @@ def demo():
                 "'flask --app pilot gemeenten import-grenzen PAD_OF_URL'."
             )
         logins = demo_service.seed_demo_users()
+        _seed_registratie()
     click.echo("Demo-inloggegevens:")
     for login in logins:
         where = f" ({login.gemeente})" if login.gemeente else ""
         click.echo(f"  {login.rol.value:<12} {login.gebruikersnaam:<24} {login.wachtwoord}{where}")
+
+
+def _seed_registratie() -> None:
+    """Boa's, diensten, police figures and synthetic incidents (skipped where present)."""
+    from datetime import datetime
+
+    from pilot.services import demo_registratie
+    from pilot.services.derived import AMSTERDAM
+
+    today = datetime.now(AMSTERDAM).date()
+    click.echo(f"{demo_registratie.seed_boas()} boa's toegevoegd.")
+    click.echo(f"{demo_registratie.seed_diensten(today)} diensten toegevoegd.")
+    click.echo(f"{demo_registratie.seed_politie(today)} maanden politiecijfers toegevoegd.")
+    stored, refused = demo_registratie.seed_incidents(today)
+    click.echo(
+        f"{stored} synthetische incidenten toegevoegd ({refused} afgekeurd door de validatie)."
+    )
 
 
 def register(app: Flask) -> None:

@@ -35,6 +35,15 @@ EXPECTED: dict[str, frozenset | str] = {
     "analyse.gemeente_kaart": frozenset({B, C, E}),
     "analyse.gemeente_kaart_download": frozenset({B, C, E}),
     "analyse.leaflet_heat": PUBLIC,
+    "incidenten.lijst": frozenset({C}),
+    "incidenten.nieuw": frozenset({C}),
+    "incidenten.detail": frozenset({C}),
+    "incidenten.wijzigen": frozenset({C}),
+    "incidenten.intrekken": frozenset({C}),
+    "diensten.lijst": frozenset({C}),
+    "diensten.nieuw": frozenset({C}),
+    "diensten.wijzigen": frozenset({C}),
+    "politie.cijfers": frozenset({B, C}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

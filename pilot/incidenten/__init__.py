@@ -1,0 +1,1 @@
+"""A coordinator's incident registration: form with map, list, detail, edit, withdraw."""

@@ -1,0 +1,215 @@
+"""Incident forms: they check shape only; the rules are in pilot/services/incidents.py."""
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
+from wtforms.fields import SelectChoice
+from wtforms.meta import DefaultMeta
+from wtforms.validators import Length, Optional
+
+from pilot import codes
+from pilot.models import Boa
+from pilot.services.derived import AMSTERDAM
+from pilot.services.incidents import MAX_OPMERKING, IncidentInput
+
+KIES = ("", "— kies —")
+ALLE = ("", "alle")
+
+
+def choices(*groups) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms wants SelectChoice objects)."""
+    return [SelectChoice(value, label) for group in groups for value, label in group]
+
+
+class NlForm(FlaskForm):
+    """A form whose built-in WTForms messages are Dutch (WTForms ships the translation)."""
+
+    class Meta:
+        locales = ("nl",)
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+    def attach(self, errors: dict[str, list[str]], aliases: dict[str, str] | None = None) -> None:
+        """Put a DomainError's messages on the fields they concern (unknown: form level)."""
+        aliases = aliases or {}
+        for name, messages in errors.items():
+            target = self._fields.get(aliases.get(name, name))
+            if target is None:
+                self.form_errors.extend(messages)
+            else:
+                target.errors = [*target.errors, *messages]
+
+
+class CoordinaatField(FloatField):
+    """A decimal degree; accepts a comma as decimal separator (Dutch keyboards)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = float(valuelist[0].strip().replace(",", "."))
+        except ValueError as exc:
+            self.data = None
+            raise ValueError("Geef een getal in decimale graden, bijvoorbeeld 51.9225.") from exc
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select value; anything that is not a number becomes None (the service says why)."""
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def code_select(code_list: codes.CodeList) -> SelectField:
+    return SelectField(
+        code_list.titel, choices=choices([KIES], code_list.choices()), validate_choice=False
+    )
+
+
+FILLED = [
+    "lat",
+    "lon",
+    "boa_id",
+    "locatie_type",
+    "gedragingen",
+    "kennisname",
+    "kleding",
+    "rol_boa",
+    "afdoening",
+    "aantal_verdachten",
+    "leeftijd_verdachten",
+    "aantal_slachtoffers",
+    "slachtofferhulp",
+    "opmerking",
+]
+
+
+class IncidentForm(NlForm):
+    datum = DateField("Datum", validators=[Optional()])
+    tijd = TimeField("Tijd (lokale tijd)", validators=[Optional()])
+    boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
+    lat = CoordinaatField("Breedtegraad (lat)", validators=[Optional()])
+    lon = CoordinaatField("Lengtegraad (lon)", validators=[Optional()])
+    locatie_type = code_select(codes.LOCATIE_TYPE)
+    gedragingen = MultiCheckboxField(
+        codes.GEDRAGING.titel, choices=choices(codes.GEDRAGING.choices()), validate_choice=False
+    )
+    kennisname = code_select(codes.KENNISNAME)
+    kleding = code_select(codes.KLEDING)
+    rol_boa = code_select(codes.ROL_BOA)
+    afdoening = code_select(codes.AFDOENING)
+    aantal_verdachten = IntegerField("Aantal verdachten", default=1, validators=[Optional()])
+    leeftijd_verdachten = code_select(codes.LEEFTIJD)
+    aantal_slachtoffers = IntegerField("Aantal slachtoffers", default=1, validators=[Optional()])
+    slachtofferhulp = BooleanField("Doorverwezen naar slachtofferhulp")
+    zaaknummer = StringField(
+        "Zaaknummer (PV/BVH, optioneel)", validators=[Optional(), Length(max=100)]
+    )
+    opmerking = TextAreaField("Opmerking (optioneel)", validators=[Length(max=MAX_OPMERKING)])
+    version = HiddenField()
+
+    ALIASES = {"tijdstip": "datum", "locatie": "lat"}
+
+    def set_boas(self, boas: list[Boa], current_id: int | None = None) -> None:
+        """The gemeente's active boa's (plus the record's own boa when editing)."""
+        listed = [b for b in boas if b.actief or b.id == current_id]
+        self.boa_id.choices = choices([KIES], ((b.id, b.code) for b in listed))
+
+    def to_input(self) -> IncidentInput:
+        tijdstip = None
+        if self.datum.data and self.tijd.data:
+            tijdstip = datetime.combine(self.datum.data, self.tijd.data, tzinfo=AMSTERDAM)
+        return IncidentInput(
+            tijdstip=tijdstip,
+            lat=self.lat.data,
+            lon=self.lon.data,
+            boa_id=self.boa_id.data,
+            locatie_type=self.locatie_type.data or "",
+            gedragingen=list(self.gedragingen.data or []),
+            kennisname=self.kennisname.data or "",
+            kleding=self.kleding.data or "",
+            rol_boa=self.rol_boa.data or "",
+            afdoening=self.afdoening.data or "",
+            aantal_verdachten=self.aantal_verdachten.data,
+            leeftijd_verdachten=self.leeftijd_verdachten.data or "",
+            aantal_slachtoffers=self.aantal_slachtoffers.data,
+            slachtofferhulp=bool(self.slachtofferhulp.data),
+            zaaknummer=(self.zaaknummer.data or "").strip() or None,
+            opmerking=(self.opmerking.data or "").strip() or None,
+        )
+
+    def fill_from(self, item: IncidentInput, version: int) -> None:
+        """Fill an edit form from a stored record (the case number is never shown again)."""
+        local = item.tijdstip.astimezone(AMSTERDAM)
+        self.datum.data = local.date()
+        self.tijd.data = local.time().replace(second=0, microsecond=0)
+        for name in FILLED:
+            getattr(self, name).data = getattr(item, name)
+        self.version.data = str(version)
+
+
+class IntrekkenForm(NlForm):
+    reden = TextAreaField("Reden van intrekken", validators=[Length(max=300)])
+    version = HiddenField()
+
+
+class FilterForm(NlForm):
+    """The list's filters (GET, no CSRF token: it changes nothing)."""
+
+    class Meta(NlForm.Meta):
+        csrf = False
+
+    van = DateField("Van", validators=[Optional()])
+    tot = DateField("Tot en met", validators=[Optional()])
+    boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
+    gedraging = SelectField(
+        "Gedraging", choices=choices([ALLE], codes.GEDRAGING.choices()), validate_choice=False
+    )
+    afdoening = SelectField(
+        "Afdoening", choices=choices([ALLE], codes.AFDOENING.choices()), validate_choice=False
+    )
+    locatie_type = SelectField(
+        "Type locatie",
+        choices=choices([ALLE], codes.LOCATIE_TYPE.choices()),
+        validate_choice=False,
+    )
+    met_ingetrokken = BooleanField("Ook ingetrokken incidenten")
+
+    def filters(self) -> dict:
+        """Only valid, known values; anything else is ignored rather than failing the list."""
+        self.validate()
+        values = {
+            "van": self.van.data if not self.van.errors else None,
+            "tot": self.tot.data if not self.tot.errors else None,
+            "boa_id": self.boa_id.data,
+            "met_ingetrokken": bool(self.met_ingetrokken.data),
+        }
+        for name, code_list in (
+            ("gedraging", codes.GEDRAGING),
+            ("afdoening", codes.AFDOENING),
+            ("locatie_type", codes.LOCATIE_TYPE),
+        ):
+            value = getattr(self, name).data
+            values[name] = value if value in code_list else None
+        return values

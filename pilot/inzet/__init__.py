@@ -1,0 +1,1 @@
+"""Enforcement effort (diensten) and police figures per month."""

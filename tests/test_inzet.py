@@ -1,0 +1,177 @@
+"""Diensten and police figures: rules through HTTP, scoping, upsert, and the duration rule."""
+
+import html
+import re
+from datetime import time
+
+import pytest
+
+from pilot.extensions import db
+from pilot.models import Dienst, PolitieCijfer, Rol
+from pilot.services.diensten import duur_minuten
+
+DIENSTEN = "/gemeente/GM0599/diensten"
+POLITIE = "/gemeente/GM0599/politiecijfers/"
+ERROR = re.compile(r'<p class="error" id="([\w-]+)-fout">(.*?)</p>', re.S)
+
+
+def errors(response) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, message in ERROR.findall(response.get_data(as_text=True)):
+        found.setdefault(name, []).append(html.unescape(message))
+    return found
+
+
+def dienst_form(**changes) -> dict:
+    data = {
+        "datum": "2025-09-12",
+        "begintijd": "21:00",
+        "eindtijd": "03:00",
+        "gebied": "Uitgaansgebied centrum",
+        "aantal_uniform": "2",
+        "aantal_burger": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def count(model) -> int:
+    return db.session.execute(db.select(db.func.count(model.id))).scalar_one()
+
+
+@pytest.fixture
+def coordinator(app, client, login_as):
+    login_as(Rol.COORDINATOR, "GM0599")
+    with app.app_context():
+        yield
+
+
+@pytest.mark.parametrize(
+    ("begin", "end", "minutes"),
+    [(time(21), time(3), 360), (time(13), time(19), 360), (time(23, 30), time(0, 15), 45)],
+)
+def test_duration_runs_past_midnight_when_end_is_before_begin(begin, end, minutes):
+    assert duur_minuten(begin, end) == minutes
+
+
+def test_night_shift_is_stored_with_derived_duration_and_listed(coordinator, client):
+    assert client.post(f"{DIENSTEN}/nieuw", data=dienst_form()).status_code == 302
+    dienst = db.session.execute(db.select(Dienst)).scalar_one()
+    assert dienst.duur_minuten == 360 and dienst.inzeturen == 18
+    page = client.get(f"{DIENSTEN}/").get_data(as_text=True)
+    assert "Uitgaansgebied centrum" in page and "tot de volgende dag" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "fragment"),
+    [
+        ({"datum": "2024-06-30"}, "datum", "buiten de pilotperiode"),
+        ({"datum": "2099-01-01"}, "datum", "in de toekomst"),
+        ({"datum": ""}, "datum", "Vul de datum"),
+        ({"eindtijd": "21:00"}, "eindtijd", "gelijk"),
+        ({"begintijd": "08:00", "eindtijd": "23:00"}, "eindtijd", "hoogstens 12 uur"),
+        ({"begintijd": ""}, "begintijd", "Vul de begintijd"),
+        ({"aantal_uniform": "-1"}, "aantal_uniform", "tussen 0 en"),
+        ({"aantal_burger": "-2"}, "aantal_burger", "tussen 0 en"),
+        ({"aantal_uniform": "0", "aantal_burger": "0"}, "aantal_uniform", "ten minste één boa"),
+        ({"aantal_burger": "twee"}, "aantal_burger", "Ongeldig getal"),
+        ({"gebied": ""}, "gebied", "Beschrijf kort"),
+        ({"gebied": "bij 0612345678"}, "gebied", "telefoonnummer"),
+    ],
+)
+def test_invalid_shift_is_refused_on_its_field(coordinator, client, changes, field, fragment):
+    response = client.post(f"{DIENSTEN}/nieuw", data=dienst_form(**changes))
+    assert response.status_code == 200
+    assert any(fragment in m for m in errors(response).get(field, [])), errors(response)
+    assert count(Dienst) == 0
+
+
+def test_shift_edit_uses_version_check_and_scoping(coordinator, client):
+    client.post(f"{DIENSTEN}/nieuw", data=dienst_form())
+    dienst_id = db.session.execute(db.select(Dienst.id)).scalar_one()
+    edit = f"{DIENSTEN}/{dienst_id}/wijzigen"
+    assert 'value="Uitgaansgebied centrum"' in client.get(edit).get_data(as_text=True)
+    assert client.post(edit, data=dienst_form(aantal_burger="3", version="1")).status_code == 302
+    stale = client.post(edit, data=dienst_form(aantal_burger="0", version="1"))
+    assert "intussen door iemand anders gewijzigd" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dienst, dienst_id).aantal_burger == 3
+    assert client.get(f"/gemeente/GM0344/diensten/{dienst_id}/wijzigen").status_code == 404
+    assert client.get("/gemeente/GM0344/diensten/").status_code == 404
+
+
+def test_other_gemeentes_shift_is_not_found(app, client, login_as, make_user):
+    from tests.factories import gemeente
+
+    with app.app_context():
+        utrecht = gemeente("GM0344")
+        dienst = Dienst(
+            gemeente_id=utrecht.id,
+            datum=utrecht.pilot_start,
+            begintijd=time(20),
+            eindtijd=time(23),
+            duur_minuten=180,
+            gebied="Neude",
+            aantal_uniform=2,
+            aantal_burger=0,
+        )
+        db.session.add(dienst)
+        db.session.commit()
+        dienst_id = dienst.id
+    login_as(Rol.COORDINATOR, "GM0599")
+    response = client.post(f"{DIENSTEN}/{dienst_id}/wijzigen", data=dienst_form(version="1"))
+    assert response.status_code == 404
+
+
+def test_police_figures_upsert_per_month(coordinator, client):
+    data = {"maand": "2025-03", "meldingen": "12", "aangiftes": "", "processen_verbaal": "2"}
+    assert client.post(POLITIE, data=data).status_code == 302
+    data.update(meldingen="14", aangiftes="4")
+    assert client.post(POLITIE, data=data).status_code == 302
+    row = db.session.execute(db.select(PolitieCijfer)).scalar_one()
+    assert (row.maand.isoformat(), row.meldingen, row.aangiftes, row.processen_verbaal) == (
+        "2025-03-01",
+        14,
+        4,
+        2,
+    )
+    page = client.get(POLITIE).get_data(as_text=True)
+    assert "03-2025" in page
+    prefilled = client.get(f"{POLITIE}?maand=2025-03").get_data(as_text=True)
+    assert 'value="14"' in prefilled
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "fragment"),
+    [
+        ({"meldingen": "-1"}, "meldingen", "niet negatief"),
+        ({"processen_verbaal": "-3"}, "processen_verbaal", "niet negatief"),
+        (
+            {"meldingen": "", "aangiftes": "", "processen_verbaal": ""},
+            "meldingen",
+            "ten minste één",
+        ),
+        ({"maand": "2024-05"}, "maand", "pas vanaf juli 2024"),
+        ({"maand": "2099-01"}, "maand", "in de toekomst"),
+        ({"maand": ""}, "maand", "Kies de maand"),
+    ],
+)
+def test_invalid_police_figures_are_refused(coordinator, client, changes, field, fragment):
+    data = {"maand": "2025-03", "meldingen": "12", "aangiftes": "3", "processen_verbaal": "2"}
+    data.update(changes)
+    response = client.post(POLITIE, data=data)
+    assert any(fragment in m for m in errors(response).get(field, [])), errors(response)
+    assert count(PolitieCijfer) == 0
+
+
+def test_beheerder_enters_police_figures_for_any_gemeente(client, login_as):
+    login_as(Rol.BEHEERDER)
+    data = {"maand": "2025-05", "meldingen": "7"}
+    assert client.post("/gemeente/GM0344/politiecijfers/", data=data).status_code == 302
+    assert client.get("/gemeente/GM0344/diensten/").status_code == 403
+
+
+def test_coordinator_cannot_enter_police_figures_for_another_gemeente(coordinator, client):
+    data = {"maand": "2025-05", "meldingen": "7"}
+    assert client.post("/gemeente/GM0344/politiecijfers/", data=data).status_code == 404
+    assert count(PolitieCijfer) == 0
