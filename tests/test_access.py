@@ -22,6 +22,10 @@ EXPECTED: dict[str, frozenset | str] = {
     "beheer.users": frozenset({B}),
     "gemeente.overzicht": frozenset({B, C, E}),
     "gemeente.boas": frozenset({B, C}),
+    "rapporten.index": ALL,
+    "rapporten.gemeente_pdf": frozenset({B, C, E}),
+    "rapporten.totaal_pdf": frozenset({B, E, M}),
+    "rapporten.dataset_zip": frozenset({B, E}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

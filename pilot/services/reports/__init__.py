@@ -43,7 +43,8 @@ def _boundary(gemeente: Gemeente):
 
 def _weekdag_tabel(figures: Cijfers) -> list[tuple[str, list[int], int]]:
     rows = []
-    for index, naam in enumerate(charts.WEEKDAGEN):
+    for day in codes.WEEKDAG.codes:
+        index, naam = int(day.code), day.label
         values = [figures.weekdag_tijdvak.get((index, t.code), 0) for t in codes.TIJDVAK.codes]
         rows.append((naam, values, sum(values)))
     return rows

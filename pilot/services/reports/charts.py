@@ -19,7 +19,6 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator  # noqa
 from pilot.services.reports.suppression import Onderdrukking  # noqa: E402
 
 MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-WEEKDAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 BLAUW = "#01689b"
 ORANJE = "#e17000"
 RC = {
