@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.home import bp as home_bp
     from pilot.incidenten.views import bp as incidenten_bp
     from pilot.inzet.views import diensten_bp, politie_bp
+    from pilot.rapporten.views import bp as rapporten_bp
 
     for blueprint in (
         home_bp,
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         diensten_bp,
         politie_bp,
         analyse_bp,
+        rapporten_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -112,7 +112,76 @@ def _seed_registratie() -> None:
     )
 
 
+rapport_cli = click.Group(
+    "rapport",
+    help="PDF-rapporten. Draait als beheerder van het systeem: 'gemeente' geeft exacte "
+    "aantallen (tenzij --onderdrukt), 'totaal' onderdrukt kleine aantallen altijd.",
+)
+export_cli = click.Group("export", help="Exports voor de evaluatie.")
+
+
+@rapport_cli.command("gemeente")
+@click.argument("cbs_code")
+@click.option("--van", default="", help="Begindatum JJJJ-MM-DD (standaard: start pilot).")
+@click.option("--tot", default="", help="Einddatum JJJJ-MM-DD, tot en met.")
+@click.option("--kwartaal", default="", help="Een kwartaal, bijvoorbeeld 2025-K1.")
+@click.option("--onderdrukt", is_flag=True, help="Kleine aantallen weergeven als <k.")
+@click.option("--uit", "uit", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
+def rapport_gemeente(cbs_code: str, van: str, tot: str, kwartaal: str, onderdrukt: bool, uit: str):
+    """Rapport van één gemeente over een periode (standaard de hele pilotperiode)."""
+    from datetime import date
+    from pathlib import Path
+
+    from pilot.services import reports
+    from pilot.services.reports import periode
+
+    gemeente = db.session.execute(
+        db.select(Gemeente).where(Gemeente.cbs_code == cbs_code.upper())
+    ).scalar_one_or_none()
+    if gemeente is None:
+        _fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
+    with acting_as("cli"):
+        try:
+            gekozen = periode.kies(gemeente, date.today(), van, tot, kwartaal)
+        except DomainError as error:
+            _fail(error)
+        report = reports.download_gemeenterapport(gemeente, gekozen, exact=not onderdrukt)
+    Path(uit).write_bytes(report.pdf)
+    click.echo(
+        f"Rapport {gemeente.naam} geschreven naar {uit} (vingerafdruk {report.vingerafdruk})."
+    )
+
+
+@rapport_cli.command("totaal")
+@click.option("--uit", "uit", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
+def rapport_totaal(uit: str):
+    """Totaalrapport van alle gemeenten; kleine aantallen altijd onderdrukt."""
+    from pathlib import Path
+
+    from pilot.services import reports
+
+    with acting_as("cli"):
+        report = reports.download_totaalrapport()
+    Path(uit).write_bytes(report.pdf)
+    click.echo(f"Totaalrapport geschreven naar {uit} (vingerafdruk {report.vingerafdruk}).")
+
+
+@export_cli.command("dataset")
+@click.option("--uit", "uit", required=True, type=click.Path(file_okay=False), help="Map.")
+def export_dataset(uit: str):
+    """Evaluatiedataset (CSV, XLSX, GeoPackage) met codeboek (CSV, PDF) in een map."""
+    from pathlib import Path
+
+    from pilot.services.reports import dataset
+
+    with acting_as("cli"):
+        paths = dataset.exporteer_dataset(Path(uit))
+    click.echo(f"{len(paths)} bestanden geschreven naar {uit}: {', '.join(p.name for p in paths)}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
+    app.cli.add_command(rapport_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(gemeenten_cli)

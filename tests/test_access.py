@@ -44,6 +44,10 @@ EXPECTED: dict[str, frozenset | str] = {
     "diensten.nieuw": frozenset({C}),
     "diensten.wijzigen": frozenset({C}),
     "politie.cijfers": frozenset({B, C}),
+    "rapporten.index": ALL,
+    "rapporten.gemeente_pdf": frozenset({B, C, E}),
+    "rapporten.totaal_pdf": frozenset({B, E, M}),
+    "rapporten.dataset_zip": frozenset({B, E}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
