@@ -1,10 +1,10 @@
-"""Command-line interface: ``flask --app pilot <group> <command>``."""
+"""Set-up commands: users, gemeenten and their boundaries, demo data."""
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from pilot.audit import acting_as
+from pilot.cli.common import fail
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol
 from pilot.services import gemeenten as gemeenten_service
@@ -13,14 +13,6 @@ from pilot.services.errors import DomainError
 
 users_cli = click.Group("users", help="Gebruikers beheren.")
 gemeenten_cli = click.Group("gemeenten", help="Gemeenten en hun grenzen.")
-
-
-def _fail(error: DomainError) -> None:
-    for field, messages in error.errors.items():
-        for message in messages:
-            prefix = "" if field == "__all__" else f"{field}: "
-            click.echo(f"Fout: {prefix}{message}", err=True)
-    raise SystemExit(1)
 
 
 @users_cli.command("create")
@@ -37,12 +29,12 @@ def create_user(gebruikersnaam: str, rol: str, cbs_code: str | None, naam: str, 
             db.select(Gemeente).where(Gemeente.cbs_code == cbs_code.upper())
         ).scalar_one_or_none()
         if gemeente is None:
-            _fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
+            fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
     with acting_as("cli"):
         try:
             user = users_service.create_user(gebruikersnaam, naam, wachtwoord, Rol(rol), gemeente)
         except DomainError as error:
-            _fail(error)
+            fail(error)
     click.echo(f"Gebruiker {user.gebruikersnaam} ({user.rol}) aangemaakt.")
 
 
@@ -62,7 +54,7 @@ def import_grenzen(bron: str):
         try:
             updated = gemeenten_service.import_boundaries(bron)
         except DomainError as error:
-            _fail(error)
+            fail(error)
     names = ", ".join(sorted(g.naam for g in updated))
     click.echo(f"Grenzen geladen voor {len(updated)} gemeente(n): {names}.")
 
@@ -110,78 +102,3 @@ def _seed_registratie() -> None:
     click.echo(
         f"{stored} synthetische incidenten toegevoegd ({refused} afgekeurd door de validatie)."
     )
-
-
-rapport_cli = click.Group(
-    "rapport",
-    help="PDF-rapporten. Draait als beheerder van het systeem: 'gemeente' geeft exacte "
-    "aantallen (tenzij --onderdrukt), 'totaal' onderdrukt kleine aantallen altijd.",
-)
-export_cli = click.Group("export", help="Exports voor de evaluatie.")
-
-
-@rapport_cli.command("gemeente")
-@click.argument("cbs_code")
-@click.option("--van", default="", help="Begindatum JJJJ-MM-DD (standaard: start pilot).")
-@click.option("--tot", default="", help="Einddatum JJJJ-MM-DD, tot en met.")
-@click.option("--kwartaal", default="", help="Een kwartaal, bijvoorbeeld 2025-K1.")
-@click.option("--onderdrukt", is_flag=True, help="Kleine aantallen weergeven als <k.")
-@click.option("--uit", "uit", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
-def rapport_gemeente(cbs_code: str, van: str, tot: str, kwartaal: str, onderdrukt: bool, uit: str):
-    """Rapport van één gemeente over een periode (standaard de hele pilotperiode)."""
-    from datetime import date
-    from pathlib import Path
-
-    from pilot.services import reports
-    from pilot.services.reports import periode
-
-    gemeente = db.session.execute(
-        db.select(Gemeente).where(Gemeente.cbs_code == cbs_code.upper())
-    ).scalar_one_or_none()
-    if gemeente is None:
-        _fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
-    with acting_as("cli"):
-        try:
-            gekozen = periode.kies(gemeente, date.today(), van, tot, kwartaal)
-        except DomainError as error:
-            _fail(error)
-        report = reports.download_gemeenterapport(gemeente, gekozen, exact=not onderdrukt)
-    Path(uit).write_bytes(report.pdf)
-    click.echo(
-        f"Rapport {gemeente.naam} geschreven naar {uit} (vingerafdruk {report.vingerafdruk})."
-    )
-
-
-@rapport_cli.command("totaal")
-@click.option("--uit", "uit", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
-def rapport_totaal(uit: str):
-    """Totaalrapport van alle gemeenten; kleine aantallen altijd onderdrukt."""
-    from pathlib import Path
-
-    from pilot.services import reports
-
-    with acting_as("cli"):
-        report = reports.download_totaalrapport()
-    Path(uit).write_bytes(report.pdf)
-    click.echo(f"Totaalrapport geschreven naar {uit} (vingerafdruk {report.vingerafdruk}).")
-
-
-@export_cli.command("dataset")
-@click.option("--uit", "uit", required=True, type=click.Path(file_okay=False), help="Map.")
-def export_dataset(uit: str):
-    """Evaluatiedataset (CSV, XLSX, GeoPackage) met codeboek (CSV, PDF) in een map."""
-    from pathlib import Path
-
-    from pilot.services.reports import dataset
-
-    with acting_as("cli"):
-        paths = dataset.exporteer_dataset(Path(uit))
-    click.echo(f"{len(paths)} bestanden geschreven naar {uit}: {', '.join(p.name for p in paths)}.")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(demo)
-    app.cli.add_command(rapport_cli)
-    app.cli.add_command(export_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(gemeenten_cli)
