@@ -1,0 +1,230 @@
+"""Benchmark: our hotspot map page vs a naive folium HeatMap of the raw points.
+
+Generates synthetic incidents over the ten pilot gemeenten (inside their boundaries, with a
+few clusters per gemeente) into a fresh SQLite database, then times, side by side, the map
+(SQL group-by + Gi* + folium HTML) and the naive heat map. Run from the repository root:
+
+    .venv/bin/python bench/hotspots.py            # 1e5 and 1e6
+    .venv/bin/python bench/hotspots.py --sizes 100000 --runs 3
+
+Ends with one line ``RESULT name=value ...`` holding every figure.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from folium.plugins import HeatMap
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gemeenten import read_boundaries  # noqa: E402
+from gemeenten.boundaries import to_wgs84  # noqa: E402
+from pilot import create_app  # noqa: E402
+from pilot.extensions import db  # noqa: E402
+from pilot.maps.render import render_map  # noqa: E402
+from pilot.models import Boa, Gemeente, Incident  # noqa: E402
+from pilot.services.derived import derive_many  # noqa: E402
+from pilot.services.gemeenten import boundary_of, seed_pilot_gemeenten  # noqa: E402
+from pilot.services.hotspots import HotspotFilter, build_map  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "gemeenten_2026_wgs84.geojson"
+ASSETS = {n: f"/static/{n}" for n in ("leaflet", "leaflet_css", "leaflet-heat.js")}
+CODES = {
+    "locatie_type": ["straat", "uitgaansgebied", "horeca_terras", "ov_station", "park"],
+    "afdoening": ["waarschuwing", "grensgeval", "proces_verbaal", "staandehouding"],
+    "kleding": ["uniform", "burger"],
+}
+
+
+def _points_in(geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` RD points in ``geometry``: 70 % uniform, 30 % in three Gaussian clusters."""
+    minx, miny, maxx, maxy = geometry.bounds
+    shapely.prepare(geometry)
+    xs, ys = [], []
+    centres = []
+    while len(centres) < 3:
+        cx, cy = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if shapely.contains_xy(geometry, cx, cy):
+            centres.append((cx, cy))
+    need = n
+    while need > 0:
+        m = int(need * 1.6) + 100
+        clustered = rng.random(m) < 0.3
+        which = rng.integers(0, 3, m)
+        x = np.where(clustered, np.array(centres)[which, 0] + rng.normal(0, 150, m), 0)
+        y = np.where(clustered, np.array(centres)[which, 1] + rng.normal(0, 150, m), 0)
+        x = np.where(clustered, x, rng.uniform(minx, maxx, m))
+        y = np.where(clustered, y, rng.uniform(miny, maxy, m))
+        inside = shapely.contains_xy(geometry, x, y)
+        xs.append(x[inside][:need])
+        ys.append(y[inside][:need])
+        need -= len(xs[-1])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def populate(n: int, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    boundaries = read_boundaries(str(SHARED))
+    gemeenten = db.session.execute(db.select(Gemeente)).scalars().all()
+    now = datetime.now(UTC)
+    for g in gemeenten:
+        g.grens_rd_wkb = shapely.to_wkb(boundaries[g.cbs_code])
+        g.grens_bron, g.grens_geladen_op = "bench", now
+        db.session.add(
+            Boa(
+                gemeente_id=g.id,
+                code=f"BOA-{g.cbs_code}-B",
+                opleidingsdatum=date(2024, 6, 1),
+                mandaat_start=date(2024, 6, 1),
+                actief=True,
+            )
+        )
+    db.session.commit()
+    boas = dict(db.session.execute(db.select(Boa.gemeente_id, Boa.id)).all())
+    start = datetime(2025, 7, 1, tzinfo=UTC).timestamp()
+    per = n // len(gemeenten)
+    table = Incident.__table__
+    for g in gemeenten:
+        count = per if g is not gemeenten[-1] else n - per * (len(gemeenten) - 1)
+        x, y = _points_in(boundaries[g.cbs_code], count, rng)
+        lat, lon = to_wgs84(x, y)
+        moments = pd.Series(
+            pd.to_datetime(start + rng.uniform(0, 91 * 86400, count), unit="s", utc=True)
+        )
+        derived = derive_many(moments, lat, lon)
+        frame = pd.DataFrame(
+            {
+                "gemeente_id": g.id,
+                "boa_id": boas[g.id],
+                "tijdstip": moments.dt.to_pydatetime(),
+                "lat": np.round(lat, 6),
+                "lon": np.round(lon, 6),
+                "gedragingen": rng.integers(1, 16, count),
+                "kennisname": "eigen_waarneming",
+                "rol_boa": "interventie",
+                "aantal_verdachten": 1,
+                "leeftijd_verdachten": "18_24",
+                "aantal_slachtoffers": 1,
+                "slachtofferhulp": False,
+                "vingerafdruk": [f"{g.id}-{i}" for i in range(count)],
+                "grens_gecontroleerd": True,
+                "synthetisch": True,
+                "aangemaakt_op": now,
+                "gewijzigd_op": now,
+                "version": 1,
+                **{k: rng.choice(v, count) for k, v in CODES.items()},
+            }
+        )
+        frame = pd.concat([frame, derived], axis=1)
+        rows = frame.to_dict("records")
+        for i in range(0, len(rows), 50_000):
+            db.session.execute(table.insert(), rows[i : i + 50_000])
+        db.session.commit()
+    db.session.execute(db.text("ANALYZE"))
+    db.session.commit()
+
+
+def ours(flt: HotspotFilter, size: int, exact: bool, gemeente: Gemeente | None) -> int:
+    kaart = build_map(db.session, flt, size, exact=exact, k=5)
+    shown = [gemeente] if gemeente else db.session.execute(db.select(Gemeente)).scalars().all()
+    parts = render_map(kaart, {}, [(g.naam, boundary_of(g)) for g in shown], ASSETS)
+    return parts.size
+
+
+def naive(flt_gemeente: int | None) -> int:
+    query = db.select(Incident.lat, Incident.lon).where(Incident.ingetrokken_op.is_(None))
+    if flt_gemeente:
+        query = query.where(Incident.gemeente_id == flt_gemeente)
+    points = [list(row) for row in db.session.execute(query)]
+    fmap = folium.Map(location=(52.1, 5.3), zoom_start=8)
+    HeatMap(points).add_to(fmap)
+    return len(fmap.get_root().render())
+
+
+def timed(fn, runs: int) -> tuple[float, int]:
+    times, size = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        size = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), size
+
+
+def bench(n: int, runs: int, naive_runs: int) -> dict[str, float]:
+    tmp = tempfile.mkdtemp(prefix="bench-hotspots-")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+            "SECRET_KEY": "bench",
+            "PSEUDONYM_KEY": "bench",
+        }
+    )
+    tag = f"n{n:.0e}".replace("+0", "")
+    out: dict[str, float] = {}
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        seed_pilot_gemeenten()
+        t0 = time.perf_counter()
+        populate(n)
+        out[f"{tag}_insert_s"] = round(time.perf_counter() - t0, 1)
+        rotterdam = db.session.execute(
+            db.select(Gemeente).where(Gemeente.cbs_code == "GM0599")
+        ).scalar_one()
+        nat = HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
+        local = HotspotFilter(gemeente_ids=(rotterdam.id,))
+        ours(nat, 500, False, None)  # warm-up: imports, caches
+        cases = {
+            "nat500": lambda: ours(nat, 500, False, None),
+            "nat100": lambda: ours(nat, 100, False, None),
+            "gem100": lambda: ours(local, 100, True, rotterdam),
+            "naive_nat": lambda: naive(None),
+            "naive_gem": lambda: naive(rotterdam.id),
+        }
+        for name, fn in cases.items():
+            median, size = timed(fn, naive_runs if name.startswith("naive") else runs)
+            out[f"{tag}_{name}_s"] = round(median, 3)
+            out[f"{tag}_{name}_mb"] = round(size / 1e6, 3)
+            print(
+                f"{n:>9,}  {name:<10} median {median:7.3f} s   HTML {size / 1e6:8.3f} MB",
+                flush=True,
+            )
+        out[f"{tag}_nat500_speedup"] = round(out[f"{tag}_naive_nat_s"] / out[f"{tag}_nat500_s"], 1)
+        out[f"{tag}_nat500_smaller"] = round(
+            out[f"{tag}_naive_nat_mb"] / out[f"{tag}_nat500_mb"], 1
+        )
+        print(
+            f"{n:>9,}  nat500 vs naive: {out[f'{tag}_nat500_speedup']}x faster, "
+            f"{out[f'{tag}_nat500_smaller']}x smaller",
+            flush=True,
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--naive-runs", type=int, default=2)
+    args = parser.parse_args()
+    results: dict[str, float] = {}
+    for n in args.sizes:
+        results.update(bench(n, args.runs, args.naive_runs))
+    print("RESULT " + " ".join(f"{k}={v}" for k, v in results.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Hotspot map pages and downloads per role: suppression, no coordinates, no CDN, audit."""
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from gemeenten.boundaries import to_wgs84
+from pilot.extensions import db
+from pilot.models import AuditEvent, Rol
+from pilot.services.hotspots import completed_quarters
+from tests.factories import make_boa, make_incident
+
+CDN_HOSTS = ("cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis", "bootstrapcdn", "jquery.com")
+# One cell in Rotterdam with 7 incidents, one with 2 (below k=5).
+BIG = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)]
+SMALL = [(94_120.0, 438_130.0), (94_180.0, 438_160.0)]
+
+
+def _quarter_args() -> tuple[dict, datetime]:
+    start, _end = completed_quarters(date(2024, 7, 1), date.today())[0]
+    return {"kwartaal": start.isoformat()}, datetime(start.year, start.month, 10, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def incidents(app, boundaries_loaded) -> list[tuple[float, float]]:
+    _args, moment = _quarter_args()
+    points = []
+    with app.app_context():
+        boa = make_boa("GM0599")
+        for x, y in BIG + SMALL:
+            lat, lon = to_wgs84(x, y)
+            incident = make_incident(boa, float(lat), float(lon), tijdstip=moment)
+            points.append((incident.lat, incident.lon))
+    return points
+
+
+def _coordinate_strings(points) -> list[str]:
+    strings = []
+    for lat, lon in points:
+        for value in (lat, lon):
+            strings += [repr(value), f"{value:.5f}", f"{value:.4f}"]
+    return strings
+
+
+def _no_cdn(html: str) -> None:
+    for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html):
+        assert not any(host in url for host in CDN_HOSTS), url
+        assert not url.startswith("http"), url
+    for host in CDN_HOSTS:
+        assert host not in html, host
+
+
+@pytest.mark.parametrize("rol", [Rol.MINISTERIE, Rol.EVALUATOR])
+def test_outsiders_see_no_small_count_and_no_coordinate(client, login_as, incidents, rol):
+    login_as(rol)
+    args, _moment = _quarter_args()
+    urls = ["/analyse/kaart"]
+    if rol is Rol.EVALUATOR:
+        urls.append("/analyse/gemeente/GM0599/kaart")
+    for url in urls:
+        page = client.get(url, query_string=args)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        _no_cdn(html)
+        assert '"label": "7"' in html
+        assert '"label": "2"' not in html
+        geojson = client.get(url + "/download/geojson", query_string=args)
+        features = json.loads(geojson.data)["features"]
+        assert [f["properties"]["aantal"] for f in features] == [7]
+        csv = client.get(url + "/download/csv", query_string=args).get_data(as_text=True)
+        rows = csv.strip().splitlines()
+        assert len(rows) == 2 and rows[1].split(";")[4] == "7"
+        for text in (html, geojson.get_data(as_text=True), csv):
+            for needle in _coordinate_strings(incidents):
+                assert needle not in text
+
+
+def test_outsiders_cannot_use_detail_filters(client, login_as, incidents):
+    login_as(Rol.EVALUATOR)
+    page = client.get("/analyse/gemeente/GM0599/kaart", query_string={"kwartaal": "2099-01-01"})
+    assert "Not a valid choice" in page.get_data(as_text=True) or page.status_code == 200
+    response = client.get("/analyse/kaart/download/csv", query_string={"kwartaal": "2099-01-01"})
+    assert response.status_code == 400
+
+
+def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
+    login_as(Rol.COORDINATOR, "GM0599")
+    page = client.get("/analyse/gemeente/GM0599/kaart", query_string={"cel": "100"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    _no_cdn(html)
+    assert "leaflet-heat.js" in html
+    assert f"{incidents[0][0]:.5f}" in html
+    csv = client.get(
+        "/analyse/gemeente/GM0599/kaart/download/csv", query_string={"cel": "100"}
+    ).get_data(as_text=True)
+    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:])[0] < 5
+    with client.application.app_context():
+        events = (
+            db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == "download"))
+            .scalars()
+            .all()
+        )
+        assert len(events) == 1 and events[0].details["formaat"] == "csv"
+
+
+def test_coordinator_of_another_gemeente_gets_404(client, login_as, incidents):
+    login_as(Rol.COORDINATOR, "GM0344")
+    assert client.get("/analyse/gemeente/GM0599/kaart").status_code == 404
+    assert client.get("/analyse/gemeente/GM0599/kaart/download/csv").status_code == 404
+
+
+def test_heat_script_and_leaflet_are_served_locally(client):
+    for url in (
+        "/analyse/vendor/leaflet-heat.js",
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet/leaflet.css",
+    ):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
