@@ -61,12 +61,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from pilot.analyse.views import bp as analyse_bp
     from pilot.auth.views import bp as auth_bp
     from pilot.beheer.views import bp as beheer_bp
     from pilot.gemeente.views import bp as gemeente_bp
     from pilot.home import bp as home_bp
     from pilot.incidenten.views import bp as incidenten_bp
     from pilot.inzet.views import diensten_bp, politie_bp
+    from pilot.rapporten.views import bp as rapporten_bp
 
     for blueprint in (
         home_bp,
@@ -76,6 +78,8 @@ def register_blueprints(app: Flask) -> None:
         incidenten_bp,
         diensten_bp,
         politie_bp,
+        analyse_bp,
+        rapporten_bp,
     ):
         app.register_blueprint(blueprint)
 

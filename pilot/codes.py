@@ -130,6 +130,20 @@ TIJDVAK = CodeList(
     ),
 )
 
+WEEKDAG = CodeList(
+    "weekdag",
+    "Dag van de week (lokale datum; 0 = maandag, zoals Python en het incidentmodel)",
+    (
+        Code("0", "Maandag"),
+        Code("1", "Dinsdag"),
+        Code("2", "Woensdag"),
+        Code("3", "Donderdag"),
+        Code("4", "Vrijdag"),
+        Code("5", "Zaterdag"),
+        Code("6", "Zondag"),
+    ),
+)
+
 ALL_CODE_LISTS: tuple[CodeList, ...] = (
     LOCATIE_TYPE,
     GEDRAGING,
@@ -140,6 +154,9 @@ ALL_CODE_LISTS: tuple[CodeList, ...] = (
     LEEFTIJD,
     TIJDVAK,
 )
+
+# Code lists of fields derived on write (never entered in a form); used by the codebook.
+DERIVED_CODE_LISTS: tuple[CodeList, ...] = (WEEKDAG,)
 
 
 def gedraging_bit(code: str) -> int:

@@ -1,5 +1,7 @@
-"""Seeding the pilot gemeenten and loading their boundaries."""
+"""Seeding and editing the pilot gemeenten and loading their boundaries."""
 
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import shapely
@@ -9,7 +11,7 @@ from gemeenten import pilot_gemeenten, read_boundaries
 from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.models.base import utcnow
-from pilot.services.errors import DomainError
+from pilot.services.errors import DomainError, NotFound
 
 
 def seed_pilot_gemeenten() -> int:
@@ -32,6 +34,48 @@ def seed_pilot_gemeenten() -> int:
         added += 1
     db.session.commit()
     return added
+
+
+@dataclass
+class GemeenteInput:
+    """The editable part of a gemeente: its pilot period, tranche and population."""
+
+    pilot_start: date | None
+    pilot_eind: date | None
+    tranche: int | None
+    inwoners: int | None = None
+
+
+def get_gemeente(cbs_code: str) -> Gemeente:
+    gemeente = db.session.execute(
+        db.select(Gemeente).where(Gemeente.cbs_code == cbs_code)
+    ).scalar_one_or_none()
+    if gemeente is None:
+        raise NotFound
+    return gemeente
+
+
+def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
+    """Change a gemeente's pilot period, tranche and population (DOMAIN: dates change)."""
+    errors: dict[str, list[str]] = {}
+    if data.pilot_start is None:
+        errors["pilot_start"] = ["Vul de startdatum van de pilot in."]
+    elif data.pilot_eind is not None and data.pilot_eind < data.pilot_start:
+        errors["pilot_eind"] = [
+            "De einddatum ligt vóór de startdatum; kies een einddatum op of na de startdatum."
+        ]
+    if data.tranche is None or data.tranche < 1:
+        errors["tranche"] = ["De tranche is een geheel getal van 1 of hoger."]
+    if data.inwoners is not None and data.inwoners < 0:
+        errors["inwoners"] = ["Het aantal inwoners kan niet negatief zijn."]
+    if errors:
+        raise DomainError(errors)
+    gemeente.pilot_start = data.pilot_start
+    gemeente.pilot_eind = data.pilot_eind
+    gemeente.tranche = data.tranche
+    gemeente.inwoners = data.inwoners
+    db.session.commit()
+    return gemeente
 
 
 def import_boundaries(source: str) -> list[Gemeente]:

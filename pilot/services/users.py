@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol, User
 from pilot.models.base import utcnow
-from pilot.services.errors import DomainError
+from pilot.services.errors import DomainError, NotFound
 
 MIN_PASSWORD_LENGTH = 12
 # scrypt (werkzeug's default) is memory-hard; the parameters are werkzeug's current ones.
@@ -80,13 +80,28 @@ def mark_logged_in(user: User) -> None:
     db.session.commit()
 
 
-def set_active(user: User, actief: bool) -> None:
+def set_active(user: User, actief: bool, acting_user_id: int | None = None) -> User:
+    """(De)activate a user; nobody can deactivate themself (and so lock everyone out)."""
+    if not actief and acting_user_id is not None and user.id == acting_user_id:
+        raise DomainError("U kunt uw eigen account niet deactiveren.")
     user.actief = actief
     db.session.commit()
+    return user
 
 
-def list_users():
-    return db.select(User).order_by(User.rol, User.gebruikersnaam)
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound
+    return user
+
+
+def list_users(rol: Rol | None = None):
+    """Select users, optionally of one role, ordered by role and user name."""
+    query = db.select(User).order_by(User.rol, User.gebruikersnaam)
+    if rol is not None:
+        query = query.where(User.rol == rol.value)
+    return query
 
 
 @lru_cache(maxsize=1)

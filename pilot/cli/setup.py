@@ -1,10 +1,10 @@
-"""Command-line interface: ``flask --app pilot <group> <command>``."""
+"""Set-up commands: users, gemeenten and their boundaries, demo data."""
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from pilot.audit import acting_as
+from pilot.cli.common import fail
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol
 from pilot.services import gemeenten as gemeenten_service
@@ -13,14 +13,6 @@ from pilot.services.errors import DomainError
 
 users_cli = click.Group("users", help="Gebruikers beheren.")
 gemeenten_cli = click.Group("gemeenten", help="Gemeenten en hun grenzen.")
-
-
-def _fail(error: DomainError) -> None:
-    for field, messages in error.errors.items():
-        for message in messages:
-            prefix = "" if field == "__all__" else f"{field}: "
-            click.echo(f"Fout: {prefix}{message}", err=True)
-    raise SystemExit(1)
 
 
 @users_cli.command("create")
@@ -37,12 +29,12 @@ def create_user(gebruikersnaam: str, rol: str, cbs_code: str | None, naam: str, 
             db.select(Gemeente).where(Gemeente.cbs_code == cbs_code.upper())
         ).scalar_one_or_none()
         if gemeente is None:
-            _fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
+            fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
     with acting_as("cli"):
         try:
             user = users_service.create_user(gebruikersnaam, naam, wachtwoord, Rol(rol), gemeente)
         except DomainError as error:
-            _fail(error)
+            fail(error)
     click.echo(f"Gebruiker {user.gebruikersnaam} ({user.rol}) aangemaakt.")
 
 
@@ -62,7 +54,7 @@ def import_grenzen(bron: str):
         try:
             updated = gemeenten_service.import_boundaries(bron)
         except DomainError as error:
-            _fail(error)
+            fail(error)
     names = ", ".join(sorted(g.naam for g in updated))
     click.echo(f"Grenzen geladen voor {len(updated)} gemeente(n): {names}.")
 
@@ -110,9 +102,3 @@ def _seed_registratie() -> None:
     click.echo(
         f"{stored} synthetische incidenten toegevoegd ({refused} afgekeurd door de validatie)."
     )
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(demo)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(gemeenten_cli)

@@ -1,0 +1,1 @@
+"""Hotspot maps and their downloads."""

@@ -1,0 +1,86 @@
+"""Filter forms of the hotspot maps (GET, no CSRF); labels from pilot/codes.py."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
+from pilot.services.hotspots import CELL_SIZES, HotspotFilter, completed_quarters
+
+ALLE = [("", "— alle —")]
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _GetForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class KwartaalForm(_GetForm):
+    """For everyone outside the gemeente: one completed quarter, nothing else."""
+
+    kwartaal = SelectField("Kwartaal")
+
+    def setup(self, first_day: date, today: date) -> "KwartaalForm":
+        quarters = completed_quarters(first_day, today)
+        self.kwartaal.choices = _choices(
+            [
+                (start.isoformat(), f"{start.year} K{(start.month - 1) // 3 + 1}")
+                for start, _end in quarters
+            ]
+        )
+        self._quarters = {start.isoformat(): (start, end) for start, end in quarters}
+        if not self.kwartaal.data and quarters:
+            self.kwartaal.data = quarters[0][0].isoformat()
+        return self
+
+    def to_filter(self, gemeente_ids: tuple[int, ...] = ()) -> HotspotFilter:
+        start, end = self._quarters.get(self.kwartaal.data or "", (date.min, date.min))
+        return HotspotFilter(van=start, tot=end, gemeente_ids=gemeente_ids)
+
+
+class GemeenteFilterForm(_GetForm):
+    """For a coordinator on their own gemeente: every filter, every cell size."""
+
+    van = DateField("Van", validators=[])
+    tot = DateField("Tot en met", validators=[])
+    cel = SelectField(
+        "Celgrootte", choices=_choices([(str(s), f"{s} m") for s in CELL_SIZES]), default="100"
+    )
+    gedraging = SelectField("Gedraging", choices=_choices(ALLE + GEDRAGING.choices()), default="")
+    afdoening = SelectField("Afdoening", choices=_choices(ALLE + AFDOENING.choices()), default="")
+    locatie_type = SelectField(
+        "Type locatie", choices=_choices(ALLE + LOCATIE_TYPE.choices()), default=""
+    )
+    tijdvak = SelectField("Tijdvak", choices=_choices(ALLE + TIJDVAK.choices()), default="")
+    weekend = SelectField(
+        "Dagen", choices=_choices(ALLE + [("ja", "Weekend"), ("nee", "Doordeweeks")]), default=""
+    )
+    kleding = SelectField(
+        "Uniform / in burger", choices=_choices(ALLE + KLEDING.choices()), default=""
+    )
+
+    def to_filter(self, gemeente_id: int) -> HotspotFilter:
+        def code(value: str | None) -> str | None:
+            return value or None
+
+        return HotspotFilter(
+            van=self.van.data,
+            tot=self.tot.data,
+            gemeente_ids=(gemeente_id,),
+            gedraging=code(self.gedraging.data),
+            afdoening=code(self.afdoening.data),
+            locatie_type=code(self.locatie_type.data),
+            tijdvak=code(self.tijdvak.data),
+            weekend={"ja": True, "nee": False}.get(self.weekend.data or ""),
+            kleding=code(self.kleding.data),
+        )
+
+    @property
+    def cell_size(self) -> int:
+        return int(self.cel.data) if self.cel.data in {str(s) for s in CELL_SIZES} else 100

@@ -1,0 +1,1 @@
+"""Map rendering (folium) on top of the pure hotspot service."""

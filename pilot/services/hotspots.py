@@ -1,0 +1,537 @@
+"""Hotspot arithmetic: incident counts per grid cell, Getis-Ord Gi*, disclosure control.
+
+Pure: plain data in, plain data out; no Flask request and no folium (rendering lives in
+``pilot.maps.render``). The SQL runs on a Session or a Connection.
+
+Grid
+    Cells are squares in RD New (EPSG:28992) of 100, 250, 500 or 1000 m whose corners are
+    multiples of the size, as in the CBS vierkantstatistieken. The grouping runs in SQL on
+    ``floor(rd_x / size)``; SQLite has no portable ``floor``, so there it is written as
+    ``CAST(v AS INTEGER) - (v < CAST(v AS INTEGER))``, which is floor for every sign (CAST
+    alone truncates toward zero). Corners are ``index * size`` in Python: exact integers.
+
+Getis-Ord Gi*
+    Study area: the occupied cells plus the empty cells that touch them (queen
+    neighbourhood, the 8 surrounding cells). A cluster is thus compared with its empty
+    surroundings, without spreading the test over the whole country and its water, and the
+    cost grows with the data, not with the map extent. Weights: binary queen contiguity
+    with the cell itself included (G*, ``esda.G_Local(star=True)``, built as a
+    ``libpysal.graph.Graph``). Inference: conditional permutations with a fixed seed; the
+    pseudo p-values are computed from the simulations with ties counted on both sides
+    (counts tie a lot; esda's folded p-value would call every all-zero neighbourhood a
+    significant cold spot), made two-sided, then Benjamini–Hochberg at 5 % FDR. With fewer
+    than ``MIN_INCIDENTS`` incidents or ``MIN_CELLS`` occupied cells the test is not run
+    and the result says so.
+
+Disclosure control (one place: ``check_filter`` and ``build_map``)
+    Exact counts and exact points are only for a coordinator looking at their own
+    gemeente. Everyone else (beheerder, evaluator, ministerie) sees cells with a count below
+    k (config ``PILOT_SUPPRESSION_K``) as "<k" without the number; downloads leave them out.
+    Suppression alone does not protect against differencing: if a user can get two maps
+    whose cells are nested (a year and one of its quarters, 500 m and its 100 m sub-cells,
+    all incidents and only the warnings, two gemeenten together and one alone, today and
+    yesterday), subtracting the shown counts, knowing that an absent cell is 0, gives the
+    suppressed counts. So outsiders get exactly one partition of the data:
+    - one fixed cell size (500 m, the CBS standard);
+    - the period is one *completed* calendar quarter (no free dates, no years, no open
+      period that grows from day to day);
+    - no other filters (conduct, outcome, location type, time band, weekday, clothing);
+    - cells are counted per gemeente, so the national map is exactly the union of the
+      per-gemeente maps (a cell on a border shows each gemeente's part separately).
+    Gi* classes are computed on the full counts; a class says something about a
+    neighbourhood, never a count.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import Integer, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from gemeenten.boundaries import to_wgs84
+from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK, gedraging_bit
+from pilot.models import Incident, Rol
+from pilot.services.errors import DomainError, NotFound
+
+CELL_SIZES = (100, 250, 500, 1000)
+OUTSIDER_CELL_SIZE = 500
+MIN_INCIDENTS = 30
+MIN_CELLS = 10
+GI_PERMUTATIONS = 9999
+MAX_SIMULATIONS = 5_000_000  # permutations x cells kept in memory (40 MB)
+GI_SEED = 429
+GI_ALPHA = 0.05
+HOTSPOT, COLDSPOT, NIET_SIGNIFICANT = "hotspot", "coldspot", "niet significant"
+GI_OK, GI_TE_WEINIG = "ok", "te_weinig"
+
+_incident = Incident.__table__
+
+
+@dataclass(frozen=True)
+class HotspotFilter:
+    """Which incidents a map counts; ``None`` or empty means no restriction."""
+
+    van: date | None = None
+    tot: date | None = None
+    gemeente_ids: tuple[int, ...] = ()
+    gedraging: str | None = None
+    afdoening: str | None = None
+    locatie_type: str | None = None
+    tijdvak: str | None = None
+    weekend: bool | None = None
+    kleding: str | None = None
+
+    def has_detail_filters(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.gedraging,
+                self.afdoening,
+                self.locatie_type,
+                self.tijdvak,
+                self.weekend,
+                self.kleding,
+            )
+        )
+
+    def as_dict(self) -> dict:
+        """Plain values for the audit trail and the download file names."""
+        return {
+            "van": self.van.isoformat() if self.van else None,
+            "tot": self.tot.isoformat() if self.tot else None,
+            "gemeente_ids": list(self.gemeente_ids),
+            "gedraging": self.gedraging,
+            "afdoening": self.afdoening,
+            "locatie_type": self.locatie_type,
+            "tijdvak": self.tijdvak,
+            "weekend": self.weekend,
+            "kleding": self.kleding,
+        }
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One occupied grid cell: south-west corner in RD (multiples of the size) and count."""
+
+    x: int
+    y: int
+    count: int
+    gemeente_id: int | None = None
+
+
+class cell_index(FunctionElement):  # noqa: N801 -- SQL function name
+    """``floor(value / size)`` as an integer, portable between SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "cell_index"
+
+
+@compiles(cell_index)
+def _cell_index_default(element, compiler, **kw) -> str:
+    value, size = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(floor({value} / {size}) AS INTEGER)"
+
+
+@compiles(cell_index, "sqlite")
+def _cell_index_sqlite(element, compiler, **kw) -> str:
+    value, size = (compiler.process(arg, **kw) for arg in element.clauses)
+    ratio = f"({value} / {size})"
+    return f"(CAST({ratio} AS INTEGER) - ({ratio} < CAST({ratio} AS INTEGER)))"
+
+
+def _size_literal(cell_size: int):
+    if cell_size not in CELL_SIZES:
+        raise DomainError(f"Celgrootte moet een van {CELL_SIZES} zijn.", field="cel")
+    return literal_column(f"{int(cell_size)}.0")
+
+
+def _conditions(flt: HotspotFilter) -> list:
+    c = _incident.c
+    conditions = [c.ingetrokken_op.is_(None)]
+    if flt.van is not None:
+        conditions.append(c.lokale_datum >= flt.van)
+    if flt.tot is not None:
+        conditions.append(c.lokale_datum <= flt.tot)
+    if flt.gemeente_ids:
+        conditions.append(c.gemeente_id.in_(flt.gemeente_ids))
+    if flt.gedraging is not None:
+        conditions.append(c.gedragingen.op("&")(gedraging_bit(flt.gedraging)) != 0)
+    for column, value in (
+        (c.afdoening, flt.afdoening),
+        (c.locatie_type, flt.locatie_type),
+        (c.tijdvak, flt.tijdvak),
+        (c.kleding, flt.kleding),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if flt.weekend is not None:
+        conditions.append(c.weekdag >= 5 if flt.weekend else c.weekdag < 5)
+    return conditions
+
+
+def cell_counts(
+    connection, flt: HotspotFilter, cell_size: int, per_gemeente: bool = False
+) -> list[Cell]:
+    """Counts per grid cell (GROUP BY in SQL), withdrawn incidents excluded.
+
+    ``connection`` is a Session or a Connection. With ``per_gemeente`` every gemeente's
+    part of a cell is a separate ``Cell``.
+    """
+    size = _size_literal(cell_size)
+    ix = cell_index(_incident.c.rd_x, size).label("ix")
+    iy = cell_index(_incident.c.rd_y, size).label("iy")
+    columns = [ix, iy, func.count().label("n")]
+    groups = [ix, iy]
+    if per_gemeente:
+        columns.append(_incident.c.gemeente_id)
+        groups.append(_incident.c.gemeente_id)
+    query = select(*columns).where(*_conditions(flt)).group_by(*groups)
+    return [
+        Cell(
+            int(row[0]) * cell_size,
+            int(row[1]) * cell_size,
+            int(row[2]),
+            int(row[3]) if per_gemeente else None,
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def incident_points(connection, flt: HotspotFilter) -> list[tuple[float, float]]:
+    """Exact (lat, lon) of the filtered incidents: only for a coordinator's own gemeente."""
+    c = _incident.c
+    rows = connection.execute(select(c.lat, c.lon).where(*_conditions(flt)))
+    return [(round(lat, 5), round(lon, 5)) for lat, lon in rows]
+
+
+# --- Getis-Ord Gi* -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiResult:
+    status: str
+    melding: str
+    klassen: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def klasse(self, x: int, y: int) -> str:
+        return self.klassen.get((x, y), NIET_SIGNIFICANT)
+
+    @property
+    def aantal_hotspots(self) -> int:
+        return sum(1 for value in self.klassen.values() if value == HOTSPOT)
+
+    @property
+    def aantal_coldspots(self) -> int:
+        return sum(1 for value in self.klassen.values() if value == COLDSPOT)
+
+
+def benjamini_hochberg(pvalues: np.ndarray, alpha: float = GI_ALPHA) -> np.ndarray:
+    """Which hypotheses are rejected at false-discovery rate ``alpha`` (BH step-up)."""
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(p)
+    passed = p[order] <= alpha * np.arange(1, m + 1) / m
+    rejected = np.zeros(m, dtype=bool)
+    if passed.any():
+        rejected[order[: np.nonzero(passed)[0].max() + 1]] = True
+    return rejected
+
+
+_QUEEN = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0)]
+
+
+def _study_area(ix: np.ndarray, iy: np.ndarray, counts: np.ndarray):
+    """Occupied cells plus their empty queen neighbours, and the queen adjacency."""
+    ix = ix - ix.min() + 1
+    iy = iy - iy.min() + 1
+    stride = int(iy.max()) + 2
+    keys = ix * stride + iy
+    ring = [keys + dx * stride + dy for dx, dy in _QUEEN]
+    area = np.unique(np.concatenate([keys, *ring]))
+    values = np.zeros(area.size)
+    values[np.searchsorted(area, keys)] = counts
+    focal, neighbour = [], []
+    for dx, dy in _QUEEN:
+        target = area + dx * stride + dy
+        position = np.clip(np.searchsorted(area, target), 0, area.size - 1)
+        found = area[position] == target
+        focal.append(np.nonzero(found)[0])
+        neighbour.append(position[found])
+    isolates = np.setdiff1d(np.arange(area.size), np.concatenate(focal))
+    focal_all = np.concatenate([*focal, isolates])
+    neighbour_all = np.concatenate([*neighbour, isolates])
+    weights = np.concatenate([np.ones(focal_all.size - isolates.size), np.zeros(isolates.size)])
+    order = np.lexsort((neighbour_all, focal_all))
+    return area, values, focal_all[order], neighbour_all[order], weights[order], keys
+
+
+def gi_star(
+    cells: Iterable[Cell],
+    cell_size: int,
+    seed: int = GI_SEED,
+    permutations: int = GI_PERMUTATIONS,
+    alpha: float = GI_ALPHA,
+) -> GiResult:
+    """Getis-Ord Gi* classes of the occupied cells (see the module docstring)."""
+    totals: dict[tuple[int, int], int] = {}
+    for cell in cells:
+        totals[(cell.x, cell.y)] = totals.get((cell.x, cell.y), 0) + cell.count
+    incidents = sum(totals.values())
+    if incidents < MIN_INCIDENTS or len(totals) < MIN_CELLS:
+        return GiResult(
+            GI_TE_WEINIG,
+            f"Te weinig gegevens voor een hotspottoets ({incidents} incidenten in "
+            f"{len(totals)} cellen; minimaal {MIN_INCIDENTS} incidenten en {MIN_CELLS} "
+            "cellen). De cellen tonen alleen aantallen.",
+        )
+    from esda.getisord import G_Local
+    from libpysal.graph import Graph
+
+    corners = np.array(list(totals.keys()), dtype=np.int64)
+    counts = np.fromiter(totals.values(), dtype=float, count=len(totals))
+    area, values, focal, neighbour, weights, keys = _study_area(
+        corners[:, 0] // cell_size, corners[:, 1] // cell_size, counts
+    )
+    graph = Graph.from_arrays(focal, neighbour, weights)
+    permutations = int(np.clip(MAX_SIMULATIONS // area.size, 199, permutations))
+    result = G_Local(
+        values,
+        graph,
+        transform="B",
+        star=True,
+        permutations=permutations,
+        seed=seed,
+        n_jobs=1,
+        keep_simulations=True,
+    )
+    observed = result.Gs[:, None]
+    tolerance = 1e-9 * np.abs(observed)
+    p_hot = (1 + (result.rGs >= observed - tolerance).sum(axis=1)) / (permutations + 1)
+    p_cold = (1 + (result.rGs <= observed + tolerance).sum(axis=1)) / (permutations + 1)
+    significant = benjamini_hochberg(np.minimum(1.0, 2 * np.minimum(p_hot, p_cold)), alpha)
+    hot = p_hot < p_cold
+    occupied = np.searchsorted(area, keys)
+    klassen = {}
+    for (x, y), position in zip(totals, occupied, strict=True):
+        if significant[position]:
+            klassen[(x, y)] = HOTSPOT if hot[position] else COLDSPOT
+    return GiResult(
+        GI_OK,
+        f"Getis-Ord Gi*: {sum(v == HOTSPOT for v in klassen.values())} hotspotcellen, "
+        f"{sum(v == COLDSPOT for v in klassen.values())} coldspotcellen "
+        f"({permutations} permutaties, FDR {alpha:.0%}).",
+        klassen,
+    )
+
+
+# --- disclosure control and the map as plain data ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kijker:
+    """Who looks at a map: role and, for a coordinator, their gemeente."""
+
+    rol: Rol
+    gemeente_id: int | None = None
+
+
+@dataclass(frozen=True)
+class KaartCel:
+    x: int
+    y: int
+    gemeente_id: int | None
+    aantal: int | None  # None when suppressed
+    label: str
+    klasse: str
+
+
+@dataclass(frozen=True)
+class HotspotKaart:
+    filter: HotspotFilter
+    cell_size: int
+    exact: bool
+    k: int
+    cellen: list[KaartCel]
+    gi: GiResult
+    punten: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def downloadbare_cellen(self) -> list[KaartCel]:
+        """Cells that may leave the application: never a suppressed one."""
+        return [cel for cel in self.cellen if cel.aantal is not None]
+
+    @property
+    def totaal_getoond(self) -> int:
+        return sum(cel.aantal or 0 for cel in self.cellen)
+
+
+def sees_exact(kijker: Kijker, flt: HotspotFilter) -> bool:
+    return (
+        kijker.rol is Rol.COORDINATOR
+        and kijker.gemeente_id is not None
+        and flt.gemeente_ids == (kijker.gemeente_id,)
+    )
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    end_month = start.month + 2
+    next_start = date(day.year + (end_month == 12), end_month % 12 + 1, 1)
+    return start, next_start - timedelta(days=1)
+
+
+def completed_quarters(first_day: date, today: date) -> list[tuple[date, date]]:
+    """Completed calendar quarters from the one holding ``first_day``, newest first."""
+    quarters = []
+    start, end = quarter_of(first_day)
+    while end < today:
+        quarters.append((start, end))
+        start, end = quarter_of(end + timedelta(days=1))
+    return quarters[::-1]
+
+
+def check_filter(kijker: Kijker, flt: HotspotFilter, cell_size: int, today: date) -> None:
+    """Refuse filters a viewer may not use (see 'Disclosure control' above)."""
+    if kijker.rol is Rol.COORDINATOR and not sees_exact(kijker, flt):
+        raise NotFound()
+    if cell_size not in CELL_SIZES:
+        raise DomainError(f"Celgrootte moet een van {CELL_SIZES} zijn.", field="cel")
+    if sees_exact(kijker, flt):
+        return
+    if cell_size != OUTSIDER_CELL_SIZE:
+        raise DomainError(
+            f"Buiten de eigen gemeente is alleen het raster van {OUTSIDER_CELL_SIZE} m "
+            "beschikbaar.",
+            field="cel",
+        )
+    if flt.has_detail_filters():
+        raise DomainError(
+            "Buiten de eigen gemeente kan alleen op kwartaal en gemeente worden gefilterd.",
+            field="__all__",
+        )
+    if flt.van is None or quarter_of(flt.van) != (flt.van, flt.tot) or flt.tot >= today:
+        raise DomainError("Kies een afgesloten kalenderkwartaal.", field="kwartaal")
+
+
+def build_map(
+    connection, flt: HotspotFilter, cell_size: int, exact: bool, k: int, seed: int = GI_SEED
+) -> HotspotKaart:
+    """Counts, Gi* and suppression for one map; ``exact`` only after ``check_filter``."""
+    cells = cell_counts(connection, flt, cell_size, per_gemeente=not exact)
+    gi = gi_star(cells, cell_size, seed=seed)
+    cellen = []
+    for cell in cells:
+        shown = exact or cell.count >= k
+        cellen.append(
+            KaartCel(
+                cell.x,
+                cell.y,
+                cell.gemeente_id,
+                cell.count if shown else None,
+                str(cell.count) if shown else f"<{k}",
+                gi.klasse(cell.x, cell.y),
+            )
+        )
+    points = incident_points(connection, flt) if exact else []
+    return HotspotKaart(flt, cell_size, exact, k, cellen, gi, points)
+
+
+def hotspot_map(
+    connection, kijker: Kijker, flt: HotspotFilter, cell_size: int, k: int, today: date
+) -> HotspotKaart:
+    """The map a viewer may see: filter check, then counts with the right suppression."""
+    check_filter(kijker, flt, cell_size, today)
+    return build_map(connection, flt, cell_size, sees_exact(kijker, flt), k)
+
+
+def outsider_filter(flt: HotspotFilter) -> HotspotFilter:
+    """Drop every filter an outsider may not use (for building a form's defaults)."""
+    return replace(HotspotFilter(), van=flt.van, tot=flt.tot, gemeente_ids=flt.gemeente_ids)
+
+
+# --- cells as GeoJSON and CSV (same cells as the map, same suppression) ------------------
+
+
+def cell_polygons(cellen: list[KaartCel], cell_size: int) -> np.ndarray:
+    """WGS84 rings (n, 5, 2) as [lon, lat] of the cell squares, 6 decimals."""
+    if not cellen:
+        return np.zeros((0, 5, 2))
+    x = np.array([c.x for c in cellen], dtype=float)
+    y = np.array([c.y for c in cellen], dtype=float)
+    s = float(cell_size)
+    xs = np.stack([x, x + s, x + s, x, x], axis=1)
+    ys = np.stack([y, y, y + s, y + s, y], axis=1)
+    lat, lon = to_wgs84(xs.ravel(), ys.ravel())
+    return np.round(np.stack([lon, lat], axis=1).reshape(-1, 5, 2), 6)
+
+
+def cells_geojson(
+    kaart: HotspotKaart, gemeente_codes: dict[int, str], cellen: list[KaartCel] | None = None
+) -> dict:
+    """A FeatureCollection of cell squares (WGS84) with count or label and Gi* class."""
+    cellen = kaart.cellen if cellen is None else cellen
+    rings = cell_polygons(cellen, kaart.cell_size)
+    features = []
+    for cel, ring in zip(cellen, rings, strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring.tolist()]},
+                "properties": {
+                    "gemeente": gemeente_codes.get(cel.gemeente_id, ""),
+                    "x_rd": cel.x,
+                    "y_rd": cel.y,
+                    "celgrootte_m": kaart.cell_size,
+                    "aantal": cel.aantal,
+                    "label": cel.label,
+                    "gi_klasse": cel.klasse,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+CSV_COLUMNS = ("gemeente", "x_rd", "y_rd", "celgrootte_m", "aantal", "gi_klasse")
+
+
+def cells_csv(kaart: HotspotKaart, gemeente_codes: dict[int, str]) -> str:
+    """The downloadable cells as CSV (semicolon, as Dutch spreadsheets expect)."""
+    lines = [";".join(CSV_COLUMNS)]
+    for cel in kaart.downloadbare_cellen:
+        lines.append(
+            ";".join(
+                str(value)
+                for value in (
+                    gemeente_codes.get(cel.gemeente_id, ""),
+                    cel.x,
+                    cel.y,
+                    kaart.cell_size,
+                    cel.aantal,
+                    cel.klasse,
+                )
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def filter_labels(flt: HotspotFilter) -> dict[str, str]:
+    """Dutch description of the active filters (for the page and the audit trail)."""
+    labels = {}
+    for name, code_list, value in (
+        ("gedraging", GEDRAGING, flt.gedraging),
+        ("afdoening", AFDOENING, flt.afdoening),
+        ("locatie_type", LOCATIE_TYPE, flt.locatie_type),
+        ("tijdvak", TIJDVAK, flt.tijdvak),
+        ("kleding", KLEDING, flt.kleding),
+    ):
+        if value is not None:
+            labels[name] = code_list.label(value)
+    if flt.weekend is not None:
+        labels["weekend"] = "weekend" if flt.weekend else "doordeweeks"
+    return labels

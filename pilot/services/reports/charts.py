@@ -1,0 +1,145 @@
+"""Charts as SVG (matplotlib, Agg): values are written on the bars through the suppression
+formatter and value axes carry no small tick numbers, so a suppressed count cannot be read
+back from a chart. Output is reproducible (fixed ``svg.hashsalt``, no date metadata).
+"""
+
+import base64
+import io
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator  # noqa: E402
+
+from pilot.services.reports.suppression import Onderdrukking  # noqa: E402
+
+MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+BLAUW = "#01689b"
+ORANJE = "#e17000"
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "pilot429ter",
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 9,
+    "axes.titleweight": "bold",
+}
+CM = 1 / 2.54
+
+
+@contextmanager
+def _figure(width_cm: float, height_cm: float) -> Iterator[Figure]:
+    with matplotlib.rc_context(RC):
+        yield Figure(figsize=(width_cm * CM, height_cm * CM))
+
+
+def data_uri(figure: Figure) -> str:
+    """The figure as an SVG data URI for an ``<img>`` (no timestamp, fixed ids)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def maand_label(year: int, month: int) -> str:
+    return f"{MAANDEN[month - 1]} {year % 100:02d}"
+
+
+def _no_value_axis(ax, horizontal: bool) -> None:
+    axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_visible(False)
+    ax.spines["bottom" if horizontal else "left"].set_visible(False)
+
+
+def staven(
+    labels: Sequence[str], values: Sequence[int], fmt: Onderdrukking, width_cm: float = 16
+) -> str:
+    """Horizontal bars with their value written beside each bar (largest first as given)."""
+    height = 1.0 + 0.6 * len(labels) + 0.35 * sum(len(label) > 30 for label in labels)
+    with _figure(width_cm, height) as figure:
+        ax = figure.subplots()
+        positions = list(range(len(labels)))[::-1]
+        bars = ax.barh(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, height=0.65)
+        ax.set_yticks(positions, [textwrap.fill(label, 30) for label in labels])
+        ax.tick_params(axis="y", length=0)
+        ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=2, fontsize=7)
+        ax.set_xlim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.15)
+        _no_value_axis(ax, horizontal=True)
+        return data_uri(figure)
+
+
+def per_maand(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Onderdrukking) -> str:
+    """Monthly bars with the value above each bar."""
+    with _figure(17, 6.5) as figure:
+        ax = figure.subplots()
+        positions = list(range(len(months)))
+        bars = ax.bar(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, width=0.7)
+        fontsize = 7 if len(months) <= 24 else 5.5
+        ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=1.5, fontsize=fontsize)
+        ax.set_xticks(positions, [maand_label(*m) for m in months], rotation=90, fontsize=fontsize)
+        ax.set_ylim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.18)
+        ax.set_xlim(-0.7, max(len(months), 1) - 0.3)
+        _no_value_axis(ax, horizontal=False)
+        return data_uri(figure)
+
+
+def groepen(
+    groups: Sequence[str],
+    series: dict[str, Sequence[int]],
+    fmt: Onderdrukking,
+    width_cm: float = 16,
+) -> str:
+    """Grouped vertical bars (for example incidents and PV's, uniform against in burger)."""
+    colors = (BLAUW, ORANJE, "#6f6f6f")
+    with _figure(width_cm, 6.5) as figure:
+        ax = figure.subplots()
+        width = 0.8 / max(len(series), 1)
+        top = 1
+        for index, (name, values) in enumerate(series.items()):
+            positions = [g + (index - (len(series) - 1) / 2) * width for g in range(len(groups))]
+            shown = [fmt.zichtbaar(v) for v in values]
+            top = max([top, *shown])
+            bars = ax.bar(positions, shown, width * 0.95, label=name, color=colors[index % 3])
+            ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=1.5, fontsize=7)
+        ax.set_xticks(range(len(groups)), groups)
+        ax.set_ylim(0, top * 1.2)
+        ax.legend(frameon=False, loc="upper right")
+        _no_value_axis(ax, horizontal=False)
+        return data_uri(figure)
+
+
+def kleine_veelvouden(
+    panels: Sequence[tuple[str, Sequence[int]]], fmt: Onderdrukking, columns: int = 2
+) -> str:
+    """Small multiples: incidents per month since each gemeente's start, one panel each.
+
+    Suppressed months are drawn at zero; the value axis only has ticks at 0 and at values of
+    at least k, so no tick reads as a small count.
+    """
+    rows = max(1, -(-len(panels) // columns))
+    with _figure(17, 3.6 * rows) as figure:
+        axes = figure.subplots(rows, columns, squeeze=False)
+        for ax in axes.flat[len(panels) :]:
+            ax.set_visible(False)
+        for ax, (title, values) in zip(axes.flat, panels, strict=False):
+            shown = [fmt.zichtbaar(v) for v in values]
+            ax.bar(range(len(values)), shown, color=BLAUW, width=0.8)
+            ax.set_title(title, loc="left")
+            top = max([*shown, fmt.k if fmt.actief else 1])
+            ticks = [t for t in MaxNLocator(3, integer=True).tick_values(0, top) if 0 <= t <= top]
+            if fmt.actief:
+                ticks = [t for t in ticks if t == 0 or t >= fmt.k]
+            ax.yaxis.set_major_locator(FixedLocator(ticks))
+            ax.set_ylim(0, top * 1.1)
+            ax.xaxis.set_major_locator(MultipleLocator(6))
+            ax.set_xlabel("maanden sinds start", fontsize=7)
+            ax.tick_params(labelsize=7)
+        figure.tight_layout(h_pad=0.6)
+        return data_uri(figure)

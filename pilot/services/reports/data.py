@@ -1,0 +1,301 @@
+"""The figures of a report, counted in SQL (group-by queries, never rows counted in Python).
+
+Every query takes a list of gemeente ids and a period and answers per gemeente, so the
+per-gemeente report and the aggregate report share them. Withdrawn incidents are left out
+of every count except the data-quality count of withdrawals.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, distinct, extract, func
+
+from pilot import codes
+from pilot.extensions import db
+from pilot.models import Dienst, Gemeente, Incident, PolitieCijfer
+from pilot.services.reports.periode import Periode
+
+LATE_REGISTRATION = timedelta(days=7)
+PV = "proces_verbaal"
+WAARSCHUWING = "waarschuwing"
+OVERGEDRAGEN = "overgedragen_politie"
+
+
+@dataclass
+class Cijfers:
+    """All figures of one gemeente (or of a sum of gemeenten) for one period."""
+
+    incidenten: int = 0
+    afdoening: dict[str, int] = field(default_factory=dict)
+    locatie_type: dict[str, int] = field(default_factory=dict)
+    kleding: dict[str, int] = field(default_factory=dict)
+    kleding_pv: dict[str, int] = field(default_factory=dict)
+    gedraging: dict[str, int] = field(default_factory=dict)
+    maand: dict[tuple[int, int], int] = field(default_factory=dict)
+    maand_pv: dict[tuple[int, int], int] = field(default_factory=dict)
+    weekdag_tijdvak: dict[tuple[int, str], int] = field(default_factory=dict)
+    actieve_boas: int = 0
+    diensten: int = 0
+    inzetminuten: int = 0
+    inzetminuten_uniform: int = 0
+    inzetminuten_burger: int = 0
+    politie: dict[tuple[int, int], dict[str, int | None]] = field(default_factory=dict)
+    ingetrokken: int = 0
+    laat_geregistreerd: int = 0
+    leeftijd_onbekend: int = 0
+    pv_zonder_zaaknummer: int = 0
+    grens_niet_gecontroleerd: int = 0
+    laatste_wijziging: datetime | None = None
+
+    @property
+    def pv(self) -> int:
+        return self.afdoening.get(PV, 0)
+
+    @property
+    def waarschuwingen(self) -> int:
+        return self.afdoening.get(WAARSCHUWING, 0)
+
+    @property
+    def overgedragen(self) -> int:
+        return self.afdoening.get(OVERGEDRAGEN, 0)
+
+    @property
+    def inzeturen(self) -> float:
+        return self.inzetminuten / 60
+
+    def politie_totaal(self, name: str) -> int | None:
+        values = [row[name] for row in self.politie.values() if row[name] is not None]
+        return sum(values) if values else None
+
+
+def _floor_div(column, size: int):
+    """floor(column / size) in SQL; RD coordinates are positive, so SQLite may truncate."""
+    if db.engine.dialect.name == "sqlite":
+        return cast(column / size, Integer)
+    return cast(func.floor(column / size), Integer)
+
+
+def _registration_late():
+    """SQL condition: registered more than LATE_REGISTRATION after the incident."""
+    if db.engine.dialect.name == "sqlite":
+        days = func.julianday(Incident.aangemaakt_op) - func.julianday(Incident.tijdstip)
+        return days > LATE_REGISTRATION.days
+    return Incident.aangemaakt_op - Incident.tijdstip > LATE_REGISTRATION
+
+
+def _incidents(ids: list[int], periode: Periode, withdrawn: bool = False):
+    condition = and_(
+        Incident.gemeente_id.in_(ids),
+        Incident.lokale_datum >= periode.van,
+        Incident.lokale_datum <= periode.tot,
+    )
+    if withdrawn:
+        return and_(condition, Incident.ingetrokken_op.is_not(None))
+    return and_(condition, Incident.ingetrokken_op.is_(None))
+
+
+def _grouped(ids, periode, *columns) -> list:
+    statement = (
+        db.select(Incident.gemeente_id, *columns, func.count())
+        .where(_incidents(ids, periode))
+        .group_by(Incident.gemeente_id, *columns)
+    )
+    return db.session.execute(statement).all()
+
+
+def _sum(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def cijfers(ids: list[int], periode: Periode) -> dict[int, Cijfers]:
+    """The figures of every gemeente in ``ids`` for ``periode``."""
+    result = {gemeente_id: Cijfers() for gemeente_id in ids}
+    if not ids:
+        return result
+    for gemeente_id, afdoening, count in _grouped(ids, periode, Incident.afdoening):
+        result[gemeente_id].afdoening[afdoening] = count
+        result[gemeente_id].incidenten += count
+    for gemeente_id, locatie, count in _grouped(ids, periode, Incident.locatie_type):
+        result[gemeente_id].locatie_type[locatie] = count
+    is_pv = _sum(Incident.afdoening == PV)
+    rows = db.session.execute(
+        db.select(Incident.gemeente_id, Incident.kleding, func.count(), is_pv)
+        .where(_incidents(ids, periode))
+        .group_by(Incident.gemeente_id, Incident.kleding)
+    )
+    for gemeente_id, kleding, count, pv in rows:
+        result[gemeente_id].kleding[kleding] = count
+        result[gemeente_id].kleding_pv[kleding] = int(pv)
+    year = extract("year", Incident.lokale_datum)
+    month = extract("month", Incident.lokale_datum)
+    rows = db.session.execute(
+        db.select(Incident.gemeente_id, year, month, func.count(), is_pv)
+        .where(_incidents(ids, periode))
+        .group_by(Incident.gemeente_id, year, month)
+    )
+    for gemeente_id, y, m, count, pv in rows:
+        result[gemeente_id].maand[(int(y), int(m))] = count
+        result[gemeente_id].maand_pv[(int(y), int(m))] = int(pv)
+    for gemeente_id, weekdag, tijdvak, count in _grouped(
+        ids, periode, Incident.weekdag, Incident.tijdvak
+    ):
+        result[gemeente_id].weekdag_tijdvak[(int(weekdag), tijdvak)] = count
+    _gedraging_and_quality(ids, periode, result)
+    _withdrawn(ids, periode, result)
+    _diensten(ids, periode, result)
+    _politie(ids, periode, result)
+    return result
+
+
+def _gedraging_and_quality(ids, periode, result: dict[int, Cijfers]) -> None:
+    gedraging_codes = [item.code for item in codes.GEDRAGING.codes]
+    columns = [
+        _sum(Incident.gedragingen.op("&")(codes.gedraging_bit(code)) != 0)
+        for code in gedraging_codes
+    ]
+    statement = (
+        db.select(
+            Incident.gemeente_id,
+            func.count(distinct(Incident.boa_id)),
+            _sum(_registration_late()),
+            _sum(Incident.leeftijd_verdachten == "onbekend"),
+            _sum(and_(Incident.afdoening == PV, Incident.zaaknummer_hmac.is_(None))),
+            _sum(Incident.grens_gecontroleerd.is_(False)),
+            func.max(Incident.gewijzigd_op),
+            *columns,
+        )
+        .where(_incidents(ids, periode))
+        .group_by(Incident.gemeente_id)
+    )
+    for row in db.session.execute(statement):
+        figures = result[row[0]]
+        figures.actieve_boas = row[1]
+        figures.laat_geregistreerd = int(row[2])
+        figures.leeftijd_onbekend = int(row[3])
+        figures.pv_zonder_zaaknummer = int(row[4])
+        figures.grens_niet_gecontroleerd = int(row[5])
+        figures.laatste_wijziging = _latest(figures.laatste_wijziging, _aware(row[6]))
+        figures.gedraging = {
+            code: int(count) for code, count in zip(gedraging_codes, row[7:], strict=True)
+        }
+
+
+def _withdrawn(ids, periode, result: dict[int, Cijfers]) -> None:
+    statement = (
+        db.select(Incident.gemeente_id, func.count(), func.max(Incident.gewijzigd_op))
+        .where(_incidents(ids, periode, withdrawn=True))
+        .group_by(Incident.gemeente_id)
+    )
+    for gemeente_id, count, latest in db.session.execute(statement):
+        result[gemeente_id].ingetrokken = count
+        result[gemeente_id].laatste_wijziging = _latest(
+            result[gemeente_id].laatste_wijziging, _aware(latest)
+        )
+
+
+def _diensten(ids, periode, result: dict[int, Cijfers]) -> None:
+    statement = (
+        db.select(
+            Dienst.gemeente_id,
+            func.count(),
+            func.sum(Dienst.duur_minuten * (Dienst.aantal_uniform + Dienst.aantal_burger)),
+            func.sum(Dienst.duur_minuten * Dienst.aantal_uniform),
+            func.sum(Dienst.duur_minuten * Dienst.aantal_burger),
+            func.max(Dienst.aangemaakt_op),
+        )
+        .where(
+            Dienst.gemeente_id.in_(ids), Dienst.datum >= periode.van, Dienst.datum <= periode.tot
+        )
+        .group_by(Dienst.gemeente_id)
+    )
+    for gemeente_id, count, total, uniform, burger, latest in db.session.execute(statement):
+        figures = result[gemeente_id]
+        figures.diensten = count
+        figures.inzetminuten = int(total or 0)
+        figures.inzetminuten_uniform = int(uniform or 0)
+        figures.inzetminuten_burger = int(burger or 0)
+        figures.laatste_wijziging = _latest(figures.laatste_wijziging, _aware(latest))
+
+
+def _politie(ids, periode, result: dict[int, Cijfers]) -> None:
+    statement = (
+        db.select(PolitieCijfer)
+        .where(
+            PolitieCijfer.gemeente_id.in_(ids),
+            PolitieCijfer.maand >= periode.van.replace(day=1),
+            PolitieCijfer.maand <= periode.tot,
+        )
+        .order_by(PolitieCijfer.gemeente_id, PolitieCijfer.maand)
+    )
+    for row in db.session.execute(statement).scalars():
+        result[row.gemeente_id].politie[(row.maand.year, row.maand.month)] = {
+            "meldingen": row.meldingen,
+            "aangiftes": row.aangiftes,
+            "processen_verbaal": row.processen_verbaal,
+        }
+        figures = result[row.gemeente_id]
+        figures.laatste_wijziging = _latest(figures.laatste_wijziging, row.aangemaakt_op)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """MAX() keeps the column type, so values are aware; guard against a naive one."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    values = [v for v in (a, b) if v is not None]
+    return max(values) if values else None
+
+
+def som(figures: list[Cijfers]) -> Cijfers:
+    """The sum of several gemeenten's figures (for tranche and national totals)."""
+    total = Cijfers()
+    for item in figures:
+        for name in (
+            "incidenten", "actieve_boas", "diensten", "inzetminuten", "inzetminuten_uniform",
+            "inzetminuten_burger", "ingetrokken", "laat_geregistreerd", "leeftijd_onbekend",
+            "pv_zonder_zaaknummer", "grens_niet_gecontroleerd",
+        ):  # fmt: skip
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+        for name in (
+            "afdoening", "locatie_type", "kleding", "kleding_pv", "gedraging", "maand", "maand_pv",
+        ):  # fmt: skip
+            merged = defaultdict(int, getattr(total, name))
+            for key, value in getattr(item, name).items():
+                merged[key] += value
+            setattr(total, name, dict(merged))
+        total.laatste_wijziging = _latest(total.laatste_wijziging, item.laatste_wijziging)
+    return total
+
+
+def grid_cells(ids: list[int], periode: Periode, size: int = 500) -> list[tuple[int, int, int]]:
+    """Incident counts per square RD cell of ``size`` m: (x corner, y corner, count).
+
+    The one place the report reads hotspot cells; it can later call the hotspot service
+    (``pilot.services.hotspots``) instead, with the same result shape.
+    """
+    return _grid_cells(ids, periode, size)
+
+
+def _grid_cells(ids: list[int], periode: Periode, size: int) -> list[tuple[int, int, int]]:
+    if not ids:
+        return []
+    cx = _floor_div(Incident.rd_x, size)
+    cy = _floor_div(Incident.rd_y, size)
+    statement = (
+        db.select(cx, cy, func.count())
+        .where(_incidents(ids, periode))
+        .group_by(cx, cy)
+        .order_by(cx, cy)
+    )
+    return [(int(x) * size, int(y) * size, n) for x, y, n in db.session.execute(statement)]
+
+
+def pilot_range(gemeenten: list[Gemeente], today: date) -> Periode:
+    """The period from the first gemeente's start to the last one's end (or today)."""
+    van = min(g.pilot_start for g in gemeenten)
+    tot = max((g.pilot_eind or today) for g in gemeenten)
+    return Periode(van, max(van, tot), "Hele pilotperiode")

@@ -1,0 +1,157 @@
+"""Hotspot service: grid alignment, counts, filters, Gi*, disclosure rules."""
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pytest
+from sqlalchemy import literal, literal_column, select
+
+from gemeenten.boundaries import to_wgs84
+from pilot.extensions import db
+from pilot.models import Incident, Rol
+from pilot.services import hotspots as hs
+from pilot.services.errors import DomainError, NotFound
+from tests.factories import gemeente, make_boa, make_incident
+
+# Points in Rotterdam (RD), some on and next to cell corners.
+RD_POINTS = [(92_500.0, 437_500.0), (92_499.9, 437_500.1), (92_610.0, 437_420.0)] + [
+    (93_050.0 + 7 * i, 437_950.0 + 3 * i) for i in range(6)
+]
+
+
+def _add(boa, x, y, **fields):
+    lat, lon = to_wgs84(x, y)
+    return make_incident(boa, float(lat), float(lon), **fields)
+
+
+@pytest.mark.parametrize("value,size,expected", [(-150.0, 100, -2), (150.0, 100, 1), (0.0, 250, 0)])
+def test_cell_index_is_floor_for_every_sign(app, value, size, expected):
+    with app.app_context():
+        query = select(hs.cell_index(literal(value), literal_column(f"{size}.0")))
+        assert db.session.execute(query).scalar_one() == expected
+
+
+def test_cells_are_aligned_and_counts_match_a_direct_count(app):
+    with app.app_context():
+        boa = make_boa("GM0599")
+        for x, y in RD_POINTS:
+            _add(boa, x, y)
+        withdrawn = _add(boa, 92_550.0, 437_550.0)
+        withdrawn.ingetrokken_op = datetime(2025, 10, 1, tzinfo=UTC)
+        db.session.commit()
+        incidents = db.session.execute(
+            select(Incident.rd_x, Incident.rd_y).where(Incident.ingetrokken_op.is_(None))
+        ).all()
+        for size in hs.CELL_SIZES:
+            cells = hs.cell_counts(db.session, hs.HotspotFilter(), size)
+            assert all(c.x % size == 0 and c.y % size == 0 for c in cells)
+            for cell in cells:
+                direct = sum(
+                    1
+                    for x, y in incidents
+                    if cell.x <= x < cell.x + size and cell.y <= y < cell.y + size
+                )
+                assert cell.count == direct
+            assert sum(c.count for c in cells) == len(RD_POINTS)
+
+
+def test_filters(app):
+    with app.app_context():
+        boa = make_boa("GM0599")
+        saturday = datetime(2025, 9, 13, 14, 0, tzinfo=UTC)
+        _add(boa, 92_510.0, 437_510.0, tijdstip=saturday, gedragingen=("gebaren",))
+        _add(boa, 92_520.0, 437_520.0, kleding="burger", afdoening="proces_verbaal")
+        _add(
+            boa,
+            92_530.0,
+            437_530.0,
+            locatie_type="park",
+            tijdstip=datetime(2025, 1, 2, 3, 0, tzinfo=UTC),
+        )
+        utrecht = make_boa("GM0344")
+        _add(utrecht, 136_000.0, 456_000.0)
+
+        def total(**fields):
+            cells = hs.cell_counts(db.session, hs.HotspotFilter(**fields), 500)
+            return sum(c.count for c in cells)
+
+        rotterdam = gemeente("GM0599").id
+        assert total() == 4
+        assert total(gemeente_ids=(rotterdam,)) == 3
+        assert total(gedraging="gebaren") == 1
+        assert total(gedraging="opmerkingen") == 3
+        assert total(kleding="burger") == 1
+        assert total(afdoening="proces_verbaal") == 1
+        assert total(locatie_type="park") == 1
+        assert total(tijdvak="nacht") == 1
+        assert total(weekend=True) == 1
+        assert total(weekend=False) == 3
+        assert total(van=date(2025, 9, 1)) == 3
+        assert total(tot=date(2025, 6, 30)) == 1
+
+
+def _cells(xs, ys, size=100):
+    counts = {}
+    for x, y in zip(xs, ys, strict=True):
+        key = (int(x // size) * size, int(y // size) * size)
+        counts[key] = counts.get(key, 0) + 1
+    return [hs.Cell(x, y, n) for (x, y), n in counts.items()]
+
+
+def test_gi_star_finds_a_planted_cluster():
+    rng = np.random.default_rng(0)
+    xs, ys = rng.uniform(90_000, 93_000, 400), rng.uniform(430_000, 433_000, 400)
+    cx, cy = rng.normal(91_500, 120, 80), rng.normal(431_500, 120, 80)
+    result = hs.gi_star(_cells(np.r_[xs, cx], np.r_[ys, cy]), 100)
+    hot = [key for key, klasse in result.klassen.items() if klasse == hs.HOTSPOT]
+    assert result.status == hs.GI_OK
+    assert len(hot) >= 5
+    assert all(abs(x + 50 - 91_500) < 500 and abs(y + 50 - 431_500) < 500 for x, y in hot)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_gi_star_finds_no_hotspot_in_uniform_random_data(seed):
+    rng = np.random.default_rng(seed)
+    xs, ys = rng.uniform(90_000, 93_000, 3000), rng.uniform(430_000, 433_000, 3000)
+    result = hs.gi_star(_cells(xs, ys), 100, seed=seed)
+    assert result.status == hs.GI_OK
+    assert result.aantal_hotspots == 0
+
+
+def test_gi_star_says_when_there_are_too_few_incidents():
+    result = hs.gi_star(_cells([91_000.0 + 150 * i for i in range(12)], [431_000.0] * 12), 100)
+    assert result.status == hs.GI_TE_WEINIG
+    assert result.klassen == {}
+    assert "Te weinig" in result.melding
+
+
+def test_benjamini_hochberg():
+    rejected = hs.benjamini_hochberg(np.array([0.001, 0.008, 0.039, 0.041, 0.9]), 0.05)
+    assert rejected.tolist() == [True, True, False, False, False]
+
+
+def test_outsiders_get_only_completed_quarters_at_500_m():
+    today = date(2025, 11, 20)
+    q3 = hs.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
+    evaluator = hs.Kijker(Rol.EVALUATOR)
+    hs.check_filter(evaluator, q3, 500, today)
+    for flt, size in [
+        (q3, 100),
+        (hs.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 8, 31)), 500),
+        (hs.HotspotFilter(van=date(2025, 10, 1), tot=date(2025, 12, 31)), 500),
+        (hs.HotspotFilter(), 500),
+        (hs.HotspotFilter(van=q3.van, tot=q3.tot, kleding="burger"), 500),
+    ]:
+        with pytest.raises(DomainError):
+            hs.check_filter(evaluator, flt, size, today)
+    coordinator = hs.Kijker(Rol.COORDINATOR, gemeente_id=7)
+    hs.check_filter(coordinator, hs.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, today)
+    with pytest.raises(NotFound):
+        hs.check_filter(coordinator, hs.HotspotFilter(gemeente_ids=(8,)), 500, today)
+
+
+def test_completed_quarters():
+    assert hs.completed_quarters(date(2024, 7, 1), date(2025, 1, 1)) == [
+        (date(2024, 10, 1), date(2024, 12, 31)),
+        (date(2024, 7, 1), date(2024, 9, 30)),
+    ]
