@@ -74,7 +74,8 @@ def _assert_no_personal_data_in_text_columns() -> None:
         for column in table.columns:
             if not isinstance(column.type, String | Text | JSON):
                 continue
-            for value in db.session.execute(select(column).distinct()).scalars():
+            query = select(column) if isinstance(column.type, JSON) else select(column).distinct()
+            for value in db.session.execute(query).scalars():
                 if not value:
                     continue
                 if column.name in DIGEST_COLUMNS and column.name != "password_hash":

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,12 +16,13 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields import SelectChoice
-from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, Optional
 
 from pilot import codes
+from pilot.forms import PilotForm
 from pilot.models import Boa
 from pilot.services.derived import AMSTERDAM
+from pilot.services.errors import DomainError
 from pilot.services.incidents import MAX_OPMERKING, IncidentInput
 
 KIES = ("", "— kies —")
@@ -32,26 +32,6 @@ ALLE = ("", "alle")
 def choices(*groups) -> list[SelectChoice]:
     """Select options from (value, label) pairs (WTForms wants SelectChoice objects)."""
     return [SelectChoice(value, label) for group in groups for value, label in group]
-
-
-class NlForm(FlaskForm):
-    """A form whose built-in WTForms messages are Dutch (WTForms ships the translation)."""
-
-    class Meta:
-        locales = ("nl",)
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
-
-    def attach(self, errors: dict[str, list[str]], aliases: dict[str, str] | None = None) -> None:
-        """Put a DomainError's messages on the fields they concern (unknown: form level)."""
-        aliases = aliases or {}
-        for name, messages in errors.items():
-            target = self._fields.get(aliases.get(name, name))
-            if target is None:
-                self.form_errors.extend(messages)
-            else:
-                target.errors = [*target.errors, *messages]
 
 
 class CoordinaatField(FloatField):
@@ -105,7 +85,7 @@ FILLED = [
 ]
 
 
-class IncidentForm(NlForm):
+class IncidentForm(PilotForm):
     datum = DateField("Datum", validators=[Optional()])
     tijd = TimeField("Tijd (lokale tijd)", validators=[Optional()])
     boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
@@ -130,6 +110,11 @@ class IncidentForm(NlForm):
     version = HiddenField()
 
     ALIASES = {"tijdstip": "datum", "locatie": "lat"}
+
+    def attach(self, error: DomainError) -> None:
+        """The service's 'tijdstip' belongs beside datum, 'locatie' beside the lat/lon fields."""
+        errors = {self.ALIASES.get(name, name): msgs for name, msgs in error.errors.items()}
+        super().attach(DomainError(errors))
 
     def set_boas(self, boas: list[Boa], current_id: int | None = None) -> None:
         """The gemeente's active boa's (plus the record's own boa when editing)."""
@@ -169,15 +154,15 @@ class IncidentForm(NlForm):
         self.version.data = str(version)
 
 
-class IntrekkenForm(NlForm):
+class IntrekkenForm(PilotForm):
     reden = TextAreaField("Reden van intrekken", validators=[Length(max=300)])
     version = HiddenField()
 
 
-class FilterForm(NlForm):
+class FilterForm(PilotForm):
     """The list's filters (GET, no CSRF token: it changes nothing)."""
 
-    class Meta(NlForm.Meta):
+    class Meta(PilotForm.Meta):
         csrf = False
 
     van = DateField("Van", validators=[Optional()])

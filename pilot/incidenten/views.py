@@ -93,7 +93,7 @@ def nieuw(cbs_code: str):
         try:
             incident = incidents.create_incident(gemeente, form.to_input())
         except DomainError as error:
-            form.attach(error.errors, IncidentForm.ALIASES)
+            form.attach(error)
         else:
             flash("Het incident is geregistreerd.", "success")
             return redirect(url_for(".detail", cbs_code=cbs_code, incident_id=incident.id))
@@ -147,7 +147,7 @@ def _save_edit(gemeente: Gemeente, incident: Incident, form: IncidentForm):
         form.form_errors.append(CONFLICT_MESSAGE)
         return None
     except DomainError as error:
-        form.attach(error.errors, IncidentForm.ALIASES)
+        form.attach(error)
         return None
     flash("De wijziging is opgeslagen.", "success")
     return redirect(url_for(".detail", cbs_code=gemeente.cbs_code, incident_id=incident.id))
@@ -166,7 +166,7 @@ def intrekken(cbs_code: str, incident_id: int):
         except Conflict:
             form.form_errors.append(f"{CHANGED_MESSAGE} Bekijk het incident opnieuw.")
         except DomainError as error:
-            form.attach(error.errors)
+            form.attach(error)
         else:
             flash("Het incident is ingetrokken. Het telt niet meer mee in overzichten.", "success")
             return redirect(url_for(".detail", cbs_code=cbs_code, incident_id=incident.id))

@@ -3,12 +3,12 @@
 from wtforms import DateField, HiddenField, IntegerField, MonthField, StringField, TimeField
 from wtforms.validators import Optional
 
-from pilot.incidenten.forms import NlForm
+from pilot.forms import PilotForm
 from pilot.services.diensten import DienstInput
 from pilot.services.politie import PolitieInput
 
 
-class DienstForm(NlForm):
+class DienstForm(PilotForm):
     datum = DateField("Datum", validators=[Optional()])
     begintijd = TimeField("Begintijd", validators=[Optional()])
     eindtijd = TimeField("Eindtijd", validators=[Optional()])
@@ -33,7 +33,7 @@ class DienstForm(NlForm):
         self.version.data = str(version)
 
 
-class PolitieForm(NlForm):
+class PolitieForm(PilotForm):
     maand = MonthField("Maand", validators=[Optional()])
     meldingen = IntegerField("Meldingen", validators=[Optional()])
     aangiftes = IntegerField("Aangiftes", validators=[Optional()])

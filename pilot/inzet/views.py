@@ -40,7 +40,7 @@ def nieuw(cbs_code: str):
         try:
             diensten.create_dienst(gemeente, form.to_input())
         except DomainError as error:
-            form.attach(error.errors)
+            form.attach(error)
         else:
             flash("De dienst is vastgelegd.", "success")
             return redirect(url_for(".lijst", cbs_code=cbs_code))
@@ -71,7 +71,7 @@ def wijzigen(cbs_code: str, dienst_id: int):
             form.version.data = str(dienst.version)
             form.form_errors.append(CONFLICT_MESSAGE)
         except DomainError as error:
-            form.attach(error.errors)
+            form.attach(error)
         else:
             flash("De dienst is gewijzigd.", "success")
             return redirect(url_for(".lijst", cbs_code=cbs_code))
@@ -90,7 +90,7 @@ def cijfers(cbs_code: str):
         try:
             row = politie.save_cijfers(gemeente, form.to_input())
         except DomainError as error:
-            form.attach(error.errors)
+            form.attach(error)
         else:
             flash(f"De politiecijfers van {row.maand:%m-%Y} zijn opgeslagen.", "success")
             return redirect(url_for(".cijfers", cbs_code=cbs_code))

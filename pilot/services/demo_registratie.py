@@ -17,13 +17,13 @@ from sqlalchemy import insert, select
 from pilot import audit
 from pilot.extensions import db
 from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
+from pilot.services import boas as boas_service
 from pilot.services import diensten as diensten_service
 from pilot.services import politie as politie_service
 from pilot.services.derived import AMSTERDAM
 from pilot.services.incidents import IncidentInput, row_values, validate_batch
 
 TOTAL_INCIDENTS = 5000
-DEMO_PREFIX = "DEMO-"
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,12 @@ def _gemeenten() -> list[Gemeente]:
 
 
 def seed_boas() -> int:
-    """Boa's with training and OM mandate before the gemeente's start (some join later)."""
+    """Boa's (through the boa service) trained and mandated before the gemeente's start;
+    demo codes end in D + a number so a second run recognises them."""
     added = 0
     for gemeente in _gemeenten():
         count = BOA_COUNTS.get(gemeente.cbs_code, 5)
-        prefix = f"{DEMO_PREFIX}{gemeente.cbs_code[2:]}-"
+        prefix = f"BOA-{gemeente.cbs_code[2:]}-D"
         if db.session.execute(select(Boa.id).where(Boa.code.startswith(prefix))).first():
             continue
         late, late_start = LATE_BOAS.get(gemeente.cbs_code, (0, None))
@@ -146,17 +147,14 @@ def seed_boas() -> int:
             start = gemeente.pilot_start - timedelta(days=14)
             if number > count - late:
                 start = late_start
-            db.session.add(
-                Boa(
-                    gemeente_id=gemeente.id,
-                    code=f"{prefix}{number:02d}",
-                    opleidingsdatum=start - timedelta(days=21),
-                    mandaat_start=start,
-                    actief=True,
-                )
+            boas_service.register_boa(
+                gemeente,
+                boas_service.BoaInput(
+                    opleidingsdatum=start - timedelta(days=21), mandaat_start=start
+                ),
+                make_code=lambda cbs, n=number: f"BOA-{cbs[2:]}-D{n:03d}",
             )
             added += 1
-    db.session.commit()
     return added
 
 
