@@ -123,6 +123,18 @@ def app(database_url: str, test_config: dict) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def csrf_app(app: Flask, database_url: str, test_config: dict) -> Iterator[Flask]:
+    """A second app on the same database with CSRF protection on, as in production."""
+    protected = create_app(
+        {**test_config, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True}
+    )
+    yield protected
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

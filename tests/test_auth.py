@@ -59,14 +59,9 @@ def test_logout_requires_post_and_logs_out(client, login_as):
     assert client.get("/beheer/gemeenten").status_code == 302
 
 
-def test_csrf_is_enforced_on_forms(database_url, test_config, make_user):
-    from pilot import create_app
-
-    app = create_app(
-        {**test_config, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True}
-    )
+def test_csrf_is_enforced_on_forms(csrf_app, make_user):
     user = make_user(Rol.BEHEERDER)
-    response = app.test_client().post(
+    response = csrf_app.test_client().post(
         "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
     )
     assert response.status_code == 400

@@ -207,12 +207,8 @@ def test_beheerder_cannot_deactivate_themself(app, client, login_as):
     assert f"/beheer/gebruikers/{me.id}/deactiveren" not in client.get("/beheer/gebruikers").text
 
 
-def test_deactivate_requires_csrf_token(database_url, test_config, make_user):
-    from pilot import create_app
-
-    app = create_app(
-        {**test_config, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True}
-    )
+def test_deactivate_requires_csrf_token(csrf_app, make_user):
+    app = csrf_app
     target = make_user(Rol.EVALUATOR, gebruikersnaam="doelwit")
     admin = make_user(Rol.BEHEERDER)
     client = app.test_client()
@@ -232,4 +228,3 @@ def test_deactivate_requires_csrf_token(database_url, test_config, make_user):
     assert accepted.status_code == 302
     with app.app_context():
         assert db.session.get(User, target.id).actief is False
-        db.engine.dispose()
