@@ -232,4 +232,5 @@ def test_deactivate_requires_csrf_token(database_url, test_config, make_user):
     assert accepted.status_code == 302
     with app.app_context():
         assert db.session.get(User, target.id).actief is False
+        db.session.remove()
         db.engine.dispose()
