@@ -67,6 +67,8 @@ def test_edit_gemeente_shape_errors_are_dutch(app, client, login_as):
     assert 'id="tranche-fout">De tranche is een geheel getal van 1 of hoger.' in response.text
     assert 'id="inwoners-fout">Het aantal inwoners kan niet negatief zijn.' in response.text
     assert 'value="morgen"' in response.text
+    assert '"None"' not in response.text  # no attribute rendered from a missing value
+    assert 'aria-invalid="true"' in response.text
     assert "Not a valid" not in response.text
 
 

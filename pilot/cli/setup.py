@@ -1,7 +1,7 @@
 """Set-up commands: users, gemeenten and their boundaries, demo data."""
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from pilot.audit import acting_as
 from pilot.cli.common import fail
@@ -11,8 +11,9 @@ from pilot.services import gemeenten as gemeenten_service
 from pilot.services import users as users_service
 from pilot.services.errors import DomainError
 
-users_cli = click.Group("users", help="Gebruikers beheren.")
-gemeenten_cli = click.Group("gemeenten", help="Gemeenten en hun grenzen.")
+# AppGroup: every command runs inside an app context, also under the test CLI runner.
+users_cli = AppGroup("users", help="Gebruikers beheren.")
+gemeenten_cli = AppGroup("gemeenten", help="Gemeenten en hun grenzen.")
 
 
 @users_cli.command("create")
