@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from pilot.audit import acting_as
 from pilot.extensions import db
@@ -92,12 +93,12 @@ def demo():
         click.echo(f"  {login.rol.value:<12} {login.gebruikersnaam:<24} {login.wachtwoord}{where}")
 
 
-rapport_cli = click.Group(
+rapport_cli = AppGroup(
     "rapport",
     help="PDF-rapporten. Draait als beheerder van het systeem: 'gemeente' geeft exacte "
     "aantallen (tenzij --onderdrukt), 'totaal' onderdrukt kleine aantallen altijd.",
 )
-export_cli = click.Group("export", help="Exports voor de evaluatie.")
+export_cli = AppGroup("export", help="Exports voor de evaluatie.")
 
 
 @rapport_cli.command("gemeente")
