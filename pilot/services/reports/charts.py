@@ -134,7 +134,7 @@ def kleine_veelvouden(
             ax.set_visible(False)
         for ax, (title, values) in zip(axes.flat, panels, strict=False):
             shown = [fmt.zichtbaar(v) for v in values]
-            ax.bar(range(len(values)), shown, color=BLAUW, width=0.8)
+            ax.stairs(shown, range(len(shown) + 1), fill=True, color=BLAUW)  # one path per panel
             ax.set_title(title, loc="left")
             top = max([*shown, fmt.k if fmt.actief else 1])
             ticks = [t for t in MaxNLocator(3, integer=True).tick_values(0, top) if 0 <= t <= top]
