@@ -53,7 +53,7 @@ def vingerafdruk(params: dict, ids: list[int], periode: Periode) -> str:
     connection = db.session.connection()
     for number, statement in enumerate(queries):
         digest.update(f"\n#{number}\n".encode())
-        result = connection.execution_options(yield_per=BATCH).execute(statement)
+        result = connection.execute(statement.execution_options(yield_per=BATCH))
         for rows in result.partitions():
             digest.update("".join("|".join(map(str, row)) + ";" for row in rows).encode())
     return digest.hexdigest()
