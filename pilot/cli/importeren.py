@@ -3,12 +3,13 @@
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from pilot.audit import acting_as
 from pilot.cli.common import fail, gemeente_or_fail, getal
 from pilot.services.errors import DomainError
 
-import_cli = click.Group("import", help="Incidenten importeren uit CSV of Excel.")
+import_cli = AppGroup("import", help="Incidenten importeren uit CSV of Excel.")
 
 
 def _echo_progress(stage: str, done: int, total: int) -> None:

@@ -3,17 +3,18 @@
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from pilot.audit import acting_as
 from pilot.cli.common import fail, gemeente_or_fail
 from pilot.services.errors import DomainError
 
-rapport_cli = click.Group(
+rapport_cli = AppGroup(
     "rapport",
     help="PDF-rapporten. Draait als beheerder van het systeem: 'gemeente' geeft exacte "
     "aantallen (tenzij --onderdrukt), 'totaal' onderdrukt kleine aantallen altijd.",
 )
-export_cli = click.Group("export", help="Exports voor de evaluatie.")
+export_cli = AppGroup("export", help="Exports voor de evaluatie.")
 
 
 @rapport_cli.command("gemeente")

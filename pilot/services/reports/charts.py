@@ -40,11 +40,13 @@ def _figure(width_cm: float, height_cm: float) -> Iterator[Figure]:
         yield Figure(figsize=(width_cm * CM, height_cm * CM))
 
 
-def data_uri(figure: Figure) -> str:
+def data_uri(figure: Figure, tight: bool = True) -> str:
     """The figure as an SVG data URI for an ``<img>`` (no timestamp, fixed ids)."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        figure.savefig(
+            buffer, format="svg", metadata={"Date": None}, bbox_inches="tight" if tight else None
+        )
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -62,17 +64,19 @@ def staven(
     labels: Sequence[str], values: Sequence[int], fmt: Onderdrukking, width_cm: float = 16
 ) -> str:
     """Horizontal bars with their value written beside each bar (largest first as given)."""
-    height = 1.0 + 0.6 * len(labels) + 0.35 * sum(len(label) > 30 for label in labels)
+    height = 0.5 + 0.65 * len(labels) + 0.3 * sum(len(label) > 30 for label in labels)
     with _figure(width_cm, height) as figure:
+        figure.subplots_adjust(left=0.3, right=0.92, top=1 - 0.2 / height, bottom=0.2 / height)
         ax = figure.subplots()
         positions = list(range(len(labels)))[::-1]
         bars = ax.barh(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, height=0.65)
         ax.set_yticks(positions, [textwrap.fill(label, 30) for label in labels])
         ax.tick_params(axis="y", length=0)
         ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=2, fontsize=7)
-        ax.set_xlim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.15)
+        ax.set_xlim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.08)
+        ax.set_ylim(-0.6, len(labels) - 0.4)
         _no_value_axis(ax, horizontal=True)
-        return data_uri(figure)
+        return data_uri(figure, tight=False)
 
 
 def per_maand(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Onderdrukking) -> str:
@@ -130,7 +134,7 @@ def kleine_veelvouden(
             ax.set_visible(False)
         for ax, (title, values) in zip(axes.flat, panels, strict=False):
             shown = [fmt.zichtbaar(v) for v in values]
-            ax.bar(range(len(values)), shown, color=BLAUW, width=0.8)
+            ax.stairs(shown, range(len(shown) + 1), fill=True, color=BLAUW)  # one path per panel
             ax.set_title(title, loc="left")
             top = max([*shown, fmt.k if fmt.actief else 1])
             ticks = [t for t in MaxNLocator(3, integer=True).tick_values(0, top) if 0 <= t <= top]

@@ -50,9 +50,10 @@ def vingerafdruk(params: dict, ids: list[int], periode: Periode) -> str:
         )
         .order_by(PolitieCijfer.id),
     )  # fmt: skip
+    connection = db.session.connection()
     for number, statement in enumerate(queries):
         digest.update(f"\n#{number}\n".encode())
-        result = db.session.execute(statement.execution_options(yield_per=BATCH))
+        result = connection.execute(statement.execution_options(yield_per=BATCH))
         for rows in result.partitions():
-            digest.update("".join(f"{tuple(map(str, row))};" for row in rows).encode())
+            digest.update("".join("|".join(map(str, row)) + ";" for row in rows).encode())
     return digest.hexdigest()

@@ -1,0 +1,306 @@
+"""PDF reports, suppression, fingerprint, access and the CLI (reports read back from PDF)."""
+
+import io
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from pilot.extensions import db
+from pilot.models import AuditEvent, Dienst, Incident, PolitieCijfer, Rol
+from pilot.services import reports
+from pilot.services.reports import data
+from pilot.services.reports.periode import Periode, kies, kwartaal
+from pilot.services.reports.suppression import Onderdrukking
+from tests.factories import gemeente, make_boa, make_incident
+
+ROTTERDAM = (51.92417, 4.48687)
+UTRECHT = (52.08177, 5.09858)
+PERIODE = Periode(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
+K = 5
+
+
+def _incident(boa, point, n: int, **fields):
+    tijdstip = fields.pop("tijdstip", datetime(2025, 1 + n % 12, 1 + n, 20, 15, tzinfo=UTC))
+    lat, lon = point
+    return make_incident(boa, lat + n * 0.001, lon + n * 0.0015, tijdstip=tijdstip, **fields)
+
+
+@pytest.fixture
+def report_data(app, boundaries_loaded):
+    """Rotterdam: 12 incidents (3 pv, 6 warnings, 2 hand-overs), one withdrawn, one late;
+    three shifts (28 inzeturen) and two months of police figures. Utrecht: 7 incidents."""
+    with app.app_context():
+        boa1, boa2 = make_boa("GM0599"), make_boa("GM0599")
+        outcomes = ["waarschuwing"] * 6 + ["proces_verbaal"] * 3 + ["overgedragen_politie"] * 2
+        outcomes += ["grensgeval"]
+        for n, afdoening in enumerate(outcomes):
+            _incident(
+                boa1 if n % 3 else boa2,
+                ROTTERDAM,
+                n,
+                afdoening=afdoening,
+                kleding="burger" if n % 3 == 0 else "uniform",
+                gedragingen=("opmerkingen", "gebaren") if n < 2 else ("opmerkingen",),
+            )
+        withdrawn = _incident(boa1, ROTTERDAM, 20, afdoening="proces_verbaal")
+        withdrawn.ingetrokken_op = datetime(2025, 10, 1, tzinfo=UTC)
+        late = _incident(boa1, ROTTERDAM, 21, afdoening="waarschuwing")
+        late.aangemaakt_op = late.tijdstip + timedelta(days=10)
+        rotterdam = gemeente("GM0599")
+        for minutes, uniform, burger in ((240, 2, 1), (180, 1, 1), (300, 2, 0)):
+            db.session.add(
+                Dienst(
+                    gemeente_id=rotterdam.id, datum=date(2025, 3, 1), begintijd=time(20),
+                    eindtijd=time(23), duur_minuten=minutes, gebied="centrum",
+                    aantal_uniform=uniform, aantal_burger=burger,
+                )
+            )  # fmt: skip
+        for month, meldingen, aangiftes, pv in ((1, 17, 12, 9), (2, 23, None, 6)):
+            db.session.add(
+                PolitieCijfer(
+                    gemeente_id=rotterdam.id, maand=date(2025, month, 1), meldingen=meldingen,
+                    aangiftes=aangiftes, processen_verbaal=pv,
+                )
+            )  # fmt: skip
+        db.session.commit()
+        boa3 = make_boa("GM0344")
+        for n, afdoening in enumerate(["waarschuwing"] * 4 + ["proces_verbaal"] * 3):
+            _incident(boa3, UTRECHT, n, afdoening=afdoening)
+
+
+def _count(**where) -> int:
+    statement = db.select(db.func.count(Incident.id)).where(Incident.ingetrokken_op.is_(None))
+    for name, value in where.items():
+        if name == "cbs_code":
+            statement = statement.where(Incident.gemeente_id == gemeente(value).id)
+        else:
+            statement = statement.where(getattr(Incident, name) == value)
+    return db.session.execute(statement).scalar_one()
+
+
+def _inzeturen(cbs_code: str) -> float:
+    rows = db.session.execute(
+        db.select(Dienst).where(Dienst.gemeente_id == gemeente(cbs_code).id)
+    ).scalars()
+    return sum(row.inzeturen for row in rows)
+
+
+def _text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def _figure(text: str, label: str) -> str:
+    match = re.search(rf"^{re.escape(label)} (\S+)$", text, re.MULTILINE)
+    assert match, f"{label} niet gevonden"
+    return match[1]
+
+
+def _nl(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+ALLOWED = (
+    r"\d{2}-\d{2}-\d{4}(?: \d{2}:\d{2})?",  # dates and moments
+    r"Pagina \d+ van \d+",
+    r"blz\. \d+",
+    r"Tranche \d+",
+    r"\d{4}-K\d",
+)
+
+
+def small_counts(text: str, k: int = K) -> list[int]:
+    """Every stand-alone whole number in 1..k-1 outside dates, page numbers and tranches."""
+    for pattern in ALLOWED:
+        text = re.sub(pattern, " ", text)
+    numbers = re.findall(r"(?<![\w.,:\-<])(\d+)(?![\w.,:\-])", text)
+    return [int(n) for n in numbers if 0 < int(n) < k]
+
+
+def _get_pdf(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "application/pdf"
+    return response.data
+
+
+@pytest.mark.slow
+def test_coordinator_report_key_figures_equal_the_database(app, client, login_as, report_data):
+    login_as(Rol.COORDINATOR, "GM0599")
+    text = _text(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599"))
+    with app.app_context():
+        incidents = _count(cbs_code="GM0599")
+        pv = _count(cbs_code="GM0599", afdoening="proces_verbaal")
+        hours = _inzeturen("GM0599")
+        expected = {
+            "Incidenten": incidents,
+            "Processen-verbaal": pv,
+            "Waarschuwingen": _count(cbs_code="GM0599", afdoening="waarschuwing"),
+            "Overgedragen aan politie": _count(cbs_code="GM0599", afdoening="overgedragen_politie"),
+            "Actieve boa’s": 2,
+            "Diensten": 3,
+        }
+    assert incidents == 13 and pv == 3  # the fixture, so the figures below are not all zero
+    for label, value in expected.items():
+        assert _figure(text, label) == str(value), label
+    assert _figure(text, "Inzeturen") == _nl(hours)
+    assert _figure(text, "Incidenten per 100 inzeturen") == _nl(incidents / hours * 100)
+    assert _figure(text, "Processen-verbaal per 100 inzeturen") == _nl(pv / hours * 100)
+    assert "Ingetrokken registraties (niet meegeteld) 1" in text
+    assert "Laat geregistreerd (meer dan zeven dagen na het incident) 1" in text
+    assert "Politie (art. 429ter) 40 12 15" in text
+    assert small_counts(text), "an exact report with small counts must show them"
+
+
+@pytest.mark.slow
+def test_report_is_pdf_ua_in_dutch_with_embedded_fonts(client, login_as, report_data):
+    login_as(Rol.EVALUATOR)
+    reader = PdfReader(io.BytesIO(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp)
+    assert "Rapportage pilot 429ter — Rotterdam" in reader.metadata.title
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font.get("/DescendantFonts")
+            descriptor = (descendant[0].get_object() if descendant else font)["/FontDescriptor"]
+            fonts.append((font["/BaseFont"], descriptor.get_object()))
+    assert fonts
+    assert any("DejaVu-Sans" in name for name, _ in fonts)
+    for name, descriptor in fonts:
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, name
+
+
+@pytest.mark.slow
+def test_outputs_outside_the_gemeente_contain_no_count_below_k(client, login_as, report_data):
+    login_as(Rol.EVALUATOR)
+    gemeente_text = _text(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599"))
+    totaal_text = _text(_get_pdf(client, "/rapporten/totaal.pdf"))
+    for text in (gemeente_text, totaal_text):
+        assert small_counts(text) == []
+        assert "<5" in text
+    assert _figure(gemeente_text, "Incidenten") == "13"
+    assert _figure(gemeente_text, "Processen-verbaal") == "<5"
+    assert re.search(r"^Rotterdam 13 <5 7 <5 <5$", totaal_text, re.MULTILINE)
+    assert re.search(r"^Utrecht 7 <5 <5 0 <5$", totaal_text, re.MULTILINE)
+
+
+def test_same_data_gives_the_same_figures_and_fingerprint(app, report_data):
+    with app.app_context():
+        ids = [gemeente("GM0599").id]
+        first = data.cijfers(ids, PERIODE)
+        again = data.cijfers(ids, PERIODE)
+        assert first == again
+        params = {"soort": "gemeente"}
+        fingerprint = reports.vingerafdruk(params, ids, PERIODE)
+        assert fingerprint == reports.vingerafdruk(params, ids, PERIODE)
+        assert fingerprint != reports.vingerafdruk({"soort": "x"}, ids, PERIODE)
+        incident = db.session.execute(db.select(Incident).limit(1)).scalar_one()
+        incident.afdoening = "grensgeval"
+        db.session.commit()
+        assert reports.vingerafdruk(params, ids, PERIODE) != fingerprint
+
+
+@pytest.mark.slow
+def test_building_a_report_twice_gives_the_same_fingerprint(app, report_data):
+    with app.app_context():
+        rotterdam = gemeente("GM0599")
+        one = reports.bouw_gemeenterapport(rotterdam, PERIODE, exact=False)
+        two = reports.bouw_gemeenterapport(rotterdam, PERIODE, exact=False)
+    assert one.vingerafdruk == two.vingerafdruk
+    assert one.vingerafdruk in _text(one.pdf)
+    assert _figure(_text(one.pdf), "Incidenten") == _figure(_text(two.pdf), "Incidenten")
+
+
+def test_grid_cells_count_every_incident_in_aligned_cells(app, report_data):
+    with app.app_context():
+        ids = [gemeente("GM0599").id]
+        cells = data.grid_cells(ids, PERIODE, 500)
+        assert sum(n for _, _, n in cells) == _count(cbs_code="GM0599")
+        assert all(x % 500 == 0 and y % 500 == 0 for x, y, _ in cells)
+        for incident in db.session.execute(db.select(Incident)).scalars():
+            if incident.gemeente_id in ids and incident.ingetrokken_op is None:
+                corner = (incident.rd_x // 500 * 500, incident.rd_y // 500 * 500)
+                assert any((x, y) == corner for x, y, _ in cells)
+
+
+def test_who_gets_which_report(client, login_as, make_user, app):
+    login_as(Rol.COORDINATOR, "GM0599")
+    assert client.get("/rapporten/gemeente.pdf?gemeente=GM0344").status_code == 404
+    assert client.get("/rapporten/gemeente.pdf?gemeente=GM9999").status_code == 404
+    assert client.get("/rapporten/totaal.pdf").status_code == 403
+    assert client.get("/rapporten/dataset.zip").status_code == 403
+    page = client.get("/rapporten/").get_data(as_text=True)
+    assert "Rotterdam" in page and "Utrecht" not in page and "Totaalrapport" not in page
+    ministerie = app.test_client()
+    login_as(Rol.MINISTERIE, the_client=ministerie)
+    assert ministerie.get("/rapporten/gemeente.pdf?gemeente=GM0599").status_code == 403
+    assert ministerie.get("/rapporten/dataset.zip").status_code == 403
+    page = ministerie.get("/rapporten/").get_data(as_text=True)
+    assert "Totaalrapport" in page and "Rapport per gemeente" not in page
+    script = ministerie.get("/static/js/rapporten.js")
+    assert "Bezig met genereren" in script.get_data(as_text=True)
+    script.close()
+
+
+@pytest.mark.slow
+def test_every_download_is_audited(app, client, login_as, report_data):
+    user = login_as(Rol.EVALUATOR)
+    _get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0344&kwartaal=2025-K1")
+    with app.app_context():
+        event = db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.actie == "downloaden")
+        ).scalar_one()
+        assert event.user_id == user.id
+        assert event.entiteit == "rapport" and event.entiteit_id == "GM0344"
+        assert event.details["van"] == "2025-01-01" and event.details["tot"] == "2025-03-31"
+        assert event.details["onderdrukt"] is True
+        assert len(event.details["vingerafdruk"]) == 64
+
+
+def test_a_wrong_period_is_explained(client, login_as):
+    login_as(Rol.EVALUATOR)
+    response = client.get(
+        "/rapporten/gemeente.pdf?gemeente=GM0599&van=2025-06-01&tot=2025-01-01",
+        follow_redirects=True,
+    )
+    assert "De einddatum ligt vóór de begindatum." in response.get_data(as_text=True)
+
+
+def test_periods_and_suppression_rules(app):
+    assert kwartaal("2025-K4") == Periode(date(2025, 10, 1), date(2025, 12, 31), "4e kwartaal 2025")
+    with app.app_context():
+        rotterdam = gemeente("GM0599")
+        whole = kies(rotterdam, date(2030, 1, 1))
+        assert (whole.van, whole.tot) == (rotterdam.pilot_start, rotterdam.pilot_eind)
+        custom = kies(rotterdam, date(2030, 1, 1), "2025-02-01", "")
+        assert (custom.van, custom.tot) == (date(2025, 2, 1), rotterdam.pilot_eind)
+    fmt = Onderdrukking(k=5, actief=True)
+    assert [fmt.n(v) for v in (0, 1, 4, 5, 1234)] == ["0", "<5", "<5", "5", "1.234"]
+    assert fmt.rate(3, 10.0, 100) == "—" and fmt.rate(6, 10.0, 100) == "60,0"
+    assert Onderdrukking(k=5, actief=False).n(3) == "3"
+
+
+@pytest.mark.slow
+def test_cli_reports(runner, report_data, tmp_path):
+    out = tmp_path / "rotterdam.pdf"
+    result = runner.invoke(
+        args=["rapport", "gemeente", "GM0599", "--van", "2024-07-01", "--tot", "2026-06-30",
+              "--uit", str(out)]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = _text(out.read_bytes())
+    assert _figure(text, "Processen-verbaal") == "3"  # the operator gets exact counts
+    total = tmp_path / "totaal.pdf"
+    result = runner.invoke(args=["rapport", "totaal", "--uit", str(total)])
+    assert result.exit_code == 0, result.output
+    assert small_counts(_text(total.read_bytes())) == []
+    result = runner.invoke(args=["rapport", "gemeente", "GM9999", "--uit", str(out)])
+    assert result.exit_code == 1 and "Onbekende gemeente" in result.output
