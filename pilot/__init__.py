@@ -65,8 +65,9 @@ def register_blueprints(app: Flask) -> None:
     from pilot.beheer.views import bp as beheer_bp
     from pilot.gemeente.views import bp as gemeente_bp
     from pilot.home import bp as home_bp
+    from pilot.importeren.views import bp as importeren_bp
 
-    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp):
+    for blueprint in (home_bp, auth_bp, beheer_bp, gemeente_bp, importeren_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,6 +22,11 @@ EXPECTED: dict[str, frozenset | str] = {
     "beheer.users": frozenset({B}),
     "gemeente.overzicht": frozenset({B, C, E}),
     "gemeente.boas": frozenset({B, C}),
+    "importeren.upload": frozenset({C}),
+    "importeren.voorbeeld": frozenset({C}),
+    "importeren.fouten": frozenset({C}),
+    "importeren.bevestigen": frozenset({C}),
+    "importeren.sjabloon": frozenset({C}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
