@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from pilot.audit import acting_as
 from pilot.extensions import db
@@ -14,7 +15,7 @@ from pilot.services.errors import DomainError
 
 users_cli = click.Group("users", help="Gebruikers beheren.")
 gemeenten_cli = click.Group("gemeenten", help="Gemeenten en hun grenzen.")
-import_cli = click.Group("import", help="Incidenten importeren uit CSV of Excel.")
+import_cli = AppGroup("import", help="Incidenten importeren uit CSV of Excel.")
 
 
 def _fail(error: DomainError) -> None:

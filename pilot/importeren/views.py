@@ -4,6 +4,8 @@ Nothing is written before the coordinator confirms; the file waits in the instan
 (``pilot.services.importing.uploads``) and is read and validated again on confirm.
 """
 
+from contextlib import closing
+
 from flask import (
     Blueprint,
     abort,
@@ -11,7 +13,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -54,9 +55,10 @@ def upload(cbs_code: str):
     if form.validate_on_submit():
         file = form.bestand.data
         try:
-            stored = preview_upload(
-                current_app.instance_path, gemeente, current_user.id, file.filename, file.save
-            )
+            with closing(file):
+                stored = preview_upload(
+                    current_app.instance_path, gemeente, current_user.id, file.filename, file.save
+                )
         except ImportFileError as exc:
             error = str(exc)
         else:
@@ -87,10 +89,7 @@ def voorbeeld(cbs_code: str, token: str):
 def fouten(cbs_code: str, token: str):
     """The full error list of a preview as CSV."""
     stored = _upload_or_404(visible_gemeente(cbs_code), token)
-    name = f"fouten-{stored.bestand.rsplit('.', 1)[0]}.csv"
-    return send_file(
-        stored.errors_csv, mimetype=TEMPLATE_TYPES["csv"], download_name=name, as_attachment=True
-    )
+    return _download(stored.errors_csv.read_bytes(), "csv", "fouten-import")
 
 
 @bp.route("/<token>/bevestigen", methods=["POST"])
@@ -133,10 +132,12 @@ def sjabloon(cbs_code: str, formaat: str):
     if formaat not in TEMPLATE_TYPES:
         abort(404)
     data = template_xlsx(boa_codes_of(gemeente)) if formaat == "xlsx" else template_csv()
+    return _download(data, formaat, f"incidenten-sjabloon-{gemeente.cbs_code}")
+
+
+def _download(data: bytes, formaat: str, name: str):
     return current_app.response_class(
         data,
         mimetype=TEMPLATE_TYPES[formaat],
-        headers={
-            "Content-Disposition": f"attachment; filename=incidenten-sjabloon-{cbs_code}.{formaat}"
-        },
+        headers={"Content-Disposition": f"attachment; filename={name}.{formaat}"},
     )
