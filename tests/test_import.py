@@ -363,3 +363,49 @@ def test_coordinator_of_another_gemeente_gets_404(app, client, login_as, make_us
     assert client.post(f"/gemeente/GM0344/importeren/{token}/bevestigen").status_code == 404
     with app.app_context():
         assert incident_count() == 0
+
+
+@pytest.mark.slow
+def test_process_killed_while_writing_leaves_no_rows(app, boa_code, database_url, tmp_path):
+    """SIGKILL in the middle of the write phase: the one transaction never commits."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from tests.conftest import ROOT
+
+    start = datetime(2024, 8, 1)
+    rows = []
+    for i in range(30_000):
+        moment = start + timedelta(minutes=7 * i)
+        rows.append(row(boa_code, datum=moment.strftime("%d-%m-%Y"), tijd=moment.strftime("%H:%M")))
+    path = write_csv(tmp_path / "groot.csv", rows)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PILOT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "PILOT_SECRET_KEY": app.config["SECRET_KEY"],
+        "PILOT_PSEUDONYM_KEY": app.config["PSEUDONYM_KEY"],
+    }
+    command = [sys.executable, "-m", "flask", "--app", "pilot", "import", "incidenten", str(path),
+               "--gemeente", "GM0599"]  # fmt: skip
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    seen = []
+    try:
+        for line in child.stdout:
+            seen.append(line)
+            if line.startswith("Schrijven: 5.000 van 30.000"):
+                child.send_signal(signal.SIGKILL)
+                break
+    finally:
+        child.kill()
+        child.wait(timeout=60)
+        child.stdout.close()
+    assert seen[-1].startswith("Schrijven: 5.000"), seen
+    assert child.returncode == -signal.SIGKILL
+    with app.app_context():
+        db.session.remove()
+        assert incident_count() == 0
+        assert import_events() == []
