@@ -6,7 +6,8 @@ Builds an SQLite database (migrations, the pilot gemeenten, boundaries from the 
 data, boa's with a mandate), writes the files into a temporary folder with locations
 inside Rotterdam, then imports each file several times, every run in a fresh child process
 on a fresh copy of the empty database. A child reports the time of the import itself
-(read, parse, validate, write, commit) and its peak memory (ru_maxrss). Prints the median
+(read, parse, validate, write, commit), the CPU time it used (independent of other load on
+the machine) and its peak memory (ru_maxrss). Prints the median
 per format and ends with one ``RESULT name=value …`` line.
 """
 
@@ -181,14 +182,16 @@ def child(file: Path, database: Path, instance: Path) -> None:
         gemeente = db.session.execute(
             db.select(Gemeente).where(Gemeente.cbs_code == GEMEENTE)
         ).scalar_one()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = import_file(gemeente, file, file.name)
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
                 "rows": result.analysis.rijen,
                 "written": result.geschreven,
                 "errors": result.analysis.rijen_met_fouten,
@@ -237,15 +240,18 @@ def main() -> None:
             runs = [measure(file, template_db, folder, run) for run in range(args.runs)]
             seconds = statistics.median(r["seconds"] for r in runs)
             peak = statistics.median(r["peak_mb"] for r in runs)
+            cpu = statistics.median(r["cpu_seconds"] for r in runs)
             size_mb = file.stat().st_size / 1024 / 1024
             print(
                 f"{kind:>4}: {args.rows:,} rijen ({size_mb:.1f} MB) in {seconds:.2f} s "
                 f"(mediaan van {args.runs}) = {args.rows / seconds:,.0f} rijen/s, "
-                f"piekgeheugen {peak:.0f} MB"
+                f"piekgeheugen {peak:.0f} MB; CPU-tijd {cpu:.2f} s = {args.rows / cpu:,.0f} rijen/s"
             )
             result[f"{kind}_seconds"] = round(seconds, 2)
             result[f"{kind}_rows_per_s"] = round(args.rows / seconds)
             result[f"{kind}_peak_mb"] = round(peak)
+            result[f"{kind}_cpu_seconds"] = round(cpu, 2)
+            result[f"{kind}_rows_per_cpu_s"] = round(args.rows / cpu)
             result[f"{kind}_file_mb"] = round(size_mb, 1)
         print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
 

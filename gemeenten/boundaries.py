@@ -95,9 +95,13 @@ def points_within(
     if xs.size == 0:
         return np.zeros(0, dtype=bool)
     shapely.prepare(boundary_rd)
-    if tolerance_m <= 0:
-        return shapely.intersects_xy(boundary_rd, xs, ys)
-    return shapely.dwithin(boundary_rd, shapely.points(xs, ys), tolerance_m)
+    inside = shapely.intersects_xy(boundary_rd, xs, ys)
+    outside = ~inside
+    if tolerance_m > 0 and outside.any():  # only points outside need the slower distance test
+        inside[outside] = shapely.dwithin(
+            boundary_rd, shapely.points(xs[outside], ys[outside]), tolerance_m
+        )
+    return inside
 
 
 def point_in_gemeente(

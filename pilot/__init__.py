@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.beheer.views import bp as beheer_bp
     from pilot.gemeente.views import bp as gemeente_bp
     from pilot.home import bp as home_bp
+    from pilot.importeren.views import bp as importeren_bp
     from pilot.incidenten.views import bp as incidenten_bp
     from pilot.inzet.views import diensten_bp, politie_bp
     from pilot.rapporten.views import bp as rapporten_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         beheer_bp,
         gemeente_bp,
         incidenten_bp,
+        importeren_bp,
         diensten_bp,
         politie_bp,
         analyse_bp,

@@ -5,6 +5,8 @@ A code, once published, never changes meaning; new codes are added at the end.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,13 @@ class CodeList:
     titel: str
     codes: tuple[Code, ...]
 
-    def labels(self) -> dict[str, str]:
-        return {item.code: item.label for item in self.codes}
+    @cached_property
+    def _labels(self) -> MappingProxyType:
+        # cached: validation asks for it several times per row of a 100,000-row import
+        return MappingProxyType({item.code: item.label for item in self.codes})
+
+    def labels(self) -> MappingProxyType:
+        return self._labels
 
     def choices(self) -> list[tuple[str, str]]:
         return [(item.code, item.label) for item in self.codes]
@@ -30,7 +37,7 @@ class CodeList:
         return self.labels().get(code or "", code or "")
 
     def __contains__(self, code: object) -> bool:
-        return code in self.labels()
+        return code in self._labels
 
 
 LOCATIE_TYPE = CodeList(

@@ -48,6 +48,11 @@ EXPECTED: dict[str, frozenset | str] = {
     "rapporten.gemeente_pdf": frozenset({B, C, E}),
     "rapporten.totaal_pdf": frozenset({B, E, M}),
     "rapporten.dataset_zip": frozenset({B, E}),
+    "importeren.upload": frozenset({C}),
+    "importeren.voorbeeld": frozenset({C}),
+    "importeren.fouten": frozenset({C}),
+    "importeren.bevestigen": frozenset({C}),
+    "importeren.sjabloon": frozenset({C}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

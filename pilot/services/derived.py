@@ -48,7 +48,7 @@ def derive_many(tijdstippen: pd.Series, lats: np.ndarray, lons: np.ndarray) -> p
     return pd.DataFrame(
         {
             "lokale_datum": local.dt.date.to_numpy(),
-            "weekdag": local.dt.weekday.to_numpy(),
+            "weekdag": local.dt.day_of_week.to_numpy(),
             "tijdvak": np.where(
                 (hours >= 7) & (hours < 19), "dag", np.where(hours >= 19, "avond", "nacht")
             ),

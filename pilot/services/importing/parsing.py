@@ -115,7 +115,9 @@ def parse_number(value: object, column: str) -> float | None:
     if isinstance(value, int | float):
         number = float(value)
     else:
-        text = _text(value).replace(" ", "")
+        text = _text(value)
+        if " " in text:
+            text = text.replace(" ", "")
         if not text:
             return None
         if "," in text:  # decimal comma, as Dutch Excel writes it; dots are then thousands
@@ -182,77 +184,104 @@ def _is_rd(a: float, b: float) -> tuple[float, float] | None:
     return None
 
 
+SLOTS = (
+    "datum",
+    "tijd",
+    "breedtegraad",
+    "lengtegraad",
+    "rd_x",
+    "rd_y",
+    "boa_code",
+    "gedragingen",
+    "aantal_verdachten",
+    "aantal_slachtoffers",
+    "slachtofferhulp",
+    "zaaknummer",
+    "opmerking",
+    *CODE_FIELDS,
+)
+
+
 class _RowParser:
+    """Parses rows of one file; column positions and code lookups are resolved once."""
+
     def __init__(self, index: dict[str, int], boas: dict[str, int], gemeente_naam: str) -> None:
-        self.index = index
+        self.positions = [index.get(name) for name in SLOTS]
         self.boas = boas
         self.gemeente_naam = gemeente_naam
-        self.code_columns = [
-            (name, self.index.get(name), code_lookup(code_list))
+        self.code_lookups = [
+            (SLOTS.index(name), name, code_lookup(code_list))
             for name, code_list in CODE_FIELDS.items()
         ]
         self.gedraging_lookup = code_lookup(codes.GEDRAGING)
 
-    def cell(self, values: list, name: str) -> object:
-        position = self.index.get(name)
-        return None if position is None else values[position]
-
     def parse(self, rij: int, values: list) -> ParsedRow:
+        cells = [
+            "" if p is None or values[p] is None else _text(values[p]) if type(values[p]) is str
+            else values[p]
+            for p in self.positions
+        ]  # fmt: skip
+        (datum, tijd, lat, lon, rd_x, rd_y, boa, gedragingen, verdachten, slachtoffers,
+         hulp, zaaknummer, opmerking) = cells[:13]  # fmt: skip
         errors: RowErrors = {}
-        row = ParsedRow(rij, IncidentInput(tijdstip=None, lat=None, lon=None, boa_id=None), errors)
-        item = row.item
-        self._moment(values, item, errors)
-        self._location(values, row, errors)
-        self._boa(values, item, errors)
-        for name, position, lookup in self.code_columns:
-            text = "" if position is None else _text(values[position])
+        item = IncidentInput(tijdstip=None, lat=None, lon=None, boa_id=None)
+        row = ParsedRow(rij, item, errors)
+        self._moment(datum, tijd, item, errors)
+        self._location(lat, lon, rd_x, rd_y, row, errors)
+        self._boa(_text(boa).upper(), item, errors)
+        for slot, name, lookup in self.code_lookups:
+            text = _text(cells[slot])
             setattr(item, name, lookup.get(text.lower(), text))
         lookup = self.gedraging_lookup
-        parts = [p.strip() for p in GEDRAGING_SPLIT.split(_text(self.cell(values, "gedragingen")))]
+        parts = [p.strip() for p in GEDRAGING_SPLIT.split(_text(gedragingen))]
         item.gedragingen = list(dict.fromkeys(lookup.get(p.lower(), p) for p in parts if p))
-        for name in ("aantal_verdachten", "aantal_slachtoffers"):
+        for name, value in (
+            ("aantal_verdachten", verdachten),
+            ("aantal_slachtoffers", slachtoffers),
+        ):
             try:
-                setattr(item, name, parse_count(self.cell(values, name), name))
+                setattr(item, name, parse_count(value, name))
             except FormatError as exc:
                 setattr(item, name, 0)
-                errors.setdefault(name, []).append(str(exc))
+                errors[name] = [str(exc)]
         try:
-            item.slachtofferhulp = parse_bool(self.cell(values, "slachtofferhulp"))
+            item.slachtofferhulp = parse_bool(hulp)
         except FormatError as exc:
-            errors.setdefault("slachtofferhulp", []).append(str(exc))
-        item.zaaknummer = _text(self.cell(values, "zaaknummer")) or None
-        item.opmerking = _text(self.cell(values, "opmerking")) or None
+            errors["slachtofferhulp"] = [str(exc)]
+        item.zaaknummer = _text(zaaknummer) or None
+        item.opmerking = _text(opmerking) or None
         return row
 
-    def _moment(self, values: list, item: IncidentInput, errors: RowErrors) -> None:
+    @staticmethod
+    def _moment(datum: object, tijd: object, item: IncidentInput, errors: RowErrors) -> None:
         messages = []
-        raw_date, raw_time = self.cell(values, "datum"), self.cell(values, "tijd")
         day = moment = None
-        if not _text(raw_date):
+        if datum == "":
             messages.append("Vul de datum in (dd-mm-jjjj).")
         else:
             try:
-                day = parse_date(raw_date)
+                day = parse_date(datum)
             except FormatError as exc:
                 messages.append(str(exc))
-        if not _text(raw_time):
+        if tijd == "":
             messages.append("Vul de tijd in (uu:mm).")
         else:
             try:
-                moment = parse_time(raw_time)
+                moment = parse_time(tijd)
             except FormatError as exc:
                 messages.append(str(exc))
         if messages:
             errors["tijdstip"] = messages
-        elif day is not None and moment is not None:
+        else:
             item.tijdstip = datetime.combine(day, moment, tzinfo=AMSTERDAM)
 
-    def _location(self, values: list, row: ParsedRow, errors: RowErrors) -> None:
+    @staticmethod
+    def _location(lat_raw, lon_raw, x_raw, y_raw, row: ParsedRow, errors: RowErrors) -> None:
         try:
-            lat = parse_number(self.cell(values, "breedtegraad"), "breedtegraad")
-            lon = parse_number(self.cell(values, "lengtegraad"), "lengtegraad")
-            x = parse_number(self.cell(values, "rd_x"), "rd_x")
-            y = parse_number(self.cell(values, "rd_y"), "rd_y")
+            lat = parse_number(lat_raw, "breedtegraad")
+            lon = parse_number(lon_raw, "lengtegraad")
+            if lat is None or lon is None:
+                x, y = parse_number(x_raw, "rd_x"), parse_number(y_raw, "rd_y")
         except FormatError as exc:
             errors["locatie"] = [str(exc)]
             return
@@ -276,8 +305,7 @@ class _RowParser:
         else:
             errors["locatie"] = ["Vul breedtegraad en lengtegraad (of rd_x en rd_y) in."]
 
-    def _boa(self, values: list, item: IncidentInput, errors: RowErrors) -> None:
-        code = _text(self.cell(values, "boa_code")).upper()
+    def _boa(self, code: str, item: IncidentInput, errors: RowErrors) -> None:
         if not code:
             errors["boa_id"] = ["Vul de boa-code in."]
         elif code not in self.boas:
