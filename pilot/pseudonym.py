@@ -7,23 +7,33 @@ the database alone cannot reverse or test guesses against them.
 
 import hashlib
 import hmac
+import re
 import secrets
+from functools import lru_cache
 
 from flask import current_app
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
 def normalise_identifier(value: str) -> str:
     """Case, spaces and dashes do not make a different number."""
-    return "".join(ch for ch in value.upper() if ch.isalnum())
+    return NOT_ALPHANUMERIC.sub("", value.upper())
 
 
 def keyed_hash(value: str, purpose: str, key: str | None = None) -> str:
     """HMAC of a normalised identifier; ``purpose`` separates the namespaces."""
-    secret = (key or current_app.config["PSEUDONYM_KEY"]).encode()
+    return _hmac_hex(key or current_app.config["PSEUDONYM_KEY"], purpose, value)
+
+
+@lru_cache(maxsize=65536)
+def _hmac_hex(key: str, purpose: str, value: str) -> str:
+    """Cached: an import compares and stores the same case numbers several times."""
     message = f"{purpose}:{normalise_identifier(value)}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
 def new_boa_code(cbs_code: str) -> str:

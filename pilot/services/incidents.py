@@ -99,7 +99,7 @@ def zaaknummer_hash(zaaknummer: str | None) -> str | None:
 def fingerprint(gemeente_id: int, item: IncidentInput) -> str:
     """Identity of a record without case number: minute, ~1 m location, boa and conduct."""
     moment = item.tijdstip.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if item.tijdstip else ""
-    mask = codes.gedragingen_to_mask(sorted(set(item.gedragingen) & _gedraging_codes()))
+    mask = codes.gedragingen_to_mask([c for c in item.gedragingen if c in codes.GEDRAGING])
     key = f"{gemeente_id}|{moment}|{item.lat:.5f}|{item.lon:.5f}|{item.boa_id}|{mask}"
     return hashlib.sha256(key.encode()).hexdigest()
 
