@@ -155,3 +155,44 @@ def test_completed_quarters():
         (date(2024, 10, 1), date(2024, 12, 31)),
         (date(2024, 7, 1), date(2024, 9, 30)),
     ]
+
+
+def test_gi_star_agrees_with_esda():
+    """Same statistic as esda's G_Local(star=True, transform="B"), p-values within noise."""
+    from esda.getisord import G_Local
+    from libpysal.graph import Graph
+
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.uniform(90_000, 92_000, 300), rng.normal(91_000, 120, 60)]
+    y = np.r_[rng.uniform(430_000, 432_000, 300), rng.normal(431_000, 120, 60)]
+    grid = np.stack([x // 100, y // 100]).astype(int)
+    (ix, iy), counts = np.unique(grid, axis=1, return_counts=True)
+    area = hs.study_area(ix, iy, counts)
+    # The same area rebuilt independently: every cell within one step of an occupied one.
+    occupied = set(zip(ix.tolist(), iy.tolist(), strict=True))
+    steps = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+    cells = sorted({(a + dx, b + dy) for a, b in occupied for dx, dy in steps})
+    position = {cell: i for i, cell in enumerate(cells)}
+    focal, neighbour = [], []
+    for (a, b), i in position.items():
+        for dx, dy in steps:
+            j = position.get((a + dx, b + dy))
+            if (dx, dy) != (0, 0) and j is not None:
+                focal.append(i)
+                neighbour.append(j)
+    mine = [position[cell] for cell in zip(ix.tolist(), iy.tolist(), strict=True)]
+    values = np.zeros(len(cells))
+    values[mine] = counts
+    assert sorted(values) == sorted(area.values)
+    graph = Graph.from_arrays(np.array(focal), np.array(neighbour), np.ones(len(focal)))
+    esda = G_Local(
+        values, graph, "B", star=True, permutations=999, n_jobs=1, seed=1, keep_simulations=True
+    )
+    total = area.values.sum()
+    ours_g = (area.values[area.occupied] + area.neighbour_sum) / total
+    np.testing.assert_allclose(esda.Gs[mine], ours_g)
+    observed = esda.Gs[mine][:, None]
+    p_esda = (1 + (esda.rGs[mine] >= observed - 1e-9 * observed).sum(axis=1)) / 1000
+    p_ours, _p_cold = hs.conditional_pvalues(area, 999, 1)
+    assert np.abs(p_esda - p_ours).mean() < 0.02
+    assert np.abs(p_esda - p_ours).max() < 0.08

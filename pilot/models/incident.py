@@ -34,6 +34,23 @@ class Incident(Base):
         Index("ix_incident_gemeente_tijdstip", "gemeente_id", "tijdstip"),
         Index("ix_incident_rd", "rd_x", "rd_y"),
         Index("ix_incident_gemeente_rd", "gemeente_id", "rd_x", "rd_y"),
+        # Covering indexes for the hotspot grid (migration 0002, see pilot.services.hotspots).
+        Index(
+            "ix_incident_hotspot_datum",
+            "lokale_datum",
+            "gemeente_id",
+            "rd_x",
+            "rd_y",
+            "ingetrokken_op",
+        ),
+        Index(
+            "ix_incident_hotspot_gemeente",
+            "gemeente_id",
+            "lokale_datum",
+            "rd_x",
+            "rd_y",
+            "ingetrokken_op",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
