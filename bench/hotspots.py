@@ -150,7 +150,7 @@ def populate(n: int, seed: int = 1) -> None:
 def ours(flt: HotspotFilter, size: int, exact: bool, gemeente: Gemeente | None) -> int:
     kaart = build_map(db.session, flt, size, exact=exact, k=5)
     shown = [gemeente] if gemeente else db.session.execute(db.select(Gemeente)).scalars().all()
-    parts = render_map(kaart, {}, [(g.naam, boundary_of(g)) for g in shown], ASSETS)
+    parts = render_map(kaart, [(g.naam, boundary_of(g)) for g in shown], ASSETS)
     return parts.size
 
 

@@ -77,7 +77,6 @@ def _page(gemeente: Gemeente | None):
         location = _latlon(centre) if centre is not None else (52.1, 5.3)
         parts = render_map(
             kaart,
-            {g.id: g.cbs_code for g in _gemeenten()},
             boundaries,
             {
                 "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),

@@ -1,22 +1,40 @@
 """Folium rendering of a ``HotspotKaart``: a thin layer, no arithmetic, no Flask.
 
+The cells are not a GeoJSON layer (a Feature per cell with its own style costs ~320 bytes
+and a Python call per cell). ``_CellLayer`` writes one flat integer array, six numbers per
+cell: south and west corner in 1e-5 degrees, height and width in 1e-5 degrees, the count
+(-1 when suppressed: the page then shows "<k", the count is not in it) and the Gi* class
+index; a few lines of JavaScript turn it into ``L.rectangle``s in one ``L.featureGroup``
+with colours from ``KLASSEN`` and one lazily evaluated tooltip. About 30 bytes per cell.
+
 Folium links Leaflet, jQuery, Bootstrap, Font Awesome … from CDNs; ``_localise`` swaps
 every such link for our static files and drops the ones the map does not use, and fails
 loudly for a link it does not know (a new folium version), so no page reaches a CDN.
 """
 
+import copy
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
 import numpy as np
 import shapely
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from folium.plugins import HeatMap
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from gemeenten.boundaries import to_wgs84
-from pilot.services.hotspots import COLDSPOT, HOTSPOT, HotspotKaart, cells_geojson
+from pilot.services.hotspots import (
+    COLDSPOT,
+    HOTSPOT,
+    NIET_SIGNIFICANT,
+    HotspotKaart,
+    KaartCel,
+    cell_polygons,
+)
 
 PDOK_GRIJS = (
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
@@ -55,19 +73,71 @@ class MapParts:
         return len(self.header) + len(self.html) + len(self.script)
 
 
-def _colour(count: int | None) -> str:
-    if count is None:
-        return ONDERDRUKT
-    for upper, colour in KLASSEN:
-        if upper is None or count <= upper:
-            return colour
-    return KLASSEN[-1][1]
+GI_KLASSEN = (NIET_SIGNIFICANT, HOTSPOT, COLDSPOT)  # index in the payload
+GEWOON_RAND = ("#666666", 0.3)
+FIELDS = 6  # numbers per cell in the payload
 
 
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    edge, weight = RAND.get(props["gi_klasse"], ("#666666", 0.3))
-    return {"fillColor": props["kleur"], "fillOpacity": 0.7, "color": edge, "weight": weight}
+def cell_payload(cellen: list[KaartCel], cell_size: int) -> list[int]:
+    """The flat cell array of ``_CellLayer`` (see the module docstring)."""
+    if not cellen:
+        return []
+    rings = cell_polygons(cellen, cell_size)  # [lon, lat], corners SW, SE, NE, NW
+    south = np.rint(rings[:, 0, 1] * 1e5).astype(np.int64)
+    west = np.rint(rings[:, 0, 0] * 1e5).astype(np.int64)
+    north = np.rint(rings[:, 2, 1] * 1e5).astype(np.int64)
+    east = np.rint(rings[:, 2, 0] * 1e5).astype(np.int64)
+    count = np.array([-1 if c.aantal is None else c.aantal for c in cellen], dtype=np.int64)
+    klasse = np.array([GI_KLASSEN.index(c.klasse) for c in cellen], dtype=np.int64)
+    return np.stack([south, west, north - south, east - west, count, klasse], 1).ravel().tolist()
+
+
+class _CellLayer(Layer):
+    """Grid cells as rectangles in one feature group (an overlay in the layer control)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function (d) {
+  var group = L.featureGroup(), c = d.cellen;
+  function kleur(n) {
+    if (n < 0) return d.onderdrukt;
+    for (var j = 0; j < d.grenzen.length; j++) if (n <= d.grenzen[j]) return d.kleuren[j];
+    return d.kleuren[d.kleuren.length - 1];
+  }
+  for (var i = 0; i < c.length; i += {{ this.fields }}) {
+    var s = c[i] / 1e5, w = c[i + 1] / 1e5, g = c[i + 5];
+    var r = L.rectangle([[s, w], [s + c[i + 2] / 1e5, w + c[i + 3] / 1e5]], {
+      fillColor: kleur(c[i + 4]), fillOpacity: 0.7, color: d.rand[g], weight: d.dikte[g]});
+    r.cel = i;
+    group.addLayer(r);
+  }
+  group.bindTooltip(function (layer) {
+    var n = c[layer.cel + 4];
+    return "Incidenten: " + (n < 0 ? d.onder : n) + "<br>Gi*: " + d.gi[c[layer.cel + 5]];
+  }, {sticky: true});
+  return group;
+})({{ this.data }});
+{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+{% endmacro %}"""
+    )
+
+    def __init__(self, kaart: HotspotKaart, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self.fields = FIELDS
+        edges = [RAND.get(klasse, GEWOON_RAND) for klasse in GI_KLASSEN]
+        self.data = json.dumps(
+            {
+                "cellen": cell_payload(kaart.cellen, kaart.cell_size),
+                "grenzen": [upper for upper, _colour in KLASSEN if upper is not None],
+                "kleuren": [colour for _upper, colour in KLASSEN],
+                "onderdrukt": ONDERDRUKT,
+                "onder": f"<{kaart.k}",
+                "rand": [colour for colour, _weight in edges],
+                "dikte": [weight for _colour, weight in edges],
+                "gi": list(GI_KLASSEN),
+            },
+            separators=(",", ":"),
+        )
 
 
 class _Legend(MacroElement):
@@ -113,18 +183,24 @@ def _localise(element: Element, asset_urls: dict[str, str]) -> None:
 
 
 def _boundaries_geojson(boundaries: list[tuple[str, BaseGeometry]]) -> dict:
-    features = []
-    for naam, geometry in boundaries:
-        simple = shapely.simplify(geometry, 25)
-        wgs = shapely.transform(simple, lambda xy: _swap(to_wgs84(xy[:, 0], xy[:, 1])))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": shapely.geometry.mapping(shapely.set_precision(wgs, 1e-5)),
-                "properties": {"naam": naam},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            copy.deepcopy(_boundary_feature(naam, shapely.to_wkb(g))) for naam, g in boundaries
+        ],
+    }
+
+
+@lru_cache(maxsize=64)
+def _boundary_feature(naam: str, wkb: bytes) -> dict:
+    """A boundary simplified at 25 m (in RD) with 5 decimals; boundaries rarely change."""
+    simple = shapely.simplify(shapely.from_wkb(wkb), 25)
+    wgs = shapely.transform(simple, lambda xy: _swap(to_wgs84(xy[:, 0], xy[:, 1])))
+    return {
+        "type": "Feature",
+        "geometry": shapely.geometry.mapping(shapely.set_precision(wgs, 1e-5)),
+        "properties": {"naam": naam},
+    }
 
 
 def _swap(latlon):
@@ -134,7 +210,6 @@ def _swap(latlon):
 
 def render_map(
     kaart: HotspotKaart,
-    gemeente_codes: dict[int, str],
     boundaries: list[tuple[str, BaseGeometry]],
     asset_urls: dict[str, str],
     location: tuple[float, float] = (52.1, 5.3),
@@ -149,21 +224,11 @@ def render_map(
     folium.TileLayer(
         PDOK_GRIJS, attr=PDOK_ATTRIBUTIE, name="PDOK BRT-Achtergrondkaart grijs", max_zoom=19
     ).add_to(fmap)
-    folium.TileLayer(OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19).add_to(fmap)
-    collection = cells_geojson(kaart, gemeente_codes)
-    for feature in collection["features"]:
-        props = feature["properties"]
-        props["kleur"] = _colour(props["aantal"])
-        props.pop("x_rd"), props.pop("y_rd"), props.pop("celgrootte_m"), props.pop("aantal")
-    if collection["features"]:
-        folium.GeoJson(
-            collection,
-            name=f"Cellen {kaart.cell_size} m",
-            style_function=_style,
-            tooltip=folium.GeoJsonTooltip(
-                fields=["label", "gi_klasse"], aliases=["Incidenten", "Gi*"]
-            ),
-        ).add_to(fmap)
+    folium.TileLayer(
+        OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False
+    ).add_to(fmap)
+    if kaart.cellen:
+        _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
     if boundaries:
         folium.GeoJson(
             _boundaries_geojson(boundaries),
