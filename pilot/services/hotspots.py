@@ -6,10 +6,11 @@ Pure: plain data in, plain data out; no Flask request and no folium (rendering l
 Grid
     Cells are squares in RD New (EPSG:28992) of 100, 250, 500 or 1000 m whose corners are
     multiples of the size, as in the CBS vierkantstatistieken. The grouping runs in SQL on
-    ``floor(rd_x / size)``; SQLite has no portable ``floor``, so there it is written as
-    ``CAST((rd_x + 1e6) / size AS INTEGER) - 1e6 / size``: CAST truncates toward zero, which
-    is floor for the shifted, positive value (RD New lies well within ±1e6 m, and 1e6 is a
-    multiple of every cell size). Corners are ``index * size`` in Python: exact integers.
+    ``floor((rd_x + 1e6) / size)``, the cell index shifted by 1e6 / size; SQLite has no
+    portable ``floor``, so there it is ``CAST((rd_x + 1e6) / size AS INTEGER)``: CAST
+    truncates toward zero, which is floor for the shifted, positive value (RD New lies well
+    within ±1e6 m, and 1e6 is a multiple of every cell size). Corners are
+    ``(index - 1e6 / size) * size`` in Python: exact integers.
     Covering indexes (migration 0002) let both databases read only the index.
 
 Getis-Ord Gi*
@@ -53,7 +54,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import Integer, func, literal_column, select
+from sqlalchemy import BigInteger, Integer, cast, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -128,30 +129,30 @@ class Cell:
     gemeente_id: int | None = None
 
 
-class cell_index(FunctionElement):  # noqa: N801 -- SQL function name
-    """``floor(value / size)`` as an integer, portable between SQLite and PostgreSQL."""
+# RD New coordinates lie within (-1e6, 1e6) m; shifting by 1e6, a multiple of every cell
+# size, makes the value positive, where CAST (truncation) is floor.
+_RD_OFFSET = 1_000_000
+_KEY_BASE = 2**15  # > (1e6 + 1e6) / 100: a shifted cell index fits in 15 bits
+
+
+class shifted_cell_index(FunctionElement):  # noqa: N801 -- SQL function name
+    """``floor((value + 1e6) / size)`` as an integer, the same in SQLite and PostgreSQL."""
 
     type = Integer()
     inherit_cache = True
-    name = "cell_index"
+    name = "shifted_cell_index"
 
 
-@compiles(cell_index)
-def _cell_index_default(element, compiler, **kw) -> str:
+@compiles(shifted_cell_index)
+def _shifted_cell_index_default(element, compiler, **kw) -> str:
     value, size = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(floor({value} / {size}) AS INTEGER)"
+    return f"CAST(floor(({value} + {_RD_OFFSET}.0) / {size}) AS INTEGER)"
 
 
-# RD New coordinates lie within (-1e6, 1e6) m; shifting by a multiple of every cell size
-# makes the value positive, where CAST (truncation) is floor, in one cheap expression.
-_RD_OFFSET = 1_000_000
-
-
-@compiles(cell_index, "sqlite")
-def _cell_index_sqlite(element, compiler, **kw) -> str:
+@compiles(shifted_cell_index, "sqlite")
+def _shifted_cell_index_sqlite(element, compiler, **kw) -> str:
     value, size = (compiler.process(arg, **kw) for arg in element.clauses)
-    shifted = f"CAST(({value} + {_RD_OFFSET}.0) / {size} AS INTEGER)"
-    return f"({shifted} - {_RD_OFFSET} / CAST({size} AS INTEGER))"
+    return f"CAST(({value} + {_RD_OFFSET}.0) / {size} AS INTEGER)"
 
 
 def _size_literal(cell_size: int):
@@ -190,26 +191,32 @@ def cell_counts(
     """Counts per grid cell (GROUP BY in SQL), withdrawn incidents excluded.
 
     ``connection`` is a Session or a Connection. With ``per_gemeente`` every gemeente's
-    part of a cell is a separate ``Cell``.
+    part of a cell is a separate ``Cell``. The group key is one integer (gemeente, shifted
+    column, shifted row in base 2**15): SQLite sorts to group, and sorting one integer per
+    incident instead of three values is about a third faster at a million incidents.
     """
     size = _size_literal(cell_size)
-    ix = cell_index(_incident.c.rd_x, size).label("ix")
-    iy = cell_index(_incident.c.rd_y, size).label("iy")
-    columns = [ix, iy, func.count().label("n")]
-    groups = [ix, iy]
+    c = _incident.c
+    key = shifted_cell_index(c.rd_x, size) * literal_column(str(_KEY_BASE)) + shifted_cell_index(
+        c.rd_y, size
+    )
     if per_gemeente:
-        columns.append(_incident.c.gemeente_id)
-        groups.append(_incident.c.gemeente_id)
-    query = select(*columns).where(*_conditions(flt)).group_by(*groups)
-    return [
-        Cell(
-            int(row[0]) * cell_size,
-            int(row[1]) * cell_size,
-            int(row[2]),
-            int(row[3]) if per_gemeente else None,
+        key = cast(c.gemeente_id, BigInteger) * literal_column(str(_KEY_BASE**2)) + key
+    key = key.label("k")
+    query = select(key, func.count()).where(*_conditions(flt)).group_by(key)
+    cells = []
+    for packed, count in connection.execute(query):
+        rest, sy = divmod(int(packed), _KEY_BASE)
+        gemeente_id, sx = divmod(rest, _KEY_BASE)
+        cells.append(
+            Cell(
+                (sx - _RD_OFFSET // cell_size) * cell_size,
+                (sy - _RD_OFFSET // cell_size) * cell_size,
+                int(count),
+                gemeente_id if per_gemeente else None,
+            )
         )
-        for row in connection.execute(query)
-    ]
+    return cells
 
 
 def incident_points(connection, flt: HotspotFilter) -> list[tuple[float, float]]:
