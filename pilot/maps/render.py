@@ -123,6 +123,7 @@ var {{ this.get_name() }} = (function (d) {
 
     def __init__(self, kaart: HotspotKaart, name: str):
         super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "HotspotCellen"  # the JavaScript variable: hotspot_cellen_<id>
         self.fields = FIELDS
         edges = [RAND.get(klasse, GEWOON_RAND) for klasse in GI_KLASSEN]
         self.data = json.dumps(
@@ -227,8 +228,8 @@ def render_map(
     folium.TileLayer(
         OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False
     ).add_to(fmap)
-    if kaart.cellen:
-        _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
+    # Boundaries under the cells: on a canvas an unfilled polygon still catches the mouse
+    # inside it, so on top it would hide every cell's tooltip.
     if boundaries:
         folium.GeoJson(
             _boundaries_geojson(boundaries),
@@ -236,6 +237,8 @@ def render_map(
             style_function=lambda _f: {"color": "#01689b", "weight": 2, "fill": False},
             tooltip=folium.GeoJsonTooltip(fields=["naam"], aliases=["Gemeente"]),
         ).add_to(fmap)
+    if kaart.cellen:
+        _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
     if kaart.exact and kaart.punten:
         HeatMap(kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12).add_to(
             fmap
