@@ -18,7 +18,7 @@ from pilot.services.gemeenten import all_gemeenten
 from pilot.services.reports import charts, maps
 from pilot.services.reports.data import Cijfers, cijfers, grid_cells, pilot_range, som
 from pilot.services.reports.fingerprint import vingerafdruk
-from pilot.services.reports.pdf import render_pdf
+from pilot.services.reports.pdf import gc_paused, render_pdf
 from pilot.services.reports.periode import Periode
 from pilot.services.reports.suppression import Onderdrukking
 
@@ -100,6 +100,7 @@ def _politie_rijen(figures: Cijfers, periode: Periode) -> list[dict]:
     return [{"kwartaal": label, **row} for label, row in quarters.items()]
 
 
+@gc_paused()
 def bouw_gemeenterapport(
     gemeente: Gemeente, periode: Periode, exact: bool, now: datetime | None = None
 ) -> Rapport:
@@ -140,6 +141,7 @@ def _trend(figures: Cijfers, gemeente: Gemeente, periode: Periode) -> list[int]:
     return [figures.maand.get(m, 0) for m in start.maanden()]
 
 
+@gc_paused()
 def bouw_totaalrapport(now: datetime | None = None, today: date | None = None) -> Rapport:
     """All gemeenten side by side, always with small counts suppressed."""
     now = now or datetime.now(UTC)
