@@ -292,21 +292,31 @@ def grid_cells(ids: list[int], periode: Periode, size: int = 500) -> list[tuple[
     The one place the report reads hotspot cells; it can later call the hotspot service
     (``pilot.services.hotspots``) instead, with the same result shape.
     """
-    return _grid_cells(ids, periode, size)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for cells in grid_cells_per_gemeente(ids, periode, size).values():
+        for x, y, n in cells:
+            counts[x, y] += n
+    return [(x, y, n) for (x, y), n in sorted(counts.items())]
 
 
-def _grid_cells(ids: list[int], periode: Periode, size: int) -> list[tuple[int, int, int]]:
+def grid_cells_per_gemeente(
+    ids: list[int], periode: Periode, size: int = 500
+) -> dict[int, list[tuple[int, int, int]]]:
+    """``grid_cells`` for each gemeente in ``ids`` separately, from one query."""
+    result: dict[int, list[tuple[int, int, int]]] = {gemeente_id: [] for gemeente_id in ids}
     if not ids:
-        return []
+        return result
     cx = _floor_div(Incident.rd_x, size)
     cy = _floor_div(Incident.rd_y, size)
     statement = (
-        db.select(cx, cy, func.count())
+        db.select(Incident.gemeente_id, cx, cy, func.count())
         .where(_incidents(ids, periode))
-        .group_by(cx, cy)
-        .order_by(cx, cy)
+        .group_by(Incident.gemeente_id, cx, cy)
+        .order_by(Incident.gemeente_id, cx, cy)
     )
-    return [(int(x) * size, int(y) * size, n) for x, y, n in db.session.execute(statement)]
+    for gemeente_id, x, y, n in db.session.execute(statement):
+        result[gemeente_id].append((int(x) * size, int(y) * size, n))
+    return result
 
 
 def pilot_range(gemeenten: list[Gemeente], today: date) -> Periode:
