@@ -32,6 +32,8 @@ RC = {
     "axes.titleweight": "bold",
 }
 CM = 1 / 2.54
+# Resolution of the layers drawn with ``rasterized=True`` (the map cells); the rest stays vector.
+RASTER_DPI = 150
 
 
 @contextmanager
@@ -48,7 +50,7 @@ def data_uri(figure: Figure) -> str:
     """
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, dpi=RASTER_DPI)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

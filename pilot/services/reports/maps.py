@@ -62,7 +62,9 @@ def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, cla
     """Draw one map into ``box`` (inches) of ``figure``, scaled to fit with equal aspect.
 
     Artists are placed on the figure itself with one affine transform per map: no axes,
-    ticks or data-limit bookkeeping, which is most of matplotlib's time for a map.
+    ticks or data-limit bookkeeping, which is most of matplotlib's time for a map. The
+    cells are rasterized (one small embedded PNG instead of thousands of SVG squares, which
+    weasyprint would otherwise draw one by one); boundary, titles and legend stay vector.
     """
     palette = colormaps["YlOrRd"].resampled(len(classes) + 1)
     by_class: dict[int, list[tuple[int, int]]] = {}
@@ -83,7 +85,9 @@ def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, cla
         + figure.dpi_scale_trans
     )
     for index, members in sorted(by_class.items()):
-        patch = PathPatch(_cells_path(members, size), facecolor=palette(index + 1), lw=0)
+        patch = PathPatch(
+            _cells_path(members, size), facecolor=palette(index + 1), lw=0, rasterized=True
+        )
         figure.add_artist(patch).set_transform(transform)
     if boundary is not None:
         outline = PathPatch(_boundary_path(boundary), fill=False, edgecolor="#333333", lw=0.7)
