@@ -229,6 +229,11 @@ def test_grid_cells_count_every_incident_in_aligned_cells(app, report_data):
             if incident.gemeente_id in ids and incident.ingetrokken_op is None:
                 corner = (incident.rd_x // 500 * 500, incident.rd_y // 500 * 500)
                 assert any((x, y) == corner for x, y, _ in cells)
+        both = [ids[0], gemeente("GM0344").id]
+        per_gemeente = data.grid_cells_per_gemeente(both, PERIODE, 500)
+        assert per_gemeente[ids[0]] == cells
+        assert per_gemeente[both[1]] == data.grid_cells([both[1]], PERIODE, 500)
+        assert per_gemeente[both[1]], "the second gemeente has incidents too"
 
 
 def test_who_gets_which_report(client, login_as, make_user, app):

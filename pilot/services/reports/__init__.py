@@ -16,9 +16,16 @@ from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.services.gemeenten import all_gemeenten
 from pilot.services.reports import charts, maps
-from pilot.services.reports.data import Cijfers, cijfers, grid_cells, pilot_range, som
+from pilot.services.reports.data import (
+    Cijfers,
+    cijfers,
+    grid_cells,
+    grid_cells_per_gemeente,
+    pilot_range,
+    som,
+)
 from pilot.services.reports.fingerprint import vingerafdruk
-from pilot.services.reports.pdf import render_pdf
+from pilot.services.reports.pdf import gc_paused, render_pdf
 from pilot.services.reports.periode import Periode
 from pilot.services.reports.suppression import Onderdrukking
 
@@ -100,6 +107,7 @@ def _politie_rijen(figures: Cijfers, periode: Periode) -> list[dict]:
     return [{"kwartaal": label, **row} for label, row in quarters.items()]
 
 
+@gc_paused()
 def bouw_gemeenterapport(
     gemeente: Gemeente, periode: Periode, exact: bool, now: datetime | None = None
 ) -> Rapport:
@@ -140,6 +148,7 @@ def _trend(figures: Cijfers, gemeente: Gemeente, periode: Periode) -> list[int]:
     return [figures.maand.get(m, 0) for m in start.maanden()]
 
 
+@gc_paused()
 def bouw_totaalrapport(now: datetime | None = None, today: date | None = None) -> Rapport:
     """All gemeenten side by side, always with small counts suppressed."""
     now = now or datetime.now(UTC)
@@ -158,7 +167,8 @@ def bouw_totaalrapport(now: datetime | None = None, today: date | None = None) -
     totaal = som(list(per_gemeente.values()))
     params = {"soort": "totaal", "k": fmt.k, "van": periode.van, "tot": periode.tot}
     fingerprint = vingerafdruk(params, ids, periode)
-    panels_map = [(g.naam, _boundary(g), grid_cells([g.id], periode, CELL_M)) for g in gemeenten]
+    cells = grid_cells_per_gemeente(ids, periode, CELL_M)
+    panels_map = [(g.naam, _boundary(g), cells[g.id]) for g in gemeenten]
     trends = [(g.naam, _trend(per_gemeente[g.id], g, periode)) for g in gemeenten]
     pdf = render_pdf(
         "reports/totaal.html",

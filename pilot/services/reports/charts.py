@@ -32,6 +32,8 @@ RC = {
     "axes.titleweight": "bold",
 }
 CM = 1 / 2.54
+# Resolution of the layers drawn with ``rasterized=True`` (the map cells); the rest stays vector.
+RASTER_DPI = 150
 
 
 @contextmanager
@@ -40,13 +42,15 @@ def _figure(width_cm: float, height_cm: float) -> Iterator[Figure]:
         yield Figure(figsize=(width_cm * CM, height_cm * CM))
 
 
-def data_uri(figure: Figure, tight: bool = True) -> str:
-    """The figure as an SVG data URI for an ``<img>`` (no timestamp, fixed ids)."""
+def data_uri(figure: Figure) -> str:
+    """The figure as an SVG data URI for an ``<img>`` (no timestamp, fixed ids).
+
+    Every figure lays itself out with fixed margins: ``bbox_inches="tight"`` and
+    ``tight_layout`` each cost a full extra draw of the figure.
+    """
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):
-        figure.savefig(
-            buffer, format="svg", metadata={"Date": None}, bbox_inches="tight" if tight else None
-        )
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, dpi=RASTER_DPI)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -76,12 +80,13 @@ def staven(
         ax.set_xlim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.08)
         ax.set_ylim(-0.6, len(labels) - 0.4)
         _no_value_axis(ax, horizontal=True)
-        return data_uri(figure, tight=False)
+        return data_uri(figure)
 
 
 def per_maand(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Onderdrukking) -> str:
     """Monthly bars with the value above each bar."""
     with _figure(17, 6.5) as figure:
+        figure.subplots_adjust(left=0.02, right=0.99, top=0.97, bottom=0.2)
         ax = figure.subplots()
         positions = list(range(len(months)))
         bars = ax.bar(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, width=0.7)
@@ -103,6 +108,7 @@ def groepen(
     """Grouped vertical bars (for example incidents and PV's, uniform against in burger)."""
     colors = (BLAUW, ORANJE, "#6f6f6f")
     with _figure(width_cm, 6.5) as figure:
+        figure.subplots_adjust(left=0.02, right=0.98, top=0.97, bottom=0.1)
         ax = figure.subplots()
         width = 0.8 / max(len(series), 1)
         top = 1
@@ -128,7 +134,8 @@ def kleine_veelvouden(
     at least k, so no tick reads as a small count.
     """
     rows = max(1, -(-len(panels) // columns))
-    with _figure(17, 3.6 * rows) as figure:
+    height = 3.6 * rows
+    with _figure(17, height) as figure:
         axes = figure.subplots(rows, columns, squeeze=False)
         for ax in axes.flat[len(panels) :]:
             ax.set_visible(False)
@@ -145,5 +152,8 @@ def kleine_veelvouden(
             ax.xaxis.set_major_locator(MultipleLocator(6))
             ax.set_xlabel("maanden sinds start", fontsize=7)
             ax.tick_params(labelsize=7)
-        figure.tight_layout(h_pad=0.6)
+        figure.subplots_adjust(
+            left=0.07, right=0.99, top=1 - 0.55 / height, bottom=0.9 / height, hspace=0.95,
+            wspace=0.15,
+        )  # fmt: skip
         return data_uri(figure)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, distinct, extract, func
+from sqlalchemy import Integer, and_, case, cast, distinct, func
 
 from pilot import codes
 from pilot.extensions import db
@@ -84,114 +84,129 @@ def _registration_late():
     return Incident.aangemaakt_op - Incident.tijdstip > LATE_REGISTRATION
 
 
-def _incidents(ids: list[int], periode: Periode, withdrawn: bool = False):
-    condition = and_(
+def _in_scope(ids: list[int], periode: Periode):
+    """The gemeenten's incidents in the period, withdrawn ones included."""
+    return and_(
         Incident.gemeente_id.in_(ids),
         Incident.lokale_datum >= periode.van,
         Incident.lokale_datum <= periode.tot,
     )
-    if withdrawn:
-        return and_(condition, Incident.ingetrokken_op.is_not(None))
-    return and_(condition, Incident.ingetrokken_op.is_(None))
 
 
-def _grouped(ids, periode, *columns) -> list:
-    statement = (
-        db.select(Incident.gemeente_id, *columns, func.count())
-        .where(_incidents(ids, periode))
-        .group_by(Incident.gemeente_id, *columns)
-    )
-    return db.session.execute(statement).all()
+def _incidents(ids: list[int], periode: Periode):
+    """The incidents that count: in scope and not withdrawn."""
+    return and_(_in_scope(ids, periode), Incident.ingetrokken_op.is_(None))
 
 
 def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _codes(code_list: codes.CodeList) -> list[str]:
+    return [item.code for item in code_list.codes]
+
+
 def cijfers(ids: list[int], periode: Periode) -> dict[int, Cijfers]:
-    """The figures of every gemeente in ``ids`` for ``periode``."""
+    """The figures of every gemeente in ``ids`` for ``periode``.
+
+    Two scans of the incident table: one grouped per gemeente and local date (every
+    breakdown by code as a conditional sum, months and weekdays folded in Python from at
+    most a few thousand day rows), one per gemeente for the figures that cannot be summed
+    over days (distinct boa's) and for data quality, withdrawals included.
+    """
     result = {gemeente_id: Cijfers() for gemeente_id in ids}
     if not ids:
         return result
-    for gemeente_id, afdoening, count in _grouped(ids, periode, Incident.afdoening):
-        result[gemeente_id].afdoening[afdoening] = count
-        result[gemeente_id].incidenten += count
-    for gemeente_id, locatie, count in _grouped(ids, periode, Incident.locatie_type):
-        result[gemeente_id].locatie_type[locatie] = count
-    is_pv = _sum(Incident.afdoening == PV)
-    rows = db.session.execute(
-        db.select(Incident.gemeente_id, Incident.kleding, func.count(), is_pv)
-        .where(_incidents(ids, periode))
-        .group_by(Incident.gemeente_id, Incident.kleding)
-    )
-    for gemeente_id, kleding, count, pv in rows:
-        result[gemeente_id].kleding[kleding] = count
-        result[gemeente_id].kleding_pv[kleding] = int(pv)
-    year = extract("year", Incident.lokale_datum)
-    month = extract("month", Incident.lokale_datum)
-    rows = db.session.execute(
-        db.select(Incident.gemeente_id, year, month, func.count(), is_pv)
-        .where(_incidents(ids, periode))
-        .group_by(Incident.gemeente_id, year, month)
-    )
-    for gemeente_id, y, m, count, pv in rows:
-        result[gemeente_id].maand[(int(y), int(m))] = count
-        result[gemeente_id].maand_pv[(int(y), int(m))] = int(pv)
-    for gemeente_id, weekdag, tijdvak, count in _grouped(
-        ids, periode, Incident.weekdag, Incident.tijdvak
-    ):
-        result[gemeente_id].weekdag_tijdvak[(int(weekdag), tijdvak)] = count
+    _per_dag(ids, periode, result)
     _gedraging_and_quality(ids, periode, result)
-    _withdrawn(ids, periode, result)
     _diensten(ids, periode, result)
     _politie(ids, periode, result)
     return result
 
 
-def _gedraging_and_quality(ids, periode, result: dict[int, Cijfers]) -> None:
-    gedraging_codes = [item.code for item in codes.GEDRAGING.codes]
+def _per_dag(ids, periode, result: dict[int, Cijfers]) -> None:
+    """Counts per code, month and weekday × tijdvak, from one scan grouped per day."""
+    breakdowns = {
+        "afdoening": (Incident.afdoening, _codes(codes.AFDOENING)),
+        "locatie_type": (Incident.locatie_type, _codes(codes.LOCATIE_TYPE)),
+        "kleding": (Incident.kleding, _codes(codes.KLEDING)),
+        "kleding_pv": (Incident.kleding, _codes(codes.KLEDING)),
+        "tijdvak": (Incident.tijdvak, _codes(codes.TIJDVAK)),
+    }
+    keys = [(name, code) for name, (_, values) in breakdowns.items() for code in values]
     columns = [
-        _sum(Incident.gedragingen.op("&")(codes.gedraging_bit(code)) != 0)
+        _sum(
+            and_(column == code, Incident.afdoening == PV)
+            if name == "kleding_pv"
+            else column == code
+        )
+        for name, (column, values) in breakdowns.items()
+        for code in values
+    ]
+    day = (Incident.gemeente_id, Incident.lokale_datum, Incident.weekdag)
+    statement = (
+        db.select(*day, func.count(), *columns).where(_incidents(ids, periode)).group_by(*day)
+    )
+    totals = {gemeente_id: defaultdict(int) for gemeente_id in ids}
+    for gemeente_id, datum, weekdag, count, *sums in db.session.execute(statement):
+        figures = result[gemeente_id]
+        month = (datum.year, datum.month)
+        by_key = dict(zip(keys, map(int, sums), strict=True))
+        figures.incidenten += count
+        figures.maand[month] = figures.maand.get(month, 0) + count
+        figures.maand_pv[month] = figures.maand_pv.get(month, 0) + by_key[("afdoening", PV)]
+        for (name, code), n in by_key.items():
+            totals[gemeente_id][name, code] += n
+            if name == "tijdvak" and n:
+                cell = (int(weekdag), code)
+                figures.weekdag_tijdvak[cell] = figures.weekdag_tijdvak.get(cell, 0) + n
+    for gemeente_id, counts in totals.items():
+        figures = result[gemeente_id]
+        for name in ("afdoening", "locatie_type", "kleding"):
+            setattr(
+                figures, name, {code: n for (kind, code), n in counts.items() if kind == name and n}
+            )
+        figures.kleding_pv = {code: counts["kleding_pv", code] for code in figures.kleding}
+
+
+def _gedraging_and_quality(ids, periode, result: dict[int, Cijfers]) -> None:
+    """Per gemeente: distinct boa's, conduct, data quality and withdrawals in one scan."""
+    gedraging_codes = _codes(codes.GEDRAGING)
+    actief = Incident.ingetrokken_op.is_(None)
+    columns = [
+        _sum(and_(actief, Incident.gedragingen.op("&")(codes.gedraging_bit(code)) != 0))
         for code in gedraging_codes
     ]
     statement = (
         db.select(
             Incident.gemeente_id,
-            func.count(distinct(Incident.boa_id)),
-            _sum(_registration_late()),
-            _sum(Incident.leeftijd_verdachten == "onbekend"),
-            _sum(and_(Incident.afdoening == PV, Incident.zaaknummer_hmac.is_(None))),
-            _sum(Incident.grens_gecontroleerd.is_(False)),
+            _sum(actief),
+            _sum(Incident.ingetrokken_op.is_not(None)),
+            func.count(distinct(case((actief, Incident.boa_id)))),
+            _sum(and_(actief, _registration_late())),
+            _sum(and_(actief, Incident.leeftijd_verdachten == "onbekend")),
+            _sum(and_(actief, Incident.afdoening == PV, Incident.zaaknummer_hmac.is_(None))),
+            _sum(and_(actief, Incident.grens_gecontroleerd.is_(False))),
             func.max(Incident.gewijzigd_op),
             *columns,
         )
-        .where(_incidents(ids, periode))
+        .where(_in_scope(ids, periode))
         .group_by(Incident.gemeente_id)
     )
     for row in db.session.execute(statement):
         figures = result[row[0]]
-        figures.actieve_boas = row[1]
-        figures.laat_geregistreerd = int(row[2])
-        figures.leeftijd_onbekend = int(row[3])
-        figures.pv_zonder_zaaknummer = int(row[4])
-        figures.grens_niet_gecontroleerd = int(row[5])
-        figures.laatste_wijziging = _latest(figures.laatste_wijziging, _aware(row[6]))
+        figures.ingetrokken = int(row[2])
+        figures.laatste_wijziging = _latest(figures.laatste_wijziging, _aware(row[8]))
+        if not row[1]:
+            continue
+        figures.actieve_boas = row[3]
+        figures.laat_geregistreerd = int(row[4])
+        figures.leeftijd_onbekend = int(row[5])
+        figures.pv_zonder_zaaknummer = int(row[6])
+        figures.grens_niet_gecontroleerd = int(row[7])
         figures.gedraging = {
-            code: int(count) for code, count in zip(gedraging_codes, row[7:], strict=True)
+            code: int(count) for code, count in zip(gedraging_codes, row[9:], strict=True)
         }
-
-
-def _withdrawn(ids, periode, result: dict[int, Cijfers]) -> None:
-    statement = (
-        db.select(Incident.gemeente_id, func.count(), func.max(Incident.gewijzigd_op))
-        .where(_incidents(ids, periode, withdrawn=True))
-        .group_by(Incident.gemeente_id)
-    )
-    for gemeente_id, count, latest in db.session.execute(statement):
-        result[gemeente_id].ingetrokken = count
-        result[gemeente_id].laatste_wijziging = _latest(
-            result[gemeente_id].laatste_wijziging, _aware(latest)
-        )
 
 
 def _diensten(ids, periode, result: dict[int, Cijfers]) -> None:
@@ -277,21 +292,31 @@ def grid_cells(ids: list[int], periode: Periode, size: int = 500) -> list[tuple[
     The one place the report reads hotspot cells; it can later call the hotspot service
     (``pilot.services.hotspots``) instead, with the same result shape.
     """
-    return _grid_cells(ids, periode, size)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for cells in grid_cells_per_gemeente(ids, periode, size).values():
+        for x, y, n in cells:
+            counts[x, y] += n
+    return [(x, y, n) for (x, y), n in sorted(counts.items())]
 
 
-def _grid_cells(ids: list[int], periode: Periode, size: int) -> list[tuple[int, int, int]]:
+def grid_cells_per_gemeente(
+    ids: list[int], periode: Periode, size: int = 500
+) -> dict[int, list[tuple[int, int, int]]]:
+    """``grid_cells`` for each gemeente in ``ids`` separately, from one query."""
+    result: dict[int, list[tuple[int, int, int]]] = {gemeente_id: [] for gemeente_id in ids}
     if not ids:
-        return []
+        return result
     cx = _floor_div(Incident.rd_x, size)
     cy = _floor_div(Incident.rd_y, size)
     statement = (
-        db.select(cx, cy, func.count())
+        db.select(Incident.gemeente_id, cx, cy, func.count())
         .where(_incidents(ids, periode))
-        .group_by(cx, cy)
-        .order_by(cx, cy)
+        .group_by(Incident.gemeente_id, cx, cy)
+        .order_by(Incident.gemeente_id, cx, cy)
     )
-    return [(int(x) * size, int(y) * size, n) for x, y, n in db.session.execute(statement)]
+    for gemeente_id, x, y, n in db.session.execute(statement):
+        result[gemeente_id].append((int(x) * size, int(y) * size, n))
+    return result
 
 
 def pilot_range(gemeenten: list[Gemeente], today: date) -> Periode:

@@ -141,8 +141,8 @@ def _xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(name)
         sheet.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else v for v in row])
+        for row in frame.astype(object).where(frame.notna(), None).to_numpy().tolist():
+            sheet.append(row)
     workbook.save(path)
 
 

@@ -1,4 +1,4 @@
-"""Static hotspot maps (geopandas + matplotlib, SVG, no tiles): boundary and grid cells.
+"""Static hotspot maps (matplotlib, SVG, no tiles): boundary and grid cells.
 
 Cells are coloured in fixed count classes. When suppression is on, cells with fewer than
 k incidents are not drawn at all, and the legend says so.
@@ -6,17 +6,20 @@ k incidents are not drawn at all, and the legend says so.
 
 from collections.abc import Sequence
 
-import geopandas as gpd
+import numpy as np
+import shapely
 from matplotlib import colormaps
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 from shapely.geometry.base import BaseGeometry
 
-from pilot.services.reports.charts import _figure, data_uri
+from pilot.services.reports.charts import CM, _figure, data_uri
 from pilot.services.reports.suppression import Onderdrukking
 
 BREAKS = (10, 25, 50, 100)
 Cell = tuple[int, int, int]
+Box = tuple[float, float, float, float]
 
 
 def klassen(fmt: Onderdrukking) -> list[tuple[int, int | None, str]]:
@@ -39,29 +42,67 @@ def _colour_index(count: int, classes) -> int | None:
 
 def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> Path:
     """All cells of one class as one compound path (one SVG element, cheap to render)."""
-    vertices = []
-    for x, y in cells:
-        vertices += [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+    corners = np.array(cells, dtype=float).reshape(-1, 1, 2)
+    square = np.array([(0, 0), (size, 0), (size, size), (0, size), (0, 0)], dtype=float)
     kinds = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(cells)
-    return Path(vertices, kinds)
+    return Path((corners + square).reshape(-1, 2), kinds)
 
 
-def _draw(ax, boundary: BaseGeometry | None, cells: Sequence[Cell], size: int, fmt, classes):
+def _boundary_path(boundary: BaseGeometry) -> Path:
+    """Every ring (outer and holes) of a (multi)polygon as one compound path."""
+    vertices, kinds = [], []
+    for ring in shapely.get_rings(shapely.get_parts(boundary)):
+        coordinates = shapely.get_coordinates(ring)
+        vertices.append(coordinates)
+        kinds += [Path.MOVETO] + [Path.LINETO] * (len(coordinates) - 2) + [Path.CLOSEPOLY]
+    return Path(np.concatenate(vertices), kinds)
+
+
+def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, classes):
+    """Draw one map into ``box`` (inches) of ``figure``, scaled to fit with equal aspect.
+
+    Artists are placed on the figure itself with one affine transform per map: no axes,
+    ticks or data-limit bookkeeping, which is most of matplotlib's time for a map. The
+    cells are rasterized (one small embedded PNG instead of thousands of SVG squares, which
+    weasyprint would otherwise draw one by one); boundary, titles and legend stay vector.
+    """
     palette = colormaps["YlOrRd"].resampled(len(classes) + 1)
     by_class: dict[int, list[tuple[int, int]]] = {}
     for x, y, n in cells:
         index = None if fmt.verborgen(n) else _colour_index(n, classes)
         if index is not None:
             by_class.setdefault(index, []).append((x, y))
+    extent = _extent(boundary, [(x, y) for members in by_class.values() for x, y in members], size)
+    if extent is None:
+        return palette
+    minx, miny, maxx, maxy = extent
+    left, bottom, width, height = box
+    scale = min(width / max(maxx - minx, 1), height / max(maxy - miny, 1))
+    offset_x = left + (width - (maxx - minx) * scale) / 2
+    offset_y = bottom + (height - (maxy - miny) * scale) / 2
+    transform = (
+        Affine2D().translate(-minx, -miny).scale(scale).translate(offset_x, offset_y)
+        + figure.dpi_scale_trans
+    )
     for index, members in sorted(by_class.items()):
-        ax.add_patch(PathPatch(_cells_path(members, size), facecolor=palette(index + 1), lw=0))
+        patch = PathPatch(
+            _cells_path(members, size), facecolor=palette(index + 1), lw=0, rasterized=True
+        )
+        figure.add_artist(patch).set_transform(transform)
     if boundary is not None:
-        gpd.GeoSeries([boundary]).boundary.plot(ax=ax, color="#333333", linewidth=0.7)
-    elif cells:
-        ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
+        outline = PathPatch(_boundary_path(boundary), fill=False, edgecolor="#333333", lw=0.7)
+        figure.add_artist(outline).set_transform(transform)
     return palette
+
+
+def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
+    if boundary is not None:
+        return boundary.bounds
+    if not corners:
+        return None
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    return min(xs), min(ys), max(xs) + size, max(ys) + size
 
 
 def _legend(figure, palette, classes, fmt: Onderdrukking, size: int) -> None:
@@ -83,9 +124,10 @@ def hotspotkaart(
 ) -> str:
     """One gemeente: its boundary and its grid cells."""
     classes = klassen(fmt)
+    width, height = 16 * CM, 13 * CM
     with _figure(16, 13) as figure:
-        ax = figure.add_axes((0, 0.12, 1, 0.88))
-        palette = _draw(ax, boundary, cells, size, fmt, classes)
+        box = (0.05 * CM, 0.12 * height, width - 0.1 * CM, 0.88 * height - 0.05 * CM)
+        palette = _draw(figure, box, boundary, cells, size, fmt, classes)
         _legend(figure, palette, classes, fmt, size)
         return data_uri(figure)
 
@@ -99,15 +141,21 @@ def kaarten(
     """Several gemeenten side by side, each on its own scale (the national hotspot map)."""
     classes = klassen(fmt)
     rows = max(1, -(-len(panels) // columns))
+    width, height = 17 * CM, (5.2 * rows + 1.5) * CM
+    cell_w, cell_h = (width - 0.2 * CM) / columns, 5.2 * CM
+    title_h, gap = 0.55 * CM, 0.15 * CM
     with _figure(17, 5.2 * rows + 1.5) as figure:
-        axes = figure.subplots(rows, columns, squeeze=False)
         palette = None
-        for ax in axes.flat[len(panels) :]:
-            ax.set_visible(False)
-        for ax, (title, boundary, cells) in zip(axes.flat, panels, strict=False):
-            palette = _draw(ax, boundary, cells, size, fmt, classes)
-            ax.set_title(title, fontsize=8, fontweight="bold")
-        figure.subplots_adjust(left=0.01, right=0.99, top=0.97, bottom=1.4 / (5.2 * rows + 1.5))
+        for number, (title, boundary, cells) in enumerate(panels):
+            row, column = divmod(number, columns)
+            left = 0.1 * CM + column * cell_w
+            top = height - 0.1 * CM - row * cell_h
+            box = (left + gap, top - cell_h + gap, cell_w - 2 * gap, cell_h - title_h - gap)
+            palette = _draw(figure, box, boundary, cells, size, fmt, classes)
+            figure.text(
+                (left + cell_w / 2) / width, (top - 0.1 * CM) / height, title,
+                fontsize=8, fontweight="bold", ha="center", va="top",
+            )  # fmt: skip
         if palette is not None:
             _legend(figure, palette, classes, fmt, size)
         return data_uri(figure)
