@@ -1,6 +1,9 @@
 """The base of every form: Dutch WTForms messages, and domain errors shown on the fields."""
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 
 from pilot.services.errors import DomainError
@@ -27,3 +30,11 @@ class PilotForm(FlaskForm):
                 self.form_errors = [*self.form_errors, *messages]
             else:
                 field.errors = [*field.errors, *messages]
+
+
+def select_choices(*groups: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select options from groups of (value, label) pairs, e.g. a 'kies' entry plus a code list.
+
+    WTForms 3.3 deprecates plain tuples as choices; SelectChoice objects are the supported form.
+    """
+    return [SelectChoice(value, label) for group in groups for value, label in group]

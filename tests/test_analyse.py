@@ -19,7 +19,8 @@ SMALL = [(94_120.0, 438_130.0), (94_180.0, 438_160.0)]
 
 
 def _quarter_args() -> tuple[dict, datetime]:
-    start, _end = completed_quarters(date(2024, 7, 1), date.today())[0]
+    """The newest completed quarter inside the pilot period (which ends 2026-06-30)."""
+    start, _end = completed_quarters(date(2024, 7, 1), min(date.today(), date(2026, 7, 1)))[0]
     return {"kwartaal": start.isoformat()}, datetime(start.year, start.month, 10, 12, tzinfo=UTC)
 
 
@@ -129,3 +130,11 @@ def test_heat_script_and_leaflet_are_served_locally(client):
     ):
         with client.get(url) as response:
             assert response.status_code == 200, url
+
+
+def test_outsider_quarters_stop_at_the_end_of_the_pilot(client, login_as):
+    login_as(Rol.MINISTERIE)
+    page = client.get("/analyse/kaart").text
+    assert '<option selected value="2026-04-01">2026 K2</option>' in page
+    assert "2026 K3" not in page
+    assert "2024 K3" in page

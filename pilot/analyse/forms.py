@@ -4,16 +4,12 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.fields.choices import SelectChoice
 
 from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
+from pilot.forms import select_choices
 from pilot.services.hotspots import CELL_SIZES, HotspotFilter, completed_quarters
 
 ALLE = [("", "— alle —")]
-
-
-def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class _GetForm(FlaskForm):
@@ -26,9 +22,10 @@ class KwartaalForm(_GetForm):
 
     kwartaal = SelectField("Kwartaal")
 
-    def setup(self, first_day: date, today: date) -> "KwartaalForm":
-        quarters = completed_quarters(first_day, today)
-        self.kwartaal.choices = _choices(
+    def setup(self, first_day: date, today: date, last_day: date) -> "KwartaalForm":
+        """Offer the completed quarters of the pilot; the newest one is the default."""
+        quarters = [q for q in completed_quarters(first_day, today) if q[0] <= last_day]
+        self.kwartaal.choices = select_choices(
             [
                 (start.isoformat(), f"{start.year} K{(start.month - 1) // 3 + 1}")
                 for start, _end in quarters
@@ -50,19 +47,27 @@ class GemeenteFilterForm(_GetForm):
     van = DateField("Van", validators=[])
     tot = DateField("Tot en met", validators=[])
     cel = SelectField(
-        "Celgrootte", choices=_choices([(str(s), f"{s} m") for s in CELL_SIZES]), default="100"
+        "Celgrootte",
+        choices=select_choices([(str(s), f"{s} m") for s in CELL_SIZES]),
+        default="100",
     )
-    gedraging = SelectField("Gedraging", choices=_choices(ALLE + GEDRAGING.choices()), default="")
-    afdoening = SelectField("Afdoening", choices=_choices(ALLE + AFDOENING.choices()), default="")
+    gedraging = SelectField(
+        "Gedraging", choices=select_choices(ALLE + GEDRAGING.choices()), default=""
+    )
+    afdoening = SelectField(
+        "Afdoening", choices=select_choices(ALLE + AFDOENING.choices()), default=""
+    )
     locatie_type = SelectField(
-        "Type locatie", choices=_choices(ALLE + LOCATIE_TYPE.choices()), default=""
+        "Type locatie", choices=select_choices(ALLE + LOCATIE_TYPE.choices()), default=""
     )
-    tijdvak = SelectField("Tijdvak", choices=_choices(ALLE + TIJDVAK.choices()), default="")
+    tijdvak = SelectField("Tijdvak", choices=select_choices(ALLE + TIJDVAK.choices()), default="")
     weekend = SelectField(
-        "Dagen", choices=_choices(ALLE + [("ja", "Weekend"), ("nee", "Doordeweeks")]), default=""
+        "Dagen",
+        choices=select_choices(ALLE + [("ja", "Weekend"), ("nee", "Doordeweeks")]),
+        default="",
     )
     kleding = SelectField(
-        "Uniform / in burger", choices=_choices(ALLE + KLEDING.choices()), default=""
+        "Uniform / in burger", choices=select_choices(ALLE + KLEDING.choices()), default=""
     )
 
     def to_filter(self, gemeente_id: int) -> HotspotFilter:

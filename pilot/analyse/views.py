@@ -51,8 +51,10 @@ def _map_for(gemeente: Gemeente | None):
         form = GemeenteFilterForm(formdata=request.args)
         flt, size = form.to_filter(gemeente.id), form.cell_size
     else:
-        first = min((g.pilot_start for g in _gemeenten()), default=today)
-        form = KwartaalForm(formdata=request.args).setup(first, today)
+        gemeenten = _gemeenten()
+        first = min((g.pilot_start for g in gemeenten), default=today)
+        last = max((g.pilot_eind or today for g in gemeenten), default=today)
+        form = KwartaalForm(formdata=request.args).setup(first, today, last)
         flt, size = form.to_filter(ids), hs.OUTSIDER_CELL_SIZE
     if request.args and not form.validate():
         return form, None, []

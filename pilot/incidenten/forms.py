@@ -15,11 +15,10 @@ from wtforms import (
     TimeField,
     widgets,
 )
-from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
 from pilot import codes
-from pilot.forms import PilotForm
+from pilot.forms import PilotForm, select_choices
 from pilot.models import Boa
 from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import DomainError
@@ -27,11 +26,6 @@ from pilot.services.incidents import MAX_OPMERKING, IncidentInput
 
 KIES = ("", "— kies —")
 ALLE = ("", "alle")
-
-
-def choices(*groups) -> list[SelectChoice]:
-    """Select options from (value, label) pairs (WTForms wants SelectChoice objects)."""
-    return [SelectChoice(value, label) for group in groups for value, label in group]
 
 
 class CoordinaatField(FloatField):
@@ -63,7 +57,7 @@ def optional_int(value) -> int | None:
 
 def code_select(code_list: codes.CodeList) -> SelectField:
     return SelectField(
-        code_list.titel, choices=choices([KIES], code_list.choices()), validate_choice=False
+        code_list.titel, choices=select_choices([KIES], code_list.choices()), validate_choice=False
     )
 
 
@@ -93,7 +87,9 @@ class IncidentForm(PilotForm):
     lon = CoordinaatField("Lengtegraad (lon)", validators=[Optional()])
     locatie_type = code_select(codes.LOCATIE_TYPE)
     gedragingen = MultiCheckboxField(
-        codes.GEDRAGING.titel, choices=choices(codes.GEDRAGING.choices()), validate_choice=False
+        codes.GEDRAGING.titel,
+        choices=select_choices(codes.GEDRAGING.choices()),
+        validate_choice=False,
     )
     kennisname = code_select(codes.KENNISNAME)
     kleding = code_select(codes.KLEDING)
@@ -119,7 +115,7 @@ class IncidentForm(PilotForm):
     def set_boas(self, boas: list[Boa], current_id: int | None = None) -> None:
         """The gemeente's active boa's (plus the record's own boa when editing)."""
         listed = [b for b in boas if b.actief or b.id == current_id]
-        self.boa_id.choices = choices([KIES], ((b.id, b.code) for b in listed))
+        self.boa_id.choices = select_choices([KIES], ((b.id, b.code) for b in listed))
 
     def to_input(self) -> IncidentInput:
         tijdstip = None
@@ -169,14 +165,18 @@ class FilterForm(PilotForm):
     tot = DateField("Tot en met", validators=[Optional()])
     boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
     gedraging = SelectField(
-        "Gedraging", choices=choices([ALLE], codes.GEDRAGING.choices()), validate_choice=False
+        "Gedraging",
+        choices=select_choices([ALLE], codes.GEDRAGING.choices()),
+        validate_choice=False,
     )
     afdoening = SelectField(
-        "Afdoening", choices=choices([ALLE], codes.AFDOENING.choices()), validate_choice=False
+        "Afdoening",
+        choices=select_choices([ALLE], codes.AFDOENING.choices()),
+        validate_choice=False,
     )
     locatie_type = SelectField(
         "Type locatie",
-        choices=choices([ALLE], codes.LOCATIE_TYPE.choices()),
+        choices=select_choices([ALLE], codes.LOCATIE_TYPE.choices()),
         validate_choice=False,
     )
     met_ingetrokken = BooleanField("Ook ingetrokken incidenten")

@@ -11,7 +11,8 @@ from pilot import codes
 from pilot.access import requires, visible_gemeente
 from pilot.audit import history_of
 from pilot.extensions import db
-from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm, choices
+from pilot.forms import select_choices
+from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm
 from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
 from pilot.services import incidents
@@ -71,7 +72,7 @@ def lijst(cbs_code: str):
     gemeente = visible_gemeente(cbs_code)
     boas = _boas(gemeente)
     form = FilterForm(request.args)
-    form.boa_id.choices = choices([ALLE], ((b.id, b.code) for b in boas))
+    form.boa_id.choices = select_choices([ALLE], ((b.id, b.code) for b in boas))
     pagination = paginate(incidents.list_incidents(gemeente, **form.filters()))
     return render_template(
         "incidenten/lijst.html",
