@@ -212,3 +212,13 @@ def boundaries_loaded(app: Flask, shared_boundaries: dict) -> None:
             gemeente.grens_bron = "gemeenten_2026_wgs84.geojson"
             gemeente.grens_geladen_op = utcnow()
         db.session.commit()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The app served on localhost for the browser tests (skips without Chromium)."""
+    from tests.browser import require_browser, serving
+
+    require_browser()
+    with serving(app) as url:
+        yield url

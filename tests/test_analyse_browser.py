@@ -4,9 +4,8 @@ import pytest
 
 from gemeenten.boundaries import to_wgs84
 from pilot.models import Rol
-from tests.conftest import PASSWORD
+from tests.browser import logged_in_page
 from tests.factories import make_boa, make_incident
-from tests.test_browser import ARGS, CHROMIUM, _only_localhost, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +17,8 @@ POINTS = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)] + [
 ]
 
 
-def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, make_user, server):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, make_user, server):
+    from playwright.sync_api import expect
 
     with app.app_context():
         boa = make_boa("GM0599")
@@ -27,35 +26,24 @@ def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, ma
             lat, lon = to_wgs84(x, y)
             make_incident(boa, float(lat), float(lon))
     user = make_user(Rol.COORDINATOR, "GM0599")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="nl-NL")
-            page.set_default_timeout(15_000)
-            page.route("**/*", _only_localhost)
-            page.goto(f"{server}/inloggen")
-            page.fill("#gebruikersnaam", user.gebruikersnaam)
-            page.fill("#wachtwoord", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{server}/analyse/gemeente/GM0599/kaart?cel=100")
-            layers = page.evaluate(
-                "Object.keys(window).filter(k => k.startsWith('hotspot_cellen_'))"
-                ".map(k => window[k].getLayers().length)"
-            )
-            assert layers == [3]
-            point = page.evaluate(
-                """() => {
-                  const key = Object.keys(window).find(k => k.startsWith('hotspot_cellen_'));
-                  const group = window[key], map = group._map;
-                  const big = group.getLayers()[0];
-                  map.setView(big.getBounds().getCenter(), 16, {animate: false});
-                  const p = map.latLngToContainerPoint(big.getBounds().getCenter());
-                  const box = map.getContainer().getBoundingClientRect();
-                  return {x: box.left + p.x, y: box.top + p.y};
-                }"""
-            )
-            page.mouse.move(point["x"], point["y"])
-            page.mouse.move(point["x"] + 2, point["y"] + 2)
-            expect(page.locator(".leaflet-tooltip")).to_contain_text("Incidenten: 7")
-        finally:
-            browser.close()
+    with logged_in_page(server, user) as page:
+        page.goto(f"{server}/analyse/gemeente/GM0599/kaart?cel=100")
+        layers = page.evaluate(
+            "Object.keys(window).filter(k => k.startsWith('hotspot_cellen_'))"
+            ".map(k => window[k].getLayers().length)"
+        )
+        assert layers == [3]
+        point = page.evaluate(
+            """() => {
+              const key = Object.keys(window).find(k => k.startsWith('hotspot_cellen_'));
+              const group = window[key], map = group._map;
+              const big = group.getLayers()[0];
+              map.setView(big.getBounds().getCenter(), 16, {animate: false});
+              const p = map.latLngToContainerPoint(big.getBounds().getCenter());
+              const box = map.getContainer().getBoundingClientRect();
+              return {x: box.left + p.x, y: box.top + p.y};
+            }"""
+        )
+        page.mouse.move(point["x"], point["y"])
+        page.mouse.move(point["x"] + 2, point["y"] + 2)
+        expect(page.locator(".leaflet-tooltip")).to_contain_text("Incidenten: 7")

@@ -4,124 +4,58 @@ The app runs in a thread on a free localhost port with the test database; every 
 another host (map tiles) is aborted so nothing leaves the machine or hangs.
 """
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
-from werkzeug.serving import make_server
 
 from pilot.extensions import db
 from pilot.models import Incident, Rol
-from tests.conftest import IN_CI, PASSWORD, ROOT
+from tests.browser import ARTIFACTS, logged_in_page
 from tests.factories import make_boa
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
 
-def _require_browser():
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium ontbreekt ({CHROMIUM}); installeer het Debian-pakket chromium"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright (Python) is niet geïnstalleerd"
-    if reason:
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    _require_browser()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-    http.server_close()
-
-
-def _only_localhost(route) -> None:
-    host = urlsplit(route.request.url).hostname
-    if host in {"127.0.0.1", "localhost"}:
-        route.continue_()
-    else:
-        route.abort()
-
-
 def test_coordinator_places_an_incident_on_the_map(app, boundaries_loaded, make_user, server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with app.app_context():
         make_boa("GM0599", code="BOA-R-07")
     user = make_user(Rol.COORDINATOR, "GM0599")
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="nl-NL")
-            page.set_default_timeout(15_000)
-            page.route("**/*", _only_localhost)
-            page.goto(f"{server}/inloggen")
-            page.fill("#gebruikersnaam", user.gebruikersnaam)
-            page.fill("#wachtwoord", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{server}/gemeente/GM0599/incidenten/nieuw")
-            expect(page.locator("#kaart path.leaflet-interactive, #kaart path")).not_to_have_count(
-                0
-            )
+    with logged_in_page(server, user) as page:
+        page.goto(f"{server}/gemeente/GM0599/incidenten/nieuw")
+        expect(page.locator("#kaart path.leaflet-interactive, #kaart path")).not_to_have_count(0)
 
-            page.locator("#kaart").click(position={"x": 260, "y": 230})
-            expect(page.locator("#lat")).not_to_have_value("")
-            expect(page.locator("#lon")).not_to_have_value("")
-            expect(page.locator("#kaart .leaflet-marker-icon")).to_have_count(1)
-            clicked = float(page.input_value("#lat"))
-            assert 50.7 < clicked < 53.6
-            marker = page.locator("#kaart .leaflet-marker-icon")
-            at_click = marker.bounding_box()
+        page.locator("#kaart").click(position={"x": 260, "y": 230})
+        expect(page.locator("#lat")).not_to_have_value("")
+        expect(page.locator("#lon")).not_to_have_value("")
+        expect(page.locator("#kaart .leaflet-marker-icon")).to_have_count(1)
+        clicked = float(page.input_value("#lat"))
+        assert 50.7 < clicked < 53.6
+        marker = page.locator("#kaart .leaflet-marker-icon")
+        at_click = marker.bounding_box()
 
-            page.fill("#lat", "51.9165")  # the keyboard path: the marker follows the fields
-            page.fill("#lon", "4.4788")
-            assert marker.bounding_box() != at_click
-            page.fill("#datum", "2025-09-12")
-            page.fill("#tijd", "23:30")
-            page.select_option("#boa_id", label="BOA-R-07")
-            page.check("#gedragingen-0")
-            page.select_option("#locatie_type", "uitgaansgebied")
-            page.select_option("#kennisname", "eigen_waarneming")
-            page.select_option("#kleding", "burger")
-            page.select_option("#rol_boa", "spotter")
-            page.select_option("#afdoening", "waarschuwing")
-            page.select_option("#leeftijd_verdachten", "18_24")
-            page.screenshot(path=str(ARTIFACTS / "incident-formulier.png"), full_page=True)
-            page.click("button.primary[type=submit]")
-            expect(page.locator("h1")).to_contain_text("Incident")
-            expect(page.locator(".flash-success")).to_contain_text("geregistreerd")
+        page.fill("#lat", "51.9165")  # the keyboard path: the marker follows the fields
+        page.fill("#lon", "4.4788")
+        assert marker.bounding_box() != at_click
+        page.fill("#datum", "2025-09-12")
+        page.fill("#tijd", "23:30")
+        page.select_option("#boa_id", label="BOA-R-07")
+        page.check("#gedragingen-0")
+        page.select_option("#locatie_type", "uitgaansgebied")
+        page.select_option("#kennisname", "eigen_waarneming")
+        page.select_option("#kleding", "burger")
+        page.select_option("#rol_boa", "spotter")
+        page.select_option("#afdoening", "waarschuwing")
+        page.select_option("#leeftijd_verdachten", "18_24")
+        page.screenshot(path=str(ARTIFACTS / "incident-formulier.png"), full_page=True)
+        page.click("button.primary[type=submit]")
+        expect(page.locator("h1")).to_contain_text("Incident")
+        expect(page.locator(".flash-success")).to_contain_text("geregistreerd")
 
-            page.goto(f"{server}/gemeente/GM0599/incidenten/")
-            expect(page.locator("table tbody tr")).to_have_count(1)
-            expect(page.locator("table tbody")).to_contain_text("BOA-R-07")
-            page.screenshot(path=str(ARTIFACTS / "incident-lijst.png"), full_page=True)
-        finally:
-            browser.close()
+        page.goto(f"{server}/gemeente/GM0599/incidenten/")
+        expect(page.locator("table tbody tr")).to_have_count(1)
+        expect(page.locator("table tbody")).to_contain_text("BOA-R-07")
+        page.screenshot(path=str(ARTIFACTS / "incident-lijst.png"), full_page=True)
     with app.app_context():
         incident = db.session.execute(db.select(Incident)).scalar_one()
         assert (incident.lat, incident.lon) == (51.9165, 4.4788)

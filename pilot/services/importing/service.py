@@ -10,9 +10,7 @@ with SQLAlchemy Core (fast, and bypassing the per-row audit listener on purpose)
 commit comes last. A process killed half-way therefore leaves no rows at all.
 """
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from sqlalchemy import insert, select
 from pilot import audit
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
+from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.importing.parsing import ParsedRow, parse_table
 from pilot.services.importing.reading import MAX_ROWS, read_table
 from pilot.services.incidents import (
@@ -86,22 +85,6 @@ class ImportResult:
     def geweigerd(self) -> bool:
         """Nothing written because of errors (with 'alles of niets' or no valid rows)."""
         return self.geschreven == 0 and self.analysis.rijen_met_fouten > 0
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch builds ~10^6 long-lived objects.
-
-    Its repeated full scans of that growing heap cost about as much as the work itself;
-    nothing in the batch forms reference cycles, so pausing it frees no less memory.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -183,7 +166,7 @@ def analyse(
     max_rows: int = MAX_ROWS,
 ) -> Analysis:
     """Read, parse and validate a file for ``gemeente``; raises ImportFileError for the file."""
-    with _without_cyclic_gc():
+    with cyclic_gc_paused():
         return _analyse(gemeente, path, bestand, progress, max_rows)
 
 
@@ -235,7 +218,7 @@ def import_file(
     ImportFileError (nothing written) when the file as a whole cannot be read.
     """
     try:
-        with _without_cyclic_gc():
+        with cyclic_gc_paused():
             analysis = _analyse(gemeente, path, bestand, progress, MAX_ROWS)
             write = not (alles_of_niets and analysis.rijen_met_fouten)
             written = _insert(gemeente, analysis.te_schrijven if write else [], progress)

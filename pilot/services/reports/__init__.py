@@ -14,6 +14,7 @@ from flask import current_app
 from pilot import audit, codes
 from pilot.extensions import db
 from pilot.models import Gemeente
+from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.gemeenten import all_gemeenten
 from pilot.services.reports import charts, maps
 from pilot.services.reports.data import (
@@ -25,7 +26,7 @@ from pilot.services.reports.data import (
     som,
 )
 from pilot.services.reports.fingerprint import vingerafdruk
-from pilot.services.reports.pdf import gc_paused, render_pdf
+from pilot.services.reports.pdf import render_pdf
 from pilot.services.reports.periode import Periode
 from pilot.services.reports.suppression import Onderdrukking
 
@@ -107,7 +108,7 @@ def _politie_rijen(figures: Cijfers, periode: Periode) -> list[dict]:
     return [{"kwartaal": label, **row} for label, row in quarters.items()]
 
 
-@gc_paused()
+@cyclic_gc_paused()
 def bouw_gemeenterapport(
     gemeente: Gemeente, periode: Periode, exact: bool, now: datetime | None = None
 ) -> Rapport:
@@ -148,7 +149,7 @@ def _trend(figures: Cijfers, gemeente: Gemeente, periode: Periode) -> list[int]:
     return [figures.maand.get(m, 0) for m in start.maanden()]
 
 
-@gc_paused()
+@cyclic_gc_paused()
 def bouw_totaalrapport(now: datetime | None = None, today: date | None = None) -> Rapport:
     """All gemeenten side by side, always with small counts suppressed."""
     now = now or datetime.now(UTC)

@@ -1,0 +1,88 @@
+"""Real headless Chromium for the browser tests (Debian's /usr/bin/chromium via Playwright).
+
+The app runs in a thread on a free localhost port with the test database; every request to
+another host (map tiles) is aborted so nothing leaves the machine or hangs.
+"""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from pilot.models import User
+from tests.conftest import IN_CI, PASSWORD, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def require_browser() -> None:
+    """Skip outside CI when Chromium or Playwright is missing; in CI that is a failure."""
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium ontbreekt ({CHROMIUM}); installeer het Debian-pakket chromium"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Playwright (Python) is niet geïnstalleerd"
+    if reason:
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free localhost port for the duration of the block."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
+        http.server_close()
+
+
+def _only_localhost(route) -> None:
+    host = urlsplit(route.request.url).hostname
+    if host in {"127.0.0.1", "localhost"}:
+        route.continue_()
+    else:
+        route.abort()
+
+
+@contextmanager
+def logged_in_page(server: str, user: User):
+    """A Dutch-locale Chromium page, logged in as ``user``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="nl-NL")
+            page.set_default_timeout(15_000)
+            page.route("**/*", _only_localhost)
+            page.goto(f"{server}/inloggen")
+            page.fill("#gebruikersnaam", user.gebruikersnaam)
+            page.fill("#wachtwoord", PASSWORD)
+            page.click("button[type=submit]")
+            yield page
+        finally:
+            browser.close()
