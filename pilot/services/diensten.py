@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
 from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import Conflict, DomainError, NotFound
+from pilot.services.versioning import commit_or_conflict
 
 MAX_AANTAL = 50
 MAX_DUUR_UUR = 12
@@ -148,11 +148,7 @@ def update_dienst(
         raise DomainError(errors)
     for name, value in row_values(gemeente, item).items():
         setattr(dienst, name, value)
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict from exc
+    commit_or_conflict()
     return dienst
 
 

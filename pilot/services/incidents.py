@@ -39,6 +39,7 @@ from pilot.services import pii
 from pilot.services.derived import AMSTERDAM, Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError, NotFound
 from pilot.services.gemeenten import boundary_of
+from pilot.services.versioning import commit_or_conflict
 
 MAX_COUNT = 50
 MAX_OPMERKING = 500
@@ -366,7 +367,7 @@ def update_incident(
         values.pop("zaaknummer_hmac")  # an empty field keeps the stored hash
     for name, value in values.items():
         setattr(incident, name, value)
-    _commit_versioned()
+    commit_or_conflict()
     return incident
 
 
@@ -383,18 +384,8 @@ def withdraw_incident(incident: Incident, reden: str, expected_version: int) -> 
         raise Conflict
     incident.ingetrokken_op = utcnow()
     incident.intrek_reden = reden[:300]
-    _commit_versioned()
+    commit_or_conflict()
     return incident
-
-
-def _commit_versioned() -> None:
-    from sqlalchemy.orm.exc import StaleDataError
-
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict from exc
 
 
 def input_from_incident(incident: Incident) -> IncidentInput:
