@@ -28,6 +28,8 @@ from folium.plugins import HeatMap
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from synthetic import points_inside  # noqa: E402
+
 from gemeenten import read_boundaries  # noqa: E402
 from gemeenten.boundaries import to_wgs84  # noqa: E402
 from pilot import create_app  # noqa: E402
@@ -51,32 +53,6 @@ CODES = {
     "afdoening": ["waarschuwing", "grensgeval", "proces_verbaal", "staandehouding"],
     "kleding": ["uniform", "burger"],
 }
-
-
-def _points_in(geometry, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` RD points in ``geometry``: 70 % uniform, 30 % in three Gaussian clusters."""
-    minx, miny, maxx, maxy = geometry.bounds
-    shapely.prepare(geometry)
-    xs, ys = [], []
-    centres = []
-    while len(centres) < 3:
-        cx, cy = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if shapely.contains_xy(geometry, cx, cy):
-            centres.append((cx, cy))
-    need = n
-    while need > 0:
-        m = int(need * 1.6) + 100
-        clustered = rng.random(m) < 0.3
-        which = rng.integers(0, 3, m)
-        x = np.where(clustered, np.array(centres)[which, 0] + rng.normal(0, 150, m), 0)
-        y = np.where(clustered, np.array(centres)[which, 1] + rng.normal(0, 150, m), 0)
-        x = np.where(clustered, x, rng.uniform(minx, maxx, m))
-        y = np.where(clustered, y, rng.uniform(miny, maxy, m))
-        inside = shapely.contains_xy(geometry, x, y)
-        xs.append(x[inside][:need])
-        ys.append(y[inside][:need])
-        need -= len(xs[-1])
-    return np.concatenate(xs), np.concatenate(ys)
 
 
 def populate(n: int, seed: int = 1) -> None:
@@ -109,7 +85,7 @@ def populate(n: int, seed: int = 1) -> None:
     sqlite.execute("PRAGMA journal_mode=OFF")
     for number, (gemeente_id, cbs_code) in enumerate(targets):
         count = per if number < len(targets) - 1 else n - per * (len(targets) - 1)
-        x, y = _points_in(boundaries[cbs_code], count, rng)
+        x, y = points_inside(boundaries[cbs_code], count, rng, clusters=3, clustered_share=0.3)
         lat, lon = to_wgs84(x, y)
         moments = pd.Series(
             pd.to_datetime(start + rng.uniform(0, 91 * 86400, count), unit="s", utc=True)

@@ -27,11 +27,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-import shapely
 from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from synthetic import points_inside  # noqa: E402
 
 SHARED_DATA = Path(os.environ.get("PILOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 GEMEENTE = "GM0599"
@@ -95,17 +96,8 @@ def random_points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
     from gemeenten.boundaries import to_wgs84
 
     boundary = read_boundaries(str(SHARED_DATA / "gemeenten_2026_wgs84.geojson"))[GEMEENTE]
-    inner = boundary.buffer(-50)
-    shapely.prepare(inner)
-    minx, miny, maxx, maxy = inner.bounds
-    xs, ys = [], []
-    while sum(len(x) for x in xs) < n:
-        x = rng.uniform(minx, maxx, n)
-        y = rng.uniform(miny, maxy, n)
-        keep = shapely.contains_xy(inner, x, y)
-        xs.append(x[keep])
-        ys.append(y[keep])
-    lats, lons = to_wgs84(np.concatenate(xs)[:n], np.concatenate(ys)[:n])
+    xs, ys = points_inside(boundary.buffer(-50), n, rng)
+    lats, lons = to_wgs84(xs, ys)
     return lats, lons
 
 

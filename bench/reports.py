@@ -31,6 +31,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from synthetic import points_inside  # noqa: E402
+
 SHARED = Path(os.environ.get("PILOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 BOUNDARIES = SHARED / "gemeenten_2026_wgs84.geojson"
 END = date(2026, 6, 30)
@@ -47,32 +50,6 @@ def _app(url: str):
             "PSEUDONYM_KEY": "bench",
         }
     )
-
-
-def _points(boundary, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` RD points inside ``boundary``: two thirds around a few hotspots, the rest spread."""
-    import shapely
-
-    minx, miny, maxx, maxy = boundary.bounds
-    shapely.prepare(boundary)
-    xs, ys = [], []
-    centres = []
-    while len(centres) < 6:
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if shapely.contains_xy(boundary, x, y):
-            centres.append((x, y))
-    got = 0
-    while got < n:
-        batch = max((n - got) * 2, 1000)
-        spread = rng.random(batch) < 0.35
-        centre = np.array(centres)[rng.integers(0, len(centres), batch)]
-        cx = np.where(spread, rng.uniform(minx, maxx, batch), rng.normal(centre[:, 0], 400))
-        cy = np.where(spread, rng.uniform(miny, maxy, batch), rng.normal(centre[:, 1], 400))
-        inside = shapely.contains_xy(boundary, cx, cy)
-        xs.append(cx[inside])
-        ys.append(cy[inside])
-        got += int(inside.sum())
-    return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
 
 
 def _choice(rng, code_list, n: int, weights=None) -> np.ndarray:
@@ -132,7 +109,9 @@ def fill(url: str, counts: dict[str, int]) -> None:
             start = datetime.combine(gemeente.pilot_start, dtime(0), UTC)
             seconds = rng.integers(0, days * 86400 - 7200, n)
             tijdstippen = pd.Series(pd.to_datetime(start) + pd.to_timedelta(seconds, unit="s"))
-            xs, ys = _points(boundaries[cbs_code], n, rng)
+            xs, ys = points_inside(
+                boundaries[cbs_code], n, rng, clusters=6, clustered_share=0.65, sigma_m=400
+            )
             lats, lons = to_wgs84(xs, ys)
             derived = derive_many(tijdstippen, lats, lons)
             frame = pd.DataFrame(
