@@ -34,16 +34,12 @@ from gemeenten import read_boundaries  # noqa: E402
 from gemeenten.boundaries import to_wgs84  # noqa: E402
 from pilot import create_app  # noqa: E402
 from pilot.extensions import db  # noqa: E402
-from pilot.maps.render import render_map  # noqa: E402
+from pilot.hotspots.render import render_map  # noqa: E402
 from pilot.models import Boa, Gemeente, Incident, Rol  # noqa: E402
 from pilot.services.derived import derive_many  # noqa: E402
 from pilot.services.gemeenten import boundary_of, seed_pilot_gemeenten  # noqa: E402
-from pilot.services.hotspots import (  # noqa: E402
-    HotspotFilter,
-    Kijker,
-    build_map,
-    hotspot_map,
-)
+from pilot.services.hotspots.grid import HotspotFilter  # noqa: E402
+from pilot.services.hotspots.maps import Viewer, build_map, hotspot_map  # noqa: E402
 
 K = 5
 SHARED = ROOT.parent / "shared" / "data" / "gemeenten_2026_wgs84.geojson"
@@ -183,8 +179,8 @@ def bench(n: int, runs: int, naive_runs: int) -> dict[str, float]:
         # The quarter holds every incident: the outsider's map reads all n of them.
         quarter = HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
         local = HotspotFilter(gemeente_ids=(rotterdam.id,))
-        ministerie = Kijker(Rol.MINISTERIE)
-        coordinator = Kijker(Rol.COORDINATOR, rotterdam.id)
+        ministerie = Viewer(Rol.MINISTERIE)
+        coordinator = Viewer(Rol.COORDINATOR, rotterdam.id)
 
         def outsider_quarter():
             return hotspot_map(db.session, ministerie, quarter, 500, K, today)

@@ -167,7 +167,7 @@ def child(file: Path, database: Path, instance: Path) -> None:
     from pilot.audit import acting_as
     from pilot.extensions import db
     from pilot.models import Gemeente
-    from pilot.services.importing import import_file
+    from pilot.services.imports import import_file
 
     app = _app(database, instance)
     with app.app_context(), acting_as("bench"):

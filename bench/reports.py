@@ -191,8 +191,8 @@ def _measure(url: str, kind: str, repeat: int, queue) -> None:
 
     from pilot.extensions import db
     from pilot.models import Gemeente
-    from pilot.services import reports
-    from pilot.services.reports.periode import Periode
+    from pilot.services.reports import build
+    from pilot.services.reports.periods import Period
 
     app = _app(url)
     with app.app_context():
@@ -203,10 +203,10 @@ def _measure(url: str, kind: str, repeat: int, queue) -> None:
                 gemeente = db.session.execute(
                     db.select(Gemeente).where(Gemeente.cbs_code == "GM0599")
                 ).scalar_one()
-                periode = Periode(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
-                report = reports.bouw_gemeenterapport(gemeente, periode, exact=True)
+                periode = Period(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
+                report = build.build_gemeente_report(gemeente, periode, exact=True)
             else:
-                report = reports.bouw_totaalrapport(today=END)
+                report = build.build_aggregate_report(today=END)
             if attempt:
                 times.append(time.perf_counter() - started)
             db.session.remove()

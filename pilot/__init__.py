@@ -61,27 +61,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pilot.analyse.views import bp as analyse_bp
     from pilot.auth.views import bp as auth_bp
-    from pilot.beheer.views import bp as beheer_bp
-    from pilot.gemeente.views import bp as gemeente_bp
-    from pilot.home import bp as home_bp
-    from pilot.importeren.views import bp as importeren_bp
+    from pilot.boas.views import bp as boas_bp
+    from pilot.dataset.views import bp as dataset_bp
+    from pilot.diensten.views import bp as diensten_bp
+    from pilot.gemeenten.views import bp as gemeenten_bp
+    from pilot.home.views import bp as home_bp
+    from pilot.hotspots.views import bp as hotspots_bp
+    from pilot.imports.views import bp as imports_bp
     from pilot.incidenten.views import bp as incidenten_bp
-    from pilot.inzet.views import diensten_bp, politie_bp
-    from pilot.rapporten.views import bp as rapporten_bp
+    from pilot.politiecijfers.views import bp as politiecijfers_bp
+    from pilot.reports.views import bp as reports_bp
+    from pilot.users.views import bp as users_bp
 
     for blueprint in (
         home_bp,
         auth_bp,
-        beheer_bp,
-        gemeente_bp,
+        users_bp,
+        gemeenten_bp,
+        boas_bp,
         incidenten_bp,
-        importeren_bp,
+        imports_bp,
         diensten_bp,
-        politie_bp,
-        analyse_bp,
-        rapporten_bp,
+        politiecijfers_bp,
+        hotspots_bp,
+        reports_bp,
+        dataset_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -77,7 +77,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "auth.log_in"
     login_manager.login_message = "Log in om deze pagina te bekijken."
     login_manager.login_message_category = "info"
     app.before_request(_enforce_declared_access)
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
 def home_for(user: User):
     """Where a user lands after logging in."""
     if user.role is Rol.COORDINATOR:
-        return redirect(url_for("gemeente.overzicht", cbs_code=user.gemeente.cbs_code))
+        return redirect(url_for("gemeenten.show_gemeente", cbs_code=user.gemeente.cbs_code))
     if user.role is Rol.BEHEERDER:
-        return redirect(url_for("beheer.gemeenten"))
-    return redirect(url_for("home.index"))
+        return redirect(url_for("gemeenten.list_gemeenten"))
+    return redirect(url_for("home.show_start"))

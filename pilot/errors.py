@@ -1,9 +1,15 @@
-"""Dutch error pages without stack traces; the 500 handler rolls the session back."""
+"""Dutch error pages without stack traces, and service errors as HTTP responses.
+
+The one place where a service's ``NotFound`` becomes 404 and ``Conflict`` becomes 409, so
+views call services without ``try``/``abort`` around every lookup. The 500 handler rolls
+the session back.
+"""
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from pilot.extensions import db
+from pilot.services.errors import Conflict, NotFound
 
 MESSAGES = {
     400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
@@ -31,6 +37,16 @@ def register(app: Flask) -> None:
         if status == 500:
             continue
         app.register_error_handler(status, lambda error, s=status: _render(s))
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        db.session.rollback()
+        return _render(404)
+
+    @app.errorhandler(Conflict)
+    def conflict(error):
+        db.session.rollback()
+        return _render(409)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

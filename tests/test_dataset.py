@@ -12,12 +12,12 @@ from pilot import codes
 from pilot.codes import Code, CodeList
 from pilot.extensions import db
 from pilot.models import AuditEvent, Incident, Rol
-from pilot.services.reports.codebook import CODE_LISTS, codeboek, incident_variabelen
+from pilot.services.dataset.codebook import CODE_LISTS, codebook_rows, incident_variables
 from tests.test_reports import report_data  # noqa: F401  (fixture)
 
 
 def test_codebook_lists_every_code_of_every_code_list():
-    rows = codeboek()
+    rows = codebook_rows()
     present = {(row.codelijst, row.code) for row in rows}
     for code_list in codes.ALL_CODE_LISTS + codes.DERIVED_CODE_LISTS:
         for item in code_list.codes:
@@ -38,11 +38,11 @@ def test_codebook_follows_a_changed_code_list():
         extra_outcome if cl.name == "afdoening" else extra_conduct if cl.name == "gedraging" else cl
         for cl in CODE_LISTS
     ]
-    rows = codeboek(changed)
-    assert len(rows) == len(codeboek()) + 2
+    rows = codebook_rows(changed)
+    assert len(rows) == len(codebook_rows()) + 2
     assert any(r.variabele == "afdoening" and r.code == "nieuw" for r in rows)
     assert any(r.variabele == "gedraging_staren" and r.label == "Staren" for r in rows)
-    assert "gedraging_staren" in [v.naam for v in incident_variabelen(extra_conduct)]
+    assert "gedraging_staren" in [v.naam for v in incident_variables(extra_conduct)]
 
 
 @pytest.mark.slow
@@ -54,7 +54,7 @@ def test_dataset_zip_is_pseudonymised_coarsened_and_audited(
     tmp_path,
 ):
     user = login_as(Rol.EVALUATOR)
-    response = client.get("/rapporten/dataset.zip")
+    response = client.get("/dataset/evaluatiedataset.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(archive.namelist())
@@ -108,7 +108,7 @@ def test_dataset_zip_is_pseudonymised_coarsened_and_audited(
 
 @pytest.mark.slow
 def test_cli_exports_the_dataset_into_a_folder(runner, report_data, tmp_path):  # noqa: F811
-    result = runner.invoke(args=["export", "dataset", "--uit", str(tmp_path / "map")])
+    result = runner.invoke(args=["dataset", "export", "--uit", str(tmp_path / "map")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "map" / "incidenten.csv").exists()
     assert (tmp_path / "map" / "codeboek.pdf").exists()

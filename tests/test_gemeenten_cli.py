@@ -12,7 +12,7 @@ from gemeenten.boundaries import point_in_gemeente, to_wgs84
 from pilot.extensions import db
 from pilot.models import AuditEvent, Gemeente, Rol, User
 from pilot.services.gemeenten import boundary_of
-from pilot.services.incidents import locations_inside
+from pilot.services.incidenten import locations_inside
 from tests.conftest import SHARED_DATA, gemeente_by_code
 
 PILOT_CODES = {

@@ -9,8 +9,9 @@ from sqlalchemy import literal, literal_column, select
 from gemeenten.boundaries import to_wgs84
 from pilot.extensions import db
 from pilot.models import Incident, Rol
-from pilot.services import hotspots as hs
 from pilot.services.errors import DomainError, NotFound
+from pilot.services.hotspots import gistar, grid
+from pilot.services.hotspots import maps as hotspot_maps
 from tests.factories import gemeente, make_boa, make_incident
 
 # Points in Rotterdam (RD), some on and next to cell corners.
@@ -27,7 +28,7 @@ def _add(boa, x, y, **fields):
 @pytest.mark.parametrize("value,size,expected", [(-150.0, 100, -2), (150.0, 100, 1), (0.0, 250, 0)])
 def test_cell_index_is_floor_for_every_sign(app, value, size, expected):
     with app.app_context():
-        shifted = hs.shifted_cell_index(literal(value), literal_column(f"{size}.0"))
+        shifted = grid.shifted_cell_index(literal(value), literal_column(f"{size}.0"))
         index = db.session.execute(select(shifted)).scalar_one() - 1_000_000 // size
         assert index == expected
 
@@ -43,8 +44,8 @@ def test_cells_are_aligned_and_counts_match_a_direct_count(app):
         incidents = db.session.execute(
             select(Incident.rd_x, Incident.rd_y).where(Incident.ingetrokken_op.is_(None))
         ).all()
-        for size in hs.CELL_SIZES:
-            cells = hs.cell_counts(db.session, hs.HotspotFilter(), size)
+        for size in grid.CELL_SIZES:
+            cells = grid.cell_counts(db.session, grid.HotspotFilter(), size)
             assert all(c.x % size == 0 and c.y % size == 0 for c in cells)
             for cell in cells:
                 direct = sum(
@@ -73,7 +74,7 @@ def test_filters(app):
         _add(utrecht, 136_000.0, 456_000.0)
 
         def total(**fields):
-            cells = hs.cell_counts(db.session, hs.HotspotFilter(**fields), 500)
+            cells = grid.cell_counts(db.session, grid.HotspotFilter(**fields), 500)
             return sum(c.count for c in cells)
 
         rotterdam = gemeente("GM0599").id
@@ -96,16 +97,16 @@ def _cells(xs, ys, size=100):
     for x, y in zip(xs, ys, strict=True):
         key = (int(x // size) * size, int(y // size) * size)
         counts[key] = counts.get(key, 0) + 1
-    return [hs.Cell(x, y, n) for (x, y), n in counts.items()]
+    return [grid.Cell(x, y, n) for (x, y), n in counts.items()]
 
 
 def test_gi_star_finds_a_planted_cluster():
     rng = np.random.default_rng(0)
     xs, ys = rng.uniform(90_000, 93_000, 400), rng.uniform(430_000, 433_000, 400)
     cx, cy = rng.normal(91_500, 120, 80), rng.normal(431_500, 120, 80)
-    result = hs.gi_star(_cells(np.r_[xs, cx], np.r_[ys, cy]), 100)
-    hot = [key for key, klasse in result.klassen.items() if klasse == hs.HOTSPOT]
-    assert result.status == hs.GI_OK
+    result = gistar.gi_star(_cells(np.r_[xs, cx], np.r_[ys, cy]), 100)
+    hot = [key for key, klasse in result.klassen.items() if klasse == gistar.HOTSPOT]
+    assert result.status == gistar.GI_OK
     assert len(hot) >= 5
     assert all(abs(x + 50 - 91_500) < 500 and abs(y + 50 - 431_500) < 500 for x, y in hot)
 
@@ -114,45 +115,47 @@ def test_gi_star_finds_a_planted_cluster():
 def test_gi_star_finds_no_hotspot_in_uniform_random_data(seed):
     rng = np.random.default_rng(seed)
     xs, ys = rng.uniform(90_000, 93_000, 3000), rng.uniform(430_000, 433_000, 3000)
-    result = hs.gi_star(_cells(xs, ys), 100, seed=seed)
-    assert result.status == hs.GI_OK
+    result = gistar.gi_star(_cells(xs, ys), 100, seed=seed)
+    assert result.status == gistar.GI_OK
     assert result.aantal_hotspots == 0
 
 
 def test_gi_star_says_when_there_are_too_few_incidents():
-    result = hs.gi_star(_cells([91_000.0 + 150 * i for i in range(12)], [431_000.0] * 12), 100)
-    assert result.status == hs.GI_TE_WEINIG
+    result = gistar.gi_star(_cells([91_000.0 + 150 * i for i in range(12)], [431_000.0] * 12), 100)
+    assert result.status == gistar.GI_TE_WEINIG
     assert result.klassen == {}
     assert "Te weinig" in result.melding
 
 
 def test_benjamini_hochberg():
-    rejected = hs.benjamini_hochberg(np.array([0.001, 0.008, 0.039, 0.041, 0.9]), 0.05)
+    rejected = gistar.benjamini_hochberg(np.array([0.001, 0.008, 0.039, 0.041, 0.9]), 0.05)
     assert rejected.tolist() == [True, True, False, False, False]
 
 
 def test_outsiders_get_only_completed_quarters_at_500_m():
     today = date(2025, 11, 20)
-    q3 = hs.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
-    evaluator = hs.Kijker(Rol.EVALUATOR)
-    hs.check_filter(evaluator, q3, 500, today)
+    q3 = grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
+    evaluator = hotspot_maps.Viewer(Rol.EVALUATOR)
+    hotspot_maps.check_filter(evaluator, q3, 500, today)
     for flt, size in [
         (q3, 100),
-        (hs.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 8, 31)), 500),
-        (hs.HotspotFilter(van=date(2025, 10, 1), tot=date(2025, 12, 31)), 500),
-        (hs.HotspotFilter(), 500),
-        (hs.HotspotFilter(van=q3.van, tot=q3.tot, kleding="burger"), 500),
+        (grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 8, 31)), 500),
+        (grid.HotspotFilter(van=date(2025, 10, 1), tot=date(2025, 12, 31)), 500),
+        (grid.HotspotFilter(), 500),
+        (grid.HotspotFilter(van=q3.van, tot=q3.tot, kleding="burger"), 500),
     ]:
         with pytest.raises(DomainError):
-            hs.check_filter(evaluator, flt, size, today)
-    coordinator = hs.Kijker(Rol.COORDINATOR, gemeente_id=7)
-    hs.check_filter(coordinator, hs.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, today)
+            hotspot_maps.check_filter(evaluator, flt, size, today)
+    coordinator = hotspot_maps.Viewer(Rol.COORDINATOR, gemeente_id=7)
+    hotspot_maps.check_filter(
+        coordinator, grid.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, today
+    )
     with pytest.raises(NotFound):
-        hs.check_filter(coordinator, hs.HotspotFilter(gemeente_ids=(8,)), 500, today)
+        hotspot_maps.check_filter(coordinator, grid.HotspotFilter(gemeente_ids=(8,)), 500, today)
 
 
 def test_completed_quarters():
-    assert hs.completed_quarters(date(2024, 7, 1), date(2025, 1, 1)) == [
+    assert hotspot_maps.completed_quarters(date(2024, 7, 1), date(2025, 1, 1)) == [
         (date(2024, 10, 1), date(2024, 12, 31)),
         (date(2024, 7, 1), date(2024, 9, 30)),
     ]
@@ -168,7 +171,7 @@ def test_gi_star_agrees_with_esda():
     y = np.r_[rng.uniform(430_000, 432_000, 300), rng.normal(431_000, 120, 60)]
     grid = np.stack([x // 100, y // 100]).astype(int)
     (ix, iy), counts = np.unique(grid, axis=1, return_counts=True)
-    area = hs.study_area(ix, iy, counts)
+    area = gistar.study_area(ix, iy, counts)
     # The same area rebuilt independently: every cell within one step of an occupied one.
     occupied = set(zip(ix.tolist(), iy.tolist(), strict=True))
     steps = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
@@ -194,6 +197,6 @@ def test_gi_star_agrees_with_esda():
     np.testing.assert_allclose(esda.Gs[mine], ours_g)
     observed = esda.Gs[mine][:, None]
     p_esda = (1 + (esda.rGs[mine] >= observed - 1e-9 * observed).sum(axis=1)) / 1000
-    p_ours, _p_cold = hs.conditional_pvalues(area, 999, 1)
+    p_ours, _p_cold = gistar.conditional_pvalues(area, 999, 1)
     assert np.abs(p_esda - p_ours).mean() < 0.02
     assert np.abs(p_esda - p_ours).max() < 0.08

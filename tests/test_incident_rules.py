@@ -8,7 +8,7 @@ from pilot.extensions import db
 from pilot.models import Incident
 from pilot.services import pii
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.incidents import (
+from pilot.services.incidenten import (
     IncidentInput,
     create_incident,
     update_incident,

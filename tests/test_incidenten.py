@@ -319,11 +319,11 @@ def test_incident_screens_are_for_the_coordinator_only(app, client, login_as, ro
 def test_form_draws_the_boundary_and_serves_leaflet_locally(rotterdam, client):
     page = client.get(f"{BASE}/nieuw").get_data(as_text=True)
     assert '<script type="application/json" id="grens-data">{"coordinates"' in page
-    assert "/static/vendor/leaflet/leaflet.js" in page and "/static/js/incident-kaart.js" in page
+    assert "/static/vendor/leaflet/leaflet.js" in page and "/static/js/incidenten-map.js" in page
     assert "unpkg" not in page and "cdn" not in page.lower()
     with client.get("/static/vendor/leaflet/leaflet.js") as response:
         assert response.status_code == 200
-    with client.get("/static/js/incident-kaart.js") as response:
+    with client.get("/static/js/incidenten-map.js") as response:
         script = response.get_data(as_text=True)
     assert "service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857" in script
     assert "Kaartgegevens &copy; Kadaster" in script and "OpenStreetMap" in script

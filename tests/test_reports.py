@@ -10,15 +10,15 @@ from pypdf import PdfReader
 
 from pilot.extensions import db
 from pilot.models import AuditEvent, Dienst, Incident, PolitieCijfer, Rol
-from pilot.services import reports
-from pilot.services.reports import data
-from pilot.services.reports.periode import Periode, kies, kwartaal
-from pilot.services.reports.suppression import Onderdrukking
+from pilot.services.reports import build, figures
+from pilot.services.reports.fingerprint import report_fingerprint
+from pilot.services.reports.periods import Period, choose_period, quarter_period
+from pilot.services.reports.suppression import Suppression
 from tests.factories import gemeente, make_boa, make_incident
 
 ROTTERDAM = (51.92417, 4.48687)
 UTRECHT = (52.08177, 5.09858)
-PERIODE = Periode(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
+PERIODE = Period(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
 K = 5
 
 
@@ -195,25 +195,25 @@ def test_outputs_outside_the_gemeente_contain_no_count_below_k(client, login_as,
 def test_same_data_gives_the_same_figures_and_fingerprint(app, report_data):
     with app.app_context():
         ids = [gemeente("GM0599").id]
-        first = data.cijfers(ids, PERIODE)
-        again = data.cijfers(ids, PERIODE)
+        first = figures.count_figures(ids, PERIODE)
+        again = figures.count_figures(ids, PERIODE)
         assert first == again
         params = {"soort": "gemeente"}
-        fingerprint = reports.vingerafdruk(params, ids, PERIODE)
-        assert fingerprint == reports.vingerafdruk(params, ids, PERIODE)
-        assert fingerprint != reports.vingerafdruk({"soort": "x"}, ids, PERIODE)
+        fingerprint = report_fingerprint(params, ids, PERIODE)
+        assert fingerprint == report_fingerprint(params, ids, PERIODE)
+        assert fingerprint != report_fingerprint({"soort": "x"}, ids, PERIODE)
         incident = db.session.execute(db.select(Incident).limit(1)).scalar_one()
         incident.afdoening = "grensgeval"
         db.session.commit()
-        assert reports.vingerafdruk(params, ids, PERIODE) != fingerprint
+        assert report_fingerprint(params, ids, PERIODE) != fingerprint
 
 
 @pytest.mark.slow
 def test_building_a_report_twice_gives_the_same_fingerprint(app, report_data):
     with app.app_context():
         rotterdam = gemeente("GM0599")
-        one = reports.bouw_gemeenterapport(rotterdam, PERIODE, exact=False)
-        two = reports.bouw_gemeenterapport(rotterdam, PERIODE, exact=False)
+        one = build.build_gemeente_report(rotterdam, PERIODE, exact=False)
+        two = build.build_gemeente_report(rotterdam, PERIODE, exact=False)
     assert one.vingerafdruk == two.vingerafdruk
     assert one.vingerafdruk in _text(one.pdf)
     assert _figure(_text(one.pdf), "Incidenten") == _figure(_text(two.pdf), "Incidenten")
@@ -222,7 +222,7 @@ def test_building_a_report_twice_gives_the_same_fingerprint(app, report_data):
 def test_grid_cells_count_every_incident_in_aligned_cells(app, report_data):
     with app.app_context():
         ids = [gemeente("GM0599").id]
-        cells = data.grid_cells(ids, PERIODE, 500)
+        cells = figures.grid_cells(ids, PERIODE, 500)
         assert sum(n for _, _, n in cells) == _count(cbs_code="GM0599")
         assert all(x % 500 == 0 and y % 500 == 0 for x, y, _ in cells)
         for incident in db.session.execute(db.select(Incident)).scalars():
@@ -230,9 +230,9 @@ def test_grid_cells_count_every_incident_in_aligned_cells(app, report_data):
                 corner = (incident.rd_x // 500 * 500, incident.rd_y // 500 * 500)
                 assert any((x, y) == corner for x, y, _ in cells)
         both = [ids[0], gemeente("GM0344").id]
-        per_gemeente = data.grid_cells_per_gemeente(both, PERIODE, 500)
+        per_gemeente = figures.grid_cells_per_gemeente(both, PERIODE, 500)
         assert per_gemeente[ids[0]] == cells
-        assert per_gemeente[both[1]] == data.grid_cells([both[1]], PERIODE, 500)
+        assert per_gemeente[both[1]] == figures.grid_cells([both[1]], PERIODE, 500)
         assert per_gemeente[both[1]], "the second gemeente has incidents too"
 
 
@@ -241,16 +241,16 @@ def test_who_gets_which_report(client, login_as, make_user, app):
     assert client.get("/rapporten/gemeente.pdf?gemeente=GM0344").status_code == 404
     assert client.get("/rapporten/gemeente.pdf?gemeente=GM9999").status_code == 404
     assert client.get("/rapporten/totaal.pdf").status_code == 403
-    assert client.get("/rapporten/dataset.zip").status_code == 403
+    assert client.get("/dataset/evaluatiedataset.zip").status_code == 403
     page = client.get("/rapporten/").get_data(as_text=True)
     assert "Rotterdam" in page and "Utrecht" not in page and "Totaalrapport" not in page
     ministerie = app.test_client()
     login_as(Rol.MINISTERIE, the_client=ministerie)
     assert ministerie.get("/rapporten/gemeente.pdf?gemeente=GM0599").status_code == 403
-    assert ministerie.get("/rapporten/dataset.zip").status_code == 403
+    assert ministerie.get("/dataset/evaluatiedataset.zip").status_code == 403
     page = ministerie.get("/rapporten/").get_data(as_text=True)
     assert "Totaalrapport" in page and "Rapport per gemeente" not in page
-    script = ministerie.get("/static/js/rapporten.js")
+    script = ministerie.get("/static/js/reports.js")
     assert "Bezig met genereren" in script.get_data(as_text=True)
     script.close()
 
@@ -280,32 +280,34 @@ def test_a_wrong_period_is_explained(client, login_as):
 
 
 def test_periods_and_suppression_rules(app):
-    assert kwartaal("2025-K4") == Periode(date(2025, 10, 1), date(2025, 12, 31), "4e kwartaal 2025")
+    assert quarter_period("2025-K4") == Period(
+        date(2025, 10, 1), date(2025, 12, 31), "4e kwartaal 2025"
+    )
     with app.app_context():
         rotterdam = gemeente("GM0599")
-        whole = kies(rotterdam, date(2030, 1, 1))
+        whole = choose_period(rotterdam, date(2030, 1, 1))
         assert (whole.van, whole.tot) == (rotterdam.pilot_start, rotterdam.pilot_eind)
-        custom = kies(rotterdam, date(2030, 1, 1), "2025-02-01", "")
+        custom = choose_period(rotterdam, date(2030, 1, 1), "2025-02-01", "")
         assert (custom.van, custom.tot) == (date(2025, 2, 1), rotterdam.pilot_eind)
-    fmt = Onderdrukking(k=5, actief=True)
+    fmt = Suppression(k=5, actief=True)
     assert [fmt.n(v) for v in (0, 1, 4, 5, 1234)] == ["0", "<5", "<5", "5", "1.234"]
     assert fmt.rate(3, 10.0, 100) == "—" and fmt.rate(6, 10.0, 100) == "60,0"
-    assert Onderdrukking(k=5, actief=False).n(3) == "3"
+    assert Suppression(k=5, actief=False).n(3) == "3"
 
 
 @pytest.mark.slow
 def test_cli_reports(runner, report_data, tmp_path):
     out = tmp_path / "rotterdam.pdf"
     result = runner.invoke(
-        args=["rapport", "gemeente", "GM0599", "--van", "2024-07-01", "--tot", "2026-06-30",
+        args=["reports", "gemeente", "GM0599", "--van", "2024-07-01", "--tot", "2026-06-30",
               "--uit", str(out)]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = _text(out.read_bytes())
     assert _figure(text, "Processen-verbaal") == "3"  # the operator gets exact counts
     total = tmp_path / "totaal.pdf"
-    result = runner.invoke(args=["rapport", "totaal", "--uit", str(total)])
+    result = runner.invoke(args=["reports", "totaal", "--uit", str(total)])
     assert result.exit_code == 0, result.output
     assert small_counts(_text(total.read_bytes())) == []
-    result = runner.invoke(args=["rapport", "gemeente", "GM9999", "--uit", str(out)])
+    result = runner.invoke(args=["reports", "gemeente", "GM9999", "--uit", str(out)])
     assert result.exit_code == 1 and "Onbekende gemeente" in result.output

@@ -17,7 +17,7 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
-def login():
+def log_in():
     """Show the log-in form and log a user in."""
     if current_user.is_authenticated:
         return home_for(current_user)
@@ -38,10 +38,10 @@ def login():
 
 @bp.route("/uitloggen", methods=["POST"])
 @requires(*Rol)
-def logout():
+def log_out():
     """Log out (POST, so a link on another site cannot do it)."""
     audit.record("uitloggen", "user_account", str(current_user.id))
     db.session.commit()
     logout_user()
     flash("U bent uitgelogd.", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.log_in"))

@@ -4,9 +4,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from pilot.cli.importeren import import_cli
-    from pilot.cli.rapport import export_cli, rapport_cli
-    from pilot.cli.setup import demo, gemeenten_cli, users_cli
+    from pilot.cli.dataset import dataset_cli
+    from pilot.cli.demo import demo
+    from pilot.cli.gemeenten import gemeenten_cli
+    from pilot.cli.imports import imports_cli
+    from pilot.cli.reports import reports_cli
+    from pilot.cli.users import users_cli
 
-    for command in (users_cli, gemeenten_cli, demo, import_cli, rapport_cli, export_cli):
+    for command in (users_cli, gemeenten_cli, demo, imports_cli, reports_cli, dataset_cli):
         app.cli.add_command(command)

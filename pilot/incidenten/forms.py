@@ -22,7 +22,7 @@ from pilot.forms import PilotForm, select_choices
 from pilot.models import Boa
 from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import DomainError
-from pilot.services.incidents import MAX_OPMERKING, IncidentInput
+from pilot.services.incidenten import MAX_OPMERKING, IncidentInput
 
 KIES = ("", "— kies —")
 ALLE = ("", "alle")

@@ -2,10 +2,10 @@
 
 Exact points are for the gemeente's coordinator (DOMAIN.md); everyone else works with
 aggregated maps and reports, so these routes answer 403 for other roles and 404 for another
-gemeente's coordinator. The rules themselves live in ``pilot.services.incidents``.
+gemeente's coordinator. The rules themselves live in ``pilot.services.incidenten``.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from pilot import codes
 from pilot.access import requires, visible_gemeente
@@ -15,9 +15,9 @@ from pilot.forms import select_choices
 from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm
 from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
-from pilot.services import incidents
-from pilot.services.errors import Conflict, DomainError, NotFound
-from pilot.services.kaart import boundary_geojson
+from pilot.services import incidenten
+from pilot.services.errors import Conflict, DomainError
+from pilot.services.gemeenten import boundary_geojson
 
 bp = Blueprint("incidenten", __name__, url_prefix="/gemeente/<cbs_code>/incidenten")
 
@@ -26,7 +26,7 @@ CONFLICT_MESSAGE = (
     f"{CHANGED_MESSAGE} Uw invoer staat hieronder nog; vergelijk met de huidige gegevens "
     "en sla opnieuw op om uw wijziging toch door te voeren."
 )
-FIELD_CODES = {**incidents.CODE_FIELDS, "tijdvak": codes.TIJDVAK}
+FIELD_CODES = {**incidenten.CODE_FIELDS, "tijdvak": codes.TIJDVAK}
 
 
 @bp.app_template_global()
@@ -43,20 +43,13 @@ def incident_waarde(name: str, value):
     return value
 
 
-def _incident_or_404(gemeente: Gemeente, incident_id: int) -> Incident:
-    try:
-        return incidents.get_incident(gemeente, incident_id)
-    except NotFound:
-        abort(404)
-
-
 def _boas(gemeente: Gemeente) -> list:
-    return sorted(incidents.boas_by_id(gemeente).values(), key=lambda b: b.code)
+    return sorted(incidenten.boas_by_id(gemeente).values(), key=lambda b: b.code)
 
 
 def _render_form(gemeente: Gemeente, form: IncidentForm, incident: Incident | None = None, **kw):
     return render_template(
-        "incidenten/formulier.html",
+        "incidenten/form.html",
         gemeente=gemeente,
         form=form,
         incident=incident,
@@ -67,15 +60,15 @@ def _render_form(gemeente: Gemeente, form: IncidentForm, incident: Incident | No
 
 @bp.route("/")
 @requires(Rol.COORDINATOR)
-def lijst(cbs_code: str):
+def list_incidenten(cbs_code: str):
     """The gemeente's incidents, filtered and paginated."""
     gemeente = visible_gemeente(cbs_code)
     boas = _boas(gemeente)
     form = FilterForm(request.args)
     form.boa_id.choices = select_choices([ALLE], ((b.id, b.code) for b in boas))
-    pagination = paginate(incidents.list_incidents(gemeente, **form.filters()))
+    pagination = paginate(incidenten.list_incidenten(gemeente, **form.filters()))
     return render_template(
-        "incidenten/lijst.html",
+        "incidenten/list.html",
         gemeente=gemeente,
         form=form,
         pagination=pagination,
@@ -85,31 +78,31 @@ def lijst(cbs_code: str):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @requires(Rol.COORDINATOR)
-def nieuw(cbs_code: str):
+def new_incident(cbs_code: str):
     """Register an incident."""
     gemeente = visible_gemeente(cbs_code)
     form = IncidentForm()
     form.set_boas(_boas(gemeente))
     if form.validate_on_submit():
         try:
-            incident = incidents.create_incident(gemeente, form.to_input())
+            incident = incidenten.create_incident(gemeente, form.to_input())
         except DomainError as error:
             form.attach(error)
         else:
             flash("Het incident is geregistreerd.", "success")
-            return redirect(url_for(".detail", cbs_code=cbs_code, incident_id=incident.id))
+            return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident.id))
     return _render_form(gemeente, form)
 
 
 @bp.route("/<int:incident_id>")
 @requires(Rol.COORDINATOR)
-def detail(cbs_code: str, incident_id: int):
+def show_incident(cbs_code: str, incident_id: int):
     """One incident with its audit history."""
     gemeente = visible_gemeente(cbs_code)
-    incident = _incident_or_404(gemeente, incident_id)
+    incident = incidenten.get_incident(gemeente, incident_id)
     history = db.session.execute(history_of("incident", incident.id)).scalars().all()
     return render_template(
-        "incidenten/detail.html",
+        "incidenten/show.html",
         gemeente=gemeente,
         incident=incident,
         history=history,
@@ -119,17 +112,17 @@ def detail(cbs_code: str, incident_id: int):
 
 @bp.route("/<int:incident_id>/wijzigen", methods=["GET", "POST"])
 @requires(Rol.COORDINATOR)
-def wijzigen(cbs_code: str, incident_id: int):
+def edit_incident(cbs_code: str, incident_id: int):
     """Correct an incident; a concurrent change gives a conflict, the input stays on the form."""
     gemeente = visible_gemeente(cbs_code)
-    incident = _incident_or_404(gemeente, incident_id)
+    incident = incidenten.get_incident(gemeente, incident_id)
     if incident.ingetrokken:
         flash("Een ingetrokken incident kan niet meer worden gewijzigd.", "error")
-        return redirect(url_for(".detail", cbs_code=cbs_code, incident_id=incident.id))
+        return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident.id))
     form = IncidentForm()
     form.set_boas(_boas(gemeente), incident.boa_id)
     if not form.is_submitted():
-        form.fill_from(incidents.input_from_incident(incident), incident.version)
+        form.fill_from(incidenten.input_from_incident(incident), incident.version)
     elif form.validate():
         result = _save_edit(gemeente, incident, form)
         if result is not None:
@@ -141,7 +134,7 @@ def _save_edit(gemeente: Gemeente, incident: Incident, form: IncidentForm):
     """Store the edit; on a conflict show the current version and let the user decide."""
     try:
         expected = int(form.version.data or 0)
-        incidents.update_incident(gemeente, incident, form.to_input(), expected)
+        incidenten.update_incident(gemeente, incident, form.to_input(), expected)
     except Conflict:
         db.session.refresh(incident)
         form.version.data = str(incident.version)
@@ -151,26 +144,26 @@ def _save_edit(gemeente: Gemeente, incident: Incident, form: IncidentForm):
         form.attach(error)
         return None
     flash("De wijziging is opgeslagen.", "success")
-    return redirect(url_for(".detail", cbs_code=gemeente.cbs_code, incident_id=incident.id))
+    return redirect(url_for(".show_incident", cbs_code=gemeente.cbs_code, incident_id=incident.id))
 
 
 @bp.route("/<int:incident_id>/intrekken", methods=["GET", "POST"])
 @requires(Rol.COORDINATOR)
-def intrekken(cbs_code: str, incident_id: int):
+def withdraw_incident(cbs_code: str, incident_id: int):
     """Withdraw an incident after confirmation, with a reason."""
     gemeente = visible_gemeente(cbs_code)
-    incident = _incident_or_404(gemeente, incident_id)
+    incident = incidenten.get_incident(gemeente, incident_id)
     form = IntrekkenForm(version=str(incident.version))
     if form.validate_on_submit():
         try:
-            incidents.withdraw_incident(incident, form.reden.data, int(form.version.data or 0))
+            incidenten.withdraw_incident(incident, form.reden.data, int(form.version.data or 0))
         except Conflict:
             form.form_errors.append(f"{CHANGED_MESSAGE} Bekijk het incident opnieuw.")
         except DomainError as error:
             form.attach(error)
         else:
             flash("Het incident is ingetrokken. Het telt niet meer mee in overzichten.", "success")
-            return redirect(url_for(".detail", cbs_code=cbs_code, incident_id=incident.id))
+            return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident.id))
     return render_template(
-        "incidenten/intrekken.html", gemeente=gemeente, incident=incident, form=form
+        "incidenten/withdraw.html", gemeente=gemeente, incident=incident, form=form
     )

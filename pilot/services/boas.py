@@ -13,7 +13,8 @@ from datetime import date
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente
 from pilot.pseudonym import keyed_hash, new_boa_code, normalise_identifier
-from pilot.services.errors import DomainError, NotFound
+from pilot.services.errors import DomainError
+from pilot.services.scoped import get_of_gemeente
 
 PERSONEELSNUMMER = "personeelsnummer"
 MAX_CODE_ATTEMPTS = 20
@@ -37,11 +38,8 @@ def boas_of(gemeente: Gemeente):
 
 
 def get_boa(gemeente: Gemeente, boa_id: int) -> Boa:
-    """The gemeente's boa, or NotFound (also when the id belongs to another gemeente)."""
-    boa = db.session.get(Boa, boa_id)
-    if boa is None or boa.gemeente_id != gemeente.id:
-        raise NotFound
-    return boa
+    """The gemeente's boa, or NotFound (also for another gemeente's id)."""
+    return get_of_gemeente(Boa, gemeente, boa_id)
 
 
 def personeelsnummer_hash(value: str) -> str:

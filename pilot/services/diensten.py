@@ -19,7 +19,8 @@ from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
 from pilot.services.derived import AMSTERDAM
-from pilot.services.errors import Conflict, DomainError, NotFound
+from pilot.services.errors import Conflict, DomainError
+from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
 
 MAX_AANTAL = 50
@@ -132,10 +133,8 @@ def create_dienst(gemeente: Gemeente, item: DienstInput) -> Dienst:
 
 
 def get_dienst(gemeente: Gemeente, dienst_id: int) -> Dienst:
-    dienst = db.session.get(Dienst, dienst_id)
-    if dienst is None or dienst.gemeente_id != gemeente.id:
-        raise NotFound
-    return dienst
+    """The gemeente's dienst, or NotFound (also for another gemeente's id)."""
+    return get_of_gemeente(Dienst, gemeente, dienst_id)
 
 
 def update_dienst(

@@ -1,17 +1,23 @@
-"""Seeding and editing the pilot gemeenten and loading their boundaries."""
+"""Seeding and editing the pilot gemeenten, loading their boundaries, boundaries for maps."""
 
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import shapely
+from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from gemeenten import pilot_gemeenten, read_boundaries
+from gemeenten.boundaries import to_wgs84
 from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.models.base import utcnow
 from pilot.services.errors import DomainError, NotFound
+
+SIMPLIFY_M = 5.0  # the drawn line only has to look right; 5 m is invisible at street zoom
+_geojson_cache: dict[tuple[int, str], dict] = {}
 
 
 def seed_pilot_gemeenten() -> int:
@@ -126,3 +132,23 @@ def boundary_of(gemeente: Gemeente) -> BaseGeometry | None:
 
 def all_gemeenten():
     return db.select(Gemeente).order_by(Gemeente.tranche, Gemeente.naam)
+
+
+def _rd_to_lonlat(coords: np.ndarray) -> np.ndarray:
+    lat, lon = to_wgs84(coords[:, 0], coords[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def boundary_geojson(gemeente: Gemeente) -> dict | None:
+    """The boundary as a GeoJSON geometry in WGS84 (lon, lat), or None without a boundary."""
+    if gemeente.grens_geladen_op is None:
+        return None
+    key = (gemeente.id, gemeente.grens_geladen_op.isoformat())
+    if key not in _geojson_cache:
+        boundary = boundary_of(gemeente)
+        if boundary is None:
+            return None
+        simple = boundary.simplify(SIMPLIFY_M, preserve_topology=True)
+        wgs84 = shapely.set_precision(shapely.transform(simple, _rd_to_lonlat), 1e-6)
+        _geojson_cache[key] = mapping(wgs84)
+    return _geojson_cache[key]

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator  # noqa: E402
 
-from pilot.services.reports.suppression import Onderdrukking  # noqa: E402
+from pilot.services.reports.suppression import Suppression  # noqa: E402
 
 MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 BLAUW = "#01689b"
@@ -54,7 +54,7 @@ def data_uri(figure: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def maand_label(year: int, month: int) -> str:
+def month_label(year: int, month: int) -> str:
     return f"{MAANDEN[month - 1]} {year % 100:02d}"
 
 
@@ -64,8 +64,8 @@ def _no_value_axis(ax, horizontal: bool) -> None:
     ax.spines["bottom" if horizontal else "left"].set_visible(False)
 
 
-def staven(
-    labels: Sequence[str], values: Sequence[int], fmt: Onderdrukking, width_cm: float = 16
+def bar_chart(
+    labels: Sequence[str], values: Sequence[int], fmt: Suppression, width_cm: float = 16
 ) -> str:
     """Horizontal bars with their value written beside each bar (largest first as given)."""
     height = 0.5 + 0.65 * len(labels) + 0.3 * sum(len(label) > 30 for label in labels)
@@ -83,7 +83,9 @@ def staven(
         return data_uri(figure)
 
 
-def per_maand(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Onderdrukking) -> str:
+def monthly_chart(
+    months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Suppression
+) -> str:
     """Monthly bars with the value above each bar."""
     with _figure(17, 6.5) as figure:
         figure.subplots_adjust(left=0.02, right=0.99, top=0.97, bottom=0.2)
@@ -92,17 +94,17 @@ def per_maand(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Ond
         bars = ax.bar(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, width=0.7)
         fontsize = 7 if len(months) <= 24 else 5.5
         ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=1.5, fontsize=fontsize)
-        ax.set_xticks(positions, [maand_label(*m) for m in months], rotation=90, fontsize=fontsize)
+        ax.set_xticks(positions, [month_label(*m) for m in months], rotation=90, fontsize=fontsize)
         ax.set_ylim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.18)
         ax.set_xlim(-0.7, max(len(months), 1) - 0.3)
         _no_value_axis(ax, horizontal=False)
         return data_uri(figure)
 
 
-def groepen(
+def grouped_bar_chart(
     groups: Sequence[str],
     series: dict[str, Sequence[int]],
-    fmt: Onderdrukking,
+    fmt: Suppression,
     width_cm: float = 16,
 ) -> str:
     """Grouped vertical bars (for example incidents and PV's, uniform against in burger)."""
@@ -125,8 +127,8 @@ def groepen(
         return data_uri(figure)
 
 
-def kleine_veelvouden(
-    panels: Sequence[tuple[str, Sequence[int]]], fmt: Onderdrukking, columns: int = 2
+def small_multiples(
+    panels: Sequence[tuple[str, Sequence[int]]], fmt: Suppression, columns: int = 2
 ) -> str:
     """Small multiples: incidents per month since each gemeente's start, one panel each.
 

@@ -11,12 +11,12 @@ import json
 
 from pilot.extensions import db
 from pilot.models import Dienst, Gemeente, Incident, PolitieCijfer
-from pilot.services.reports.periode import Periode
+from pilot.services.reports.periods import Period
 
 BATCH = 10_000
 
 
-def vingerafdruk(params: dict, ids: list[int], periode: Periode) -> str:
+def report_fingerprint(params: dict, ids: list[int], periode: Period) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
     queries = (

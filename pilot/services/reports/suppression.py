@@ -11,7 +11,7 @@ from pilot.templating import getal
 
 
 @dataclass(frozen=True)
-class Onderdrukking:
+class Suppression:
     k: int
     actief: bool
 

@@ -1,0 +1,1 @@
+"""Boa screens of a gemeente: register, edit, deactivate, find by personnel number."""

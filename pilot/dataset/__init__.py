@@ -1,0 +1,1 @@
+"""The evaluation dataset download."""

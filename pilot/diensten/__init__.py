@@ -1,0 +1,1 @@
+"""Diensten (enforcement shifts) of a gemeente: list, record, edit."""

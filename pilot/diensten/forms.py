@@ -1,0 +1,32 @@
+"""The dienst form: shape only, rules in the diensten service."""
+
+from wtforms import DateField, HiddenField, IntegerField, StringField, TimeField
+from wtforms.validators import Optional
+
+from pilot.forms import PilotForm
+from pilot.services.diensten import DienstInput
+
+
+class DienstForm(PilotForm):
+    datum = DateField("Datum", validators=[Optional()])
+    begintijd = TimeField("Begintijd", validators=[Optional()])
+    eindtijd = TimeField("Eindtijd", validators=[Optional()])
+    gebied = StringField("Gebied")
+    aantal_uniform = IntegerField("Aantal boa's in uniform", default=0, validators=[Optional()])
+    aantal_burger = IntegerField("Aantal boa's in burger", default=0, validators=[Optional()])
+    version = HiddenField()
+
+    def to_input(self) -> DienstInput:
+        return DienstInput(
+            datum=self.datum.data,
+            begintijd=self.begintijd.data,
+            eindtijd=self.eindtijd.data,
+            gebied=self.gebied.data or "",
+            aantal_uniform=self.aantal_uniform.data,
+            aantal_burger=self.aantal_burger.data,
+        )
+
+    def fill_from(self, item: DienstInput, version: int) -> None:
+        for name in ("datum", "begintijd", "eindtijd", "gebied", "aantal_uniform", "aantal_burger"):
+            getattr(self, name).data = getattr(item, name)
+        self.version.data = str(version)

@@ -1,0 +1,28 @@
+"""The landing page after log-in for roles without a page of their own."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from pilot.access import home_for, public, requires
+from pilot.extensions import db
+from pilot.models import Rol
+from pilot.services.gemeenten import all_gemeenten
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@public
+def redirect_visitor():
+    """Send visitors to their start page, or to the log-in form."""
+    if current_user.is_authenticated:
+        return home_for(current_user)
+    return redirect(url_for("auth.log_in"))
+
+
+@bp.route("/start")
+@requires(*Rol)
+def show_start():
+    """Overview of the pilot gemeenten and what the user can do."""
+    gemeenten = db.session.execute(all_gemeenten()).scalars().all()
+    return render_template("home/index.html", gemeenten=gemeenten)

@@ -1,0 +1,92 @@
+"""Filter forms of the hotspot maps (GET, no CSRF); labels from pilot/codes.py."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+
+from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
+from pilot.forms import select_choices
+from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter
+from pilot.services.hotspots.maps import completed_quarters
+
+ALLE = [("", "— alle —")]
+
+
+class _GetForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class KwartaalForm(_GetForm):
+    """For everyone outside the gemeente: one completed quarter, nothing else."""
+
+    kwartaal = SelectField("Kwartaal")
+
+    def setup(self, first_day: date, today: date, last_day: date) -> "KwartaalForm":
+        """Offer the completed quarters of the pilot; the newest one is the default."""
+        quarters = [q for q in completed_quarters(first_day, today) if q[0] <= last_day]
+        self.kwartaal.choices = select_choices(
+            [
+                (start.isoformat(), f"{start.year} K{(start.month - 1) // 3 + 1}")
+                for start, _end in quarters
+            ]
+        )
+        self._quarters = {start.isoformat(): (start, end) for start, end in quarters}
+        if not self.kwartaal.data and quarters:
+            self.kwartaal.data = quarters[0][0].isoformat()
+        return self
+
+    def to_filter(self, gemeente_ids: tuple[int, ...] = ()) -> HotspotFilter:
+        start, end = self._quarters.get(self.kwartaal.data or "", (date.min, date.min))
+        return HotspotFilter(van=start, tot=end, gemeente_ids=gemeente_ids)
+
+
+class GemeenteFilterForm(_GetForm):
+    """For a coordinator on their own gemeente: every filter, every cell size."""
+
+    van = DateField("Van", validators=[])
+    tot = DateField("Tot en met", validators=[])
+    cel = SelectField(
+        "Celgrootte",
+        choices=select_choices([(str(s), f"{s} m") for s in CELL_SIZES]),
+        default="100",
+    )
+    gedraging = SelectField(
+        "Gedraging", choices=select_choices(ALLE + GEDRAGING.choices()), default=""
+    )
+    afdoening = SelectField(
+        "Afdoening", choices=select_choices(ALLE + AFDOENING.choices()), default=""
+    )
+    locatie_type = SelectField(
+        "Type locatie", choices=select_choices(ALLE + LOCATIE_TYPE.choices()), default=""
+    )
+    tijdvak = SelectField("Tijdvak", choices=select_choices(ALLE + TIJDVAK.choices()), default="")
+    weekend = SelectField(
+        "Dagen",
+        choices=select_choices(ALLE + [("ja", "Weekend"), ("nee", "Doordeweeks")]),
+        default="",
+    )
+    kleding = SelectField(
+        "Uniform / in burger", choices=select_choices(ALLE + KLEDING.choices()), default=""
+    )
+
+    def to_filter(self, gemeente_id: int) -> HotspotFilter:
+        def code(value: str | None) -> str | None:
+            return value or None
+
+        return HotspotFilter(
+            van=self.van.data,
+            tot=self.tot.data,
+            gemeente_ids=(gemeente_id,),
+            gedraging=code(self.gedraging.data),
+            afdoening=code(self.afdoening.data),
+            locatie_type=code(self.locatie_type.data),
+            tijdvak=code(self.tijdvak.data),
+            weekend={"ja": True, "nee": False}.get(self.weekend.data or ""),
+            kleding=code(self.kleding.data),
+        )
+
+    @property
+    def cell_size(self) -> int:
+        return int(self.cel.data) if self.cel.data in {str(s) for s in CELL_SIZES} else 100

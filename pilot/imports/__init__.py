@@ -1,0 +1,1 @@
+"""File import for a coordinator: template, upload, preview, confirm."""

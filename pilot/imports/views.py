@@ -1,0 +1,140 @@
+"""File import for a gemeente's coordinator: template, upload → preview → confirm.
+
+Nothing is written before the coordinator confirms; the file waits in the instance folder
+(``pilot.services.imports.uploads``) and is read and validated again on confirm.
+"""
+
+from contextlib import closing
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+
+from pilot.access import requires, visible_gemeente
+from pilot.imports.forms import ConfirmForm, UploadForm
+from pilot.models import Gemeente, Rol
+from pilot.services.imports import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    import_file,
+    template_csv,
+    template_xlsx,
+)
+from pilot.services.imports.service import boa_codes_of
+from pilot.services.imports.uploads import Upload, discard, get_upload, preview_upload
+
+bp = Blueprint("imports", __name__, url_prefix="/gemeente/<cbs_code>/importeren")
+TEMPLATE_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _upload(gemeente: Gemeente, token: str) -> Upload:
+    return get_upload(current_app.instance_path, token, gemeente, current_user.id)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Rol.COORDINATOR)
+def upload_file(cbs_code: str):
+    """Upload a file; a readable file leads to its preview."""
+    gemeente = visible_gemeente(cbs_code)
+    form = UploadForm()
+    error = None
+    if form.validate_on_submit():
+        file = form.bestand.data
+        try:
+            with closing(file):
+                stored = preview_upload(
+                    current_app.instance_path, gemeente, current_user.id, file.filename, file.save
+                )
+        except ImportFileError as exc:
+            error = str(exc)
+        else:
+            return redirect(url_for(".show_preview", cbs_code=cbs_code, token=stored.token))
+    return render_template(
+        "imports/upload.html",
+        gemeente=gemeente,
+        form=form,
+        error=error,
+        max_rijen=MAX_ROWS,
+        max_mb=MAX_BYTES // 1024 // 1024,
+    )
+
+
+@bp.route("/<token>")
+@requires(Rol.COORDINATOR)
+def show_preview(cbs_code: str, token: str):
+    """The preview: counts and row-numbered errors; nothing has been written."""
+    gemeente = visible_gemeente(cbs_code)
+    stored = _upload(gemeente, token)
+    return render_template(
+        "imports/preview.html", gemeente=gemeente, upload=stored, form=ConfirmForm()
+    )
+
+
+@bp.route("/<token>/fouten.csv")
+@requires(Rol.COORDINATOR)
+def download_errors(cbs_code: str, token: str):
+    """The full error list of a preview as CSV."""
+    stored = _upload(visible_gemeente(cbs_code), token)
+    return _download(stored.errors_csv.read_bytes(), "csv", "fouten-import")
+
+
+@bp.route("/<token>/bevestigen", methods=["POST"])
+@requires(Rol.COORDINATOR)
+def confirm_import(cbs_code: str, token: str):
+    """Validate again and write the valid rows (or nothing, with 'alles of niets')."""
+    gemeente = visible_gemeente(cbs_code)
+    stored = _upload(gemeente, token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = import_file(gemeente, stored.path, stored.bestand, form.alles_of_niets.data)
+    except ImportFileError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".upload_file", cbs_code=cbs_code))
+    finally:
+        discard(stored)
+    flash(*_result_message(result))
+    return redirect(url_for(".upload_file", cbs_code=cbs_code))
+
+
+def _result_message(result) -> tuple[str, str]:
+    analysis = result.analysis
+    counts = (
+        f"{analysis.rijen} rijen: {result.geschreven} geïmporteerd, "
+        f"{analysis.rijen_met_fouten} met fouten, "
+        f"{analysis.al_aanwezig + analysis.dubbel_in_bestand} al aanwezig of dubbel."
+    )
+    if result.geweigerd:
+        return f"Niets geïmporteerd uit {analysis.bestand} vanwege fouten. {counts}", "error"
+    return f"Import van {analysis.bestand} voltooid. {counts}", "success"
+
+
+@bp.route("/sjabloon.<formaat>")
+@requires(Rol.COORDINATOR)
+def download_template(cbs_code: str, formaat: str):
+    """The import template (XLSX with drop-downs and instructions, or CSV)."""
+    gemeente = visible_gemeente(cbs_code)
+    if formaat not in TEMPLATE_TYPES:
+        abort(404)
+    data = template_xlsx(boa_codes_of(gemeente)) if formaat == "xlsx" else template_csv()
+    return _download(data, formaat, f"incidenten-sjabloon-{gemeente.cbs_code}")
+
+
+def _download(data: bytes, formaat: str, name: str):
+    return current_app.response_class(
+        data,
+        mimetype=TEMPLATE_TYPES[formaat],
+        headers={"Content-Disposition": f"attachment; filename={name}.{formaat}"},
+    )

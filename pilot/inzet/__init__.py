@@ -1,1 +1,0 @@
-"""Enforcement effort (diensten) and police figures per month."""

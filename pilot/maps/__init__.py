@@ -1,1 +1,0 @@
-"""Map rendering (folium) on top of the pure hotspot service."""

@@ -1,0 +1,1 @@
+"""Police figures per gemeente and month: list, enter or correct."""

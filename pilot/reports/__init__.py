@@ -1,0 +1,1 @@
+"""Report downloads: per-gemeente and aggregate PDF reports."""

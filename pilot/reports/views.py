@@ -1,0 +1,75 @@
+"""Report downloads: a page with the choices and one download per report.
+
+Who gets what: a coordinator gets the own gemeente's report with exact counts; evaluator
+and beheerder every gemeente's report (small counts suppressed) and the aggregate;
+ministerie the aggregate only. The evaluation dataset has an area of its own
+(``pilot.dataset``).
+"""
+
+import io
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from pilot.access import requires, visible_gemeente
+from pilot.extensions import db
+from pilot.models import Gemeente, Rol
+from pilot.services.errors import DomainError
+from pilot.services.gemeenten import all_gemeenten
+from pilot.services.reports import build, periods
+
+bp = Blueprint("reports", __name__, url_prefix="/rapporten")
+B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
+
+
+def _pdf(report: build.Report):
+    return send_file(
+        io.BytesIO(report.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=report.bestandsnaam,
+    )
+
+
+@bp.route("/")
+@requires(B, C, E, M)
+def choose_report():
+    """Choose a gemeente and a period, or the aggregate report or the dataset."""
+    gemeenten: list[Gemeente] = []
+    if current_user.role is C:
+        gemeenten = [current_user.gemeente]
+    elif current_user.role in (B, E):
+        gemeenten = list(db.session.execute(all_gemeenten()).scalars())
+    kwartalen = []
+    if gemeenten:
+        start = min(g.pilot_start for g in gemeenten)
+        kwartalen = periods.quarter_codes(start, max(start, date.today()))
+    return render_template("reports/index.html", gemeenten=gemeenten, kwartalen=kwartalen)
+
+
+@bp.route("/gemeente.pdf")
+@requires(B, C, E)
+def download_gemeente_report():
+    """One gemeente's report; exact only for its own coordinator."""
+    gemeente = visible_gemeente(request.args.get("gemeente", ""))
+    try:
+        gekozen = periods.choose_period(
+            gemeente,
+            date.today(),
+            request.args.get("van", ""),
+            request.args.get("tot", ""),
+            request.args.get("kwartaal", ""),
+        )
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.choose_report"))
+    exact = current_user.role is C
+    return _pdf(build.download_gemeente_report(gemeente, gekozen, exact))
+
+
+@bp.route("/totaal.pdf")
+@requires(B, E, M)
+def download_aggregate_report():
+    """The aggregate report of all gemeenten (small counts always suppressed)."""
+    return _pdf(build.download_aggregate_report())

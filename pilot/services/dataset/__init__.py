@@ -1,0 +1,1 @@
+"""The pseudonymised evaluation dataset and its codebook."""

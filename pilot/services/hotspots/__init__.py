@@ -1,0 +1,3 @@
+"""Hotspot maps: ``grid`` (counts per CBS cell in SQL), ``gistar`` (Getis-Ord Gi*),
+``maps`` (one viewer's map with disclosure control), ``export`` (GeoJSON/CSV),
+``figure`` (the static map drawn in the PDF reports)."""

@@ -1,0 +1,24 @@
+"""File import of incidents (CSV and XLSX) for coordinators: read, parse, validate, write.
+
+``reading`` (file → raw rows), ``parsing`` (raw rows → IncidentInput, format errors),
+``service`` (validation through the incident service, idempotency, one transaction),
+``template`` (the XLSX/CSV template) and ``uploads`` (files kept between preview and
+confirm). No module here knows about Flask requests.
+"""
+
+from pilot.services.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError
+from pilot.services.imports.service import Analysis, ImportResult, RowError, analyse, import_file
+from pilot.services.imports.template import template_csv, template_xlsx
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "Analysis",
+    "ImportFileError",
+    "ImportResult",
+    "RowError",
+    "analyse",
+    "import_file",
+    "template_csv",
+    "template_xlsx",
+]

@@ -1,0 +1,130 @@
+"""Uploaded files kept between preview and confirm, in the instance folder.
+
+Never in the session cookie: a file of 100,000 rows does not fit there, and the cookie is
+readable by the browser. Each upload gets a random token and its own folder
+``<instance>/uploads/<token>/`` holding the file, a small ``meta.json`` (who, which
+gemeente, the preview's figures) and the full error list as CSV. Only the uploader, for
+that gemeente, can open it again; folders older than a day are removed.
+"""
+
+import csv
+import io
+import json
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pilot.models import Gemeente
+from pilot.services.errors import NotFound
+from pilot.services.imports.reading import ImportFileError
+from pilot.services.imports.service import Analysis, analyse
+
+FOLDER = "uploads"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+MAX_AGE_SECONDS = 24 * 3600
+SHOWN_ERRORS = 200
+
+
+@dataclass
+class Upload:
+    token: str
+    folder: Path
+    meta: dict
+
+    @property
+    def path(self) -> Path:
+        return self.folder / "bestand"
+
+    @property
+    def bestand(self) -> str:
+        return self.meta["bestand"]
+
+    @property
+    def errors_csv(self) -> Path:
+        return self.folder / "fouten.csv"
+
+
+def _root(instance_path: str) -> Path:
+    return Path(instance_path) / FOLDER
+
+
+def _purge_old(root: Path) -> None:
+    limit = time.time() - MAX_AGE_SECONDS
+    for folder in root.glob("*"):
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _safe_name(name: str) -> str:
+    """The original file name without any path, for display and the audit trail."""
+    return Path(name.replace("\\", "/")).name[:200] or "bestand"
+
+
+def errors_csv(analysis: Analysis) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["rij", "kolom", "melding"])
+    writer.writerows((e.rij, e.kolom, e.melding) for e in analysis.fouten)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def preview_upload(
+    instance_path: str,
+    gemeente: Gemeente,
+    user_id: int,
+    bestand: str,
+    save: Callable[[Path], None],
+) -> Upload:
+    """Store an uploaded file (``save`` writes it to the given path) and analyse it.
+
+    Raises ImportFileError when the file as a whole cannot be used; then nothing is kept.
+    """
+    root = _root(instance_path)
+    root.mkdir(parents=True, exist_ok=True)
+    _purge_old(root)
+    token = secrets.token_urlsafe(32)
+    upload = Upload(token, root / token, {})
+    upload.folder.mkdir(mode=0o700)
+    try:
+        save(upload.path)
+        name = _safe_name(bestand)
+        analysis = analyse(gemeente, upload.path, name)
+    except BaseException:
+        discard(upload)
+        raise
+    upload.meta = {
+        "bestand": name,
+        "gemeente_id": gemeente.id,
+        "user_id": user_id,
+        "samenvatting": analysis.samenvatting(),
+        "fouten": [[e.rij, e.kolom, e.melding] for e in analysis.fouten[:SHOWN_ERRORS]],
+        "aantal_fouten": len(analysis.fouten),
+    }
+    upload.errors_csv.write_bytes(errors_csv(analysis))
+    (upload.folder / "meta.json").write_text(json.dumps(upload.meta), encoding="utf-8")
+    return upload
+
+
+def get_upload(instance_path: str, token: str, gemeente: Gemeente, user_id: int) -> Upload:
+    """The upload of this user for this gemeente, else NotFound (also for a malformed token)."""
+    if not TOKEN.match(token):
+        raise NotFound
+    folder = _root(instance_path) / token
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NotFound from exc
+    if meta.get("gemeente_id") != gemeente.id or meta.get("user_id") != user_id:
+        raise NotFound
+    return Upload(token, folder, meta)
+
+
+def discard(upload: Upload) -> None:
+    shutil.rmtree(upload.folder, ignore_errors=True)
+
+
+__all__ = ["ImportFileError", "Upload", "discard", "get_upload", "preview_upload"]

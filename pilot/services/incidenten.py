@@ -1,0 +1,416 @@
+"""Validating and storing incidents: the one place for the rules of the pilot.
+
+The web form, the file import and any later API all go through ``validate_batch``; a
+single record is a batch of one. Locations are tested for the whole batch at once
+(shapely 2, one prepared boundary), boa's are looked up once per batch, so the same code
+is fast for a 100,000-row import and exact for one form.
+
+Rules (each gives a Dutch message on the field it concerns):
+- tijdstip: given, not in the future, local date within the gemeente's pilot period;
+- boa: belongs to the gemeente, trained on or before that date, OM mandate on that date;
+- location: inside the gemeente's boundary within the configured tolerance (default
+  250 m, because loaded boundaries are simplified); without a boundary the rule is skipped
+  and the record flagged ``grens_gecontroleerd = False``;
+- at least one gedraging; every code from its code list;
+- counts 0..MAX_COUNT; a reprimande only for a minor; an outcome that needs a suspect needs one;
+  referral to victim support needs a victim;
+- the remark is screened for personal data and refused when any is found;
+- an external case number seen before in this gemeente is refused as a duplicate.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from sqlalchemy import select
+
+from gemeenten.boundaries import points_within, to_rd
+from pilot import codes
+from pilot.extensions import db
+from pilot.models import Boa, Gemeente, Incident
+from pilot.models.base import utcnow
+from pilot.pseudonym import keyed_hash
+from pilot.services import pii
+from pilot.services.derived import AMSTERDAM, Derived, derive, derive_many
+from pilot.services.errors import Conflict, DomainError
+from pilot.services.gemeenten import boundary_of
+from pilot.services.scoped import get_of_gemeente
+from pilot.services.versioning import commit_or_conflict
+
+MAX_COUNT = 50
+MAX_OPMERKING = 500
+FUTURE_SLACK = timedelta(minutes=5)
+NL_BOUNDS = (50.70, 53.60, 3.20, 7.25)  # lat min/max, lon min/max
+NEEDS_SUSPECT = {"reprimande", "staandehouding", "proces_verbaal", "aanhouding"}
+MINOR_AGE_BANDS = {"onder_18", "gemengd"}
+
+CODE_FIELDS = {
+    "locatie_type": codes.LOCATIE_TYPE,
+    "kennisname": codes.KENNISNAME,
+    "kleding": codes.KLEDING,
+    "rol_boa": codes.ROL_BOA,
+    "afdoening": codes.AFDOENING,
+    "leeftijd_verdachten": codes.LEEFTIJD,
+}
+
+
+@dataclass
+class IncidentInput:
+    """One incident as entered: plain values, not yet validated."""
+
+    tijdstip: datetime | None
+    lat: float | None
+    lon: float | None
+    boa_id: int | None
+    locatie_type: str = ""
+    gedragingen: list[str] = field(default_factory=list)
+    kennisname: str = ""
+    kleding: str = ""
+    rol_boa: str = ""
+    afdoening: str = ""
+    aantal_verdachten: int | None = 1
+    leeftijd_verdachten: str = "onbekend"
+    aantal_slachtoffers: int | None = 1
+    slachtofferhulp: bool = False
+    zaaknummer: str | None = None
+    opmerking: str | None = None
+
+
+RowErrors = dict[str, list[str]]
+
+
+def _add(errors: RowErrors, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _datum(value) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def zaaknummer_hash(zaaknummer: str | None) -> str | None:
+    if zaaknummer is None or not zaaknummer.strip():
+        return None
+    return keyed_hash(zaaknummer, "zaaknummer")
+
+
+def fingerprint(gemeente_id: int, item: IncidentInput) -> str:
+    """Identity of a record without case number: minute, ~1 m location, boa and conduct."""
+    moment = item.tijdstip.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if item.tijdstip else ""
+    mask = codes.gedragingen_to_mask([c for c in item.gedragingen if c in codes.GEDRAGING])
+    key = f"{gemeente_id}|{moment}|{item.lat:.5f}|{item.lon:.5f}|{item.boa_id}|{mask}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _gedraging_codes() -> set[str]:
+    return set(codes.GEDRAGING.labels())
+
+
+def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None:
+    if item.tijdstip is None:
+        _add(errors, "tijdstip", "Vul datum en tijd in.")
+    elif item.tijdstip.tzinfo is None:
+        _add(errors, "tijdstip", "Datum en tijd zonder tijdzone zijn niet eenduidig.")
+    elif item.tijdstip > now + FUTURE_SLACK:
+        _add(errors, "tijdstip", "Datum en tijd liggen in de toekomst.")
+    if item.lat is None or item.lon is None:
+        _add(errors, "locatie", "Kies een locatie op de kaart of vul breedte- en lengtegraad in.")
+    else:
+        lat_min, lat_max, lon_min, lon_max = NL_BOUNDS
+        if not (lat_min <= item.lat <= lat_max and lon_min <= item.lon <= lon_max):
+            _add(errors, "locatie", "Deze coördinaten liggen niet in Nederland.")
+    if not item.gedragingen:
+        _add(errors, "gedragingen", "Kies ten minste één gedraging.")
+    elif unknown := set(item.gedragingen) - _gedraging_codes():
+        _add(errors, "gedragingen", f"Onbekende gedraging: {', '.join(sorted(unknown))}.")
+    for name, code_list in CODE_FIELDS.items():
+        value = getattr(item, name)
+        if not value:
+            _add(errors, name, f"Kies een waarde voor '{code_list.titel}'.")
+        elif value not in code_list:
+            _add(errors, name, f"Onbekende code '{value}' voor '{code_list.titel}'.")
+    _check_counts(item, errors)
+    if item.opmerking:
+        if len(item.opmerking) > MAX_OPMERKING:
+            _add(errors, "opmerking", f"De opmerking is langer dan {MAX_OPMERKING} tekens.")
+        if found := pii.screen(item.opmerking):
+            _add(errors, "opmerking", pii.message(found))
+
+
+def _check_counts(item: IncidentInput, errors: RowErrors) -> None:
+    for name, label in (
+        ("aantal_verdachten", "verdachten"),
+        ("aantal_slachtoffers", "slachtoffers"),
+    ):
+        value = getattr(item, name)
+        if value is None:
+            _add(errors, name, f"Vul het aantal {label} in.")
+        elif not 0 <= value <= MAX_COUNT:
+            _add(errors, name, f"Het aantal {label} moet tussen 0 en {MAX_COUNT} liggen.")
+    if item.afdoening in NEEDS_SUSPECT and item.aantal_verdachten == 0:
+        _add(
+            errors,
+            "aantal_verdachten",
+            f"Bij de afdoening '{codes.AFDOENING.label(item.afdoening)}' hoort ten minste "
+            "één verdachte.",
+        )
+    if item.afdoening == "reprimande" and item.leeftijd_verdachten not in MINOR_AGE_BANDS:
+        _add(
+            errors,
+            "afdoening",
+            "Een reprimande is alleen voor minderjarigen: kies als leeftijd 'Jonger dan 18'.",
+        )
+    if item.slachtofferhulp and item.aantal_slachtoffers == 0:
+        _add(
+            errors, "slachtofferhulp", "Doorverwijzing naar slachtofferhulp vraagt een slachtoffer."
+        )
+
+
+def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], errors) -> None:
+    if item.boa_id is None:
+        _add(errors, "boa_id", "Kies de boa.")
+        return
+    boa = boas.get(item.boa_id)
+    if boa is None:
+        _add(errors, "boa_id", f"Deze boa hoort niet bij {gemeente.naam}.")
+        return
+    if item.tijdstip is None or item.tijdstip.tzinfo is None:
+        return
+    day = derive_local_date(item.tijdstip)
+    if not boa.getraind_op(day):
+        _add(errors, "boa_id", f"Boa {boa.code} was op {_datum(day)} nog niet opgeleid.")
+    elif not boa.mandaat_op(day):
+        _add(errors, "boa_id", f"Boa {boa.code} had op {_datum(day)} geen mandaat van het OM.")
+
+
+def derive_local_date(tijdstip: datetime) -> date:
+    return tijdstip.astimezone(AMSTERDAM).date()
+
+
+def _check_period(gemeente: Gemeente, item: IncidentInput, errors: RowErrors) -> None:
+    if item.tijdstip is None or item.tijdstip.tzinfo is None:
+        return
+    day = derive_local_date(item.tijdstip)
+    if not gemeente.in_pilot_period(day):
+        end = _datum(gemeente.pilot_eind) if gemeente.pilot_eind else "heden"
+        _add(
+            errors,
+            "tijdstip",
+            f"De datum {_datum(day)} valt buiten de pilotperiode van {gemeente.naam} "
+            f"({_datum(gemeente.pilot_start)} t/m {end}).",
+        )
+
+
+def boas_by_id(gemeente: Gemeente) -> dict[int, Boa]:
+    rows = db.session.execute(select(Boa).where(Boa.gemeente_id == gemeente.id)).scalars()
+    return {boa.id: boa for boa in rows}
+
+
+def locations_inside(gemeente: Gemeente, lats: Sequence, lons: Sequence) -> np.ndarray | None:
+    """Per point: inside the boundary (with tolerance); None when no boundary is loaded."""
+    boundary = boundary_of(gemeente)
+    if boundary is None:
+        return None
+    xs, ys = to_rd(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
+    return points_within(boundary, xs, ys, current_app.config["PILOT_BOUNDARY_TOLERANCE_M"])
+
+
+def validate_batch(
+    gemeente: Gemeente,
+    items: Sequence[IncidentInput],
+    now: datetime | None = None,
+    ignore_incident_id: int | None = None,
+) -> list[RowErrors]:
+    """Errors per item (an empty dict means valid). Nothing is written."""
+    now = now or utcnow()
+    boas = boas_by_id(gemeente)
+    results: list[RowErrors] = []
+    for item in items:
+        errors: RowErrors = {}
+        _check_fields(item, now, errors)
+        _check_period(gemeente, item, errors)
+        _check_boa(gemeente, item, boas, errors)
+        results.append(errors)
+    located = [i for i, item in enumerate(items) if "locatie" not in results[i]]
+    inside = locations_inside(
+        gemeente, [items[i].lat for i in located], [items[i].lon for i in located]
+    )
+    if inside is not None:
+        tolerance = current_app.config["PILOT_BOUNDARY_TOLERANCE_M"]
+        for index, ok in zip(located, inside, strict=True):
+            if not ok:
+                _add(
+                    results[index],
+                    "locatie",
+                    f"De locatie ligt buiten de gemeente {gemeente.naam} "
+                    f"(ook met een marge van {tolerance:.0f} m).",
+                )
+    _check_duplicate_case_numbers(gemeente, items, results, ignore_incident_id)
+    return results
+
+
+def _check_duplicate_case_numbers(
+    gemeente: Gemeente,
+    items: Sequence[IncidentInput],
+    results: list[RowErrors],
+    ignore_incident_id: int | None,
+) -> None:
+    hashes = {i: zaaknummer_hash(item.zaaknummer) for i, item in enumerate(items)}
+    wanted = {h for h in hashes.values() if h}
+    if not wanted:
+        return
+    query = select(Incident.zaaknummer_hmac).where(
+        Incident.gemeente_id == gemeente.id, Incident.zaaknummer_hmac.in_(wanted)
+    )
+    if ignore_incident_id is not None:
+        query = query.where(Incident.id != ignore_incident_id)
+    known = set(db.session.execute(query).scalars())
+    for index, value in hashes.items():
+        if value and value in known:
+            _add(results[index], "zaaknummer", "Er is al een incident met dit zaaknummer.")
+
+
+def row_values(gemeente: Gemeente, item: IncidentInput, grens_gecontroleerd: bool) -> dict:
+    """Column values of a valid item, with every derived field."""
+    return _values(gemeente, item, derive(item.tijdstip, item.lat, item.lon), grens_gecontroleerd)
+
+
+def rows_values_many(
+    gemeente: Gemeente, items: Sequence[IncidentInput], grens_gecontroleerd: bool
+) -> list[dict]:
+    """``row_values`` for a batch of valid items, the derived fields computed vectorised."""
+    if not items:
+        return []
+    frame = derive_many(
+        pd.Series([item.tijdstip for item in items]),
+        np.fromiter((item.lat for item in items), dtype=float, count=len(items)),
+        np.fromiter((item.lon for item in items), dtype=float, count=len(items)),
+    )
+    columns = zip(
+        frame["lokale_datum"].tolist(),
+        frame["weekdag"].tolist(),
+        frame["tijdvak"].tolist(),
+        frame["rd_x"].tolist(),
+        frame["rd_y"].tolist(),
+        strict=True,
+    )
+    return [
+        _values(gemeente, item, Derived(*derived), grens_gecontroleerd)
+        for item, derived in zip(items, columns, strict=True)
+    ]
+
+
+def _values(gemeente: Gemeente, item: IncidentInput, derived: Derived, grens: bool) -> dict:
+    return {
+        "gemeente_id": gemeente.id,
+        "boa_id": item.boa_id,
+        "tijdstip": item.tijdstip,
+        "lokale_datum": derived.lokale_datum,
+        "weekdag": derived.weekdag,
+        "tijdvak": derived.tijdvak,
+        "lat": round(item.lat, 6),
+        "lon": round(item.lon, 6),
+        "rd_x": derived.rd_x,
+        "rd_y": derived.rd_y,
+        "locatie_type": item.locatie_type,
+        "gedragingen": codes.gedragingen_to_mask(item.gedragingen),
+        "kennisname": item.kennisname,
+        "kleding": item.kleding,
+        "rol_boa": item.rol_boa,
+        "afdoening": item.afdoening,
+        "aantal_verdachten": item.aantal_verdachten,
+        "leeftijd_verdachten": item.leeftijd_verdachten,
+        "aantal_slachtoffers": item.aantal_slachtoffers,
+        "slachtofferhulp": item.slachtofferhulp,
+        "zaaknummer_hmac": zaaknummer_hash(item.zaaknummer),
+        "opmerking": (item.opmerking or "").strip() or None,
+        "vingerafdruk": fingerprint(gemeente.id, item),
+        "grens_gecontroleerd": grens,
+    }
+
+
+def create_incident(gemeente: Gemeente, item: IncidentInput, synthetisch: bool = False) -> Incident:
+    """Validate and store one incident; raises DomainError with messages per field."""
+    errors = validate_batch(gemeente, [item])[0]
+    if errors:
+        raise DomainError(errors)
+    incident = Incident(**row_values(gemeente, item, gemeente.heeft_grens), synthetisch=synthetisch)
+    db.session.add(incident)
+    db.session.commit()
+    return incident
+
+
+def get_incident(gemeente: Gemeente, incident_id: int) -> Incident:
+    """The gemeente's incident, or NotFound (also for another gemeente's id)."""
+    return get_of_gemeente(Incident, gemeente, incident_id)
+
+
+def update_incident(
+    gemeente: Gemeente, incident: Incident, item: IncidentInput, expected_version: int
+) -> Incident:
+    """Change an incident if nobody else changed it since ``expected_version`` was read."""
+    if incident.ingetrokken:
+        raise DomainError("Een ingetrokken incident kan niet meer worden gewijzigd.")
+    if incident.version != expected_version:
+        raise Conflict
+    errors = validate_batch(gemeente, [item], ignore_incident_id=incident.id)[0]
+    if errors:
+        raise DomainError(errors)
+    values = row_values(gemeente, item, gemeente.heeft_grens)
+    if not item.zaaknummer:
+        values.pop("zaaknummer_hmac")  # an empty field keeps the stored hash
+    for name, value in values.items():
+        setattr(incident, name, value)
+    commit_or_conflict()
+    return incident
+
+
+def withdraw_incident(incident: Incident, reden: str, expected_version: int) -> Incident:
+    """Withdraw (intrekken): the record leaves all counts but stays in the audit trail."""
+    reden = (reden or "").strip()
+    if incident.ingetrokken:
+        raise DomainError("Dit incident is al ingetrokken.")
+    if len(reden) < 5:
+        raise DomainError("Geef een reden voor het intrekken (minstens 5 tekens).", field="reden")
+    if found := pii.screen(reden):
+        raise DomainError(pii.message(found).replace("opmerking", "reden"), field="reden")
+    if incident.version != expected_version:
+        raise Conflict
+    incident.ingetrokken_op = utcnow()
+    incident.intrek_reden = reden[:300]
+    commit_or_conflict()
+    return incident
+
+
+def input_from_incident(incident: Incident) -> IncidentInput:
+    """The stored record as form input (the case number is never shown again)."""
+    values: dict[str, Any] = {
+        f.name: getattr(incident, f.name)
+        for f in fields(IncidentInput)
+        if f.name not in {"gedragingen", "zaaknummer"}
+    }
+    values["gedragingen"] = codes.mask_to_gedragingen(incident.gedragingen)
+    return IncidentInput(**values)
+
+
+def list_incidenten(gemeente: Gemeente, **filters: Any):
+    """Select the gemeente's incidents, newest first, with optional filters."""
+    query = select(Incident).where(Incident.gemeente_id == gemeente.id)
+    if van := filters.get("van"):
+        query = query.where(Incident.lokale_datum >= van)
+    if tot := filters.get("tot"):
+        query = query.where(Incident.lokale_datum <= tot)
+    if boa_id := filters.get("boa_id"):
+        query = query.where(Incident.boa_id == boa_id)
+    if gedraging := filters.get("gedraging"):
+        query = query.where(Incident.gedragingen.op("&")(codes.gedraging_bit(gedraging)) != 0)
+    for name in ("afdoening", "locatie_type"):
+        if value := filters.get(name):
+            query = query.where(getattr(Incident, name) == value)
+    if not filters.get("met_ingetrokken"):
+        query = query.where(Incident.ingetrokken_op.is_(None))
+    return query.order_by(Incident.tijdstip.desc(), Incident.id.desc())

@@ -1,0 +1,1 @@
+"""User accounts: the beheerder's list, create, deactivate and reactivate screens."""

@@ -1,0 +1,25 @@
+"""The user form of the beheerder: shape only; the rules live in the users service."""
+
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from pilot.forms import PilotForm
+from pilot.models import Rol
+from pilot.models.user import ROL_LABELS
+
+
+class UserForm(PilotForm):
+    gebruikersnaam = StringField(
+        "Gebruikersnaam",
+        validators=[DataRequired("Vul een gebruikersnaam in."), Length(max=80)],
+    )
+    naam = StringField("Weergavenaam", validators=[Optional(), Length(max=120)])
+    wachtwoord = PasswordField("Wachtwoord", validators=[DataRequired("Vul een wachtwoord in.")])
+    rol = SelectField("Rol", choices=[SelectChoice(rol.value, ROL_LABELS[rol]) for rol in Rol])
+    gemeente = SelectField("Gemeente (alleen voor een coördinator)", choices=[], default="")
+
+    def set_gemeenten(self, gemeenten) -> None:
+        self.gemeente.choices = [SelectChoice("", "— geen —")] + [
+            SelectChoice(g.cbs_code, g.naam) for g in gemeenten
+        ]

@@ -1,0 +1,140 @@
+"""Hotspot map pages and downloads per role: suppression, no coordinates, no CDN, audit."""
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from gemeenten.boundaries import to_wgs84
+from pilot.extensions import db
+from pilot.models import AuditEvent, Rol
+from pilot.services.hotspots.maps import completed_quarters
+from tests.factories import make_boa, make_incident
+
+CDN_HOSTS = ("cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis", "bootstrapcdn", "jquery.com")
+# One cell in Rotterdam with 7 incidents, one with 2 (below k=5).
+BIG = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)]
+SMALL = [(94_120.0, 438_130.0), (94_180.0, 438_160.0)]
+
+
+def _quarter_args() -> tuple[dict, datetime]:
+    """The newest completed quarter inside the pilot period (which ends 2026-06-30)."""
+    start, _end = completed_quarters(date(2024, 7, 1), min(date.today(), date(2026, 7, 1)))[0]
+    return {"kwartaal": start.isoformat()}, datetime(start.year, start.month, 10, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def incidents(app, boundaries_loaded) -> list[tuple[float, float]]:
+    _args, moment = _quarter_args()
+    points = []
+    with app.app_context():
+        boa = make_boa("GM0599")
+        for x, y in BIG + SMALL:
+            lat, lon = to_wgs84(x, y)
+            incident = make_incident(boa, float(lat), float(lon), tijdstip=moment)
+            points.append((incident.lat, incident.lon))
+    return points
+
+
+def _coordinate_strings(points) -> list[str]:
+    strings = []
+    for lat, lon in points:
+        for value in (lat, lon):
+            strings += [repr(value), f"{value:.5f}", f"{value:.4f}"]
+    return strings
+
+
+def _cells(html: str) -> list[list[int]]:
+    """The map's cell payload (six numbers per cell, see pilot.hotspots.render)."""
+    match = re.search(r"\}\)\((\{\"cellen\":.*?\})\);", html)
+    flat = json.loads(match.group(1))["cellen"]
+    return [flat[i : i + 6] for i in range(0, len(flat), 6)]
+
+
+def _no_cdn(html: str) -> None:
+    for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html):
+        assert not any(host in url for host in CDN_HOSTS), url
+        assert not url.startswith("http"), url
+    for host in CDN_HOSTS:
+        assert host not in html, host
+
+
+@pytest.mark.parametrize("rol", [Rol.MINISTERIE, Rol.EVALUATOR])
+def test_outsiders_see_no_small_count_and_no_coordinate(client, login_as, incidents, rol):
+    login_as(rol)
+    args, _moment = _quarter_args()
+    urls = ["/hotspots/kaart"]
+    if rol is Rol.EVALUATOR:
+        urls.append("/hotspots/gemeente/GM0599/kaart")
+    for url in urls:
+        page = client.get(url, query_string=args)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        _no_cdn(html)
+        assert sorted(cell[4] for cell in _cells(html)) == [-1, 7]  # 2 is suppressed
+        assert '"onder":"<5"' in html
+        geojson = client.get(url + "/download/geojson", query_string=args)
+        features = json.loads(geojson.data)["features"]
+        assert [f["properties"]["aantal"] for f in features] == [7]
+        csv = client.get(url + "/download/csv", query_string=args).get_data(as_text=True)
+        rows = csv.strip().splitlines()
+        assert len(rows) == 2 and rows[1].split(";")[4] == "7"
+        for text in (html, geojson.get_data(as_text=True), csv):
+            for needle in _coordinate_strings(incidents):
+                assert needle not in text
+
+
+def test_outsiders_cannot_use_detail_filters(client, login_as, incidents):
+    login_as(Rol.EVALUATOR)
+    page = client.get("/hotspots/gemeente/GM0599/kaart", query_string={"kwartaal": "2099-01-01"})
+    assert "Not a valid choice" in page.get_data(as_text=True) or page.status_code == 200
+    response = client.get("/hotspots/kaart/download/csv", query_string={"kwartaal": "2099-01-01"})
+    assert response.status_code == 400
+
+
+def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
+    login_as(Rol.COORDINATOR, "GM0599")
+    page = client.get("/hotspots/gemeente/GM0599/kaart", query_string={"cel": "100"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    _no_cdn(html)
+    assert "leaflet-heat.js" in html
+    assert f"{incidents[0][0]:.5f}" in html
+    counts = [cell[4] for cell in _cells(html)]
+    assert sum(counts) == len(incidents) and min(counts) > 0 and min(counts) < 5
+    csv = client.get(
+        "/hotspots/gemeente/GM0599/kaart/download/csv", query_string={"cel": "100"}
+    ).get_data(as_text=True)
+    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:])[0] < 5
+    with client.application.app_context():
+        events = (
+            db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == "download"))
+            .scalars()
+            .all()
+        )
+        assert len(events) == 1 and events[0].details["formaat"] == "csv"
+
+
+def test_coordinator_of_another_gemeente_gets_404(client, login_as, incidents):
+    login_as(Rol.COORDINATOR, "GM0344")
+    assert client.get("/hotspots/gemeente/GM0599/kaart").status_code == 404
+    assert client.get("/hotspots/gemeente/GM0599/kaart/download/csv").status_code == 404
+
+
+def test_heat_script_and_leaflet_are_served_locally(client):
+    for url in (
+        "/hotspots/vendor/leaflet-heat.js",
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet/leaflet.css",
+    ):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+
+
+def test_outsider_quarters_stop_at_the_end_of_the_pilot(client, login_as):
+    login_as(Rol.MINISTERIE)
+    page = client.get("/hotspots/kaart").text
+    assert '<option selected value="2026-04-01">2026 K2</option>' in page
+    assert "2026 K3" not in page
+    assert "2024 K3" in page
