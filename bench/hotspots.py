@@ -32,7 +32,7 @@ from synthetic import points_inside  # noqa: E402
 
 from gemeenten import read_boundaries  # noqa: E402
 from gemeenten.boundaries import to_wgs84  # noqa: E402
-from pilot import create_app  # noqa: E402
+from pilot import clock, create_app  # noqa: E402
 from pilot.extensions import db  # noqa: E402
 from pilot.hotspots.render import render_map  # noqa: E402
 from pilot.models import Boa, Gemeente, Incident, Rol  # noqa: E402
@@ -55,7 +55,7 @@ def populate(n: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     boundaries = read_boundaries(str(SHARED))
     gemeenten = db.session.execute(db.select(Gemeente)).scalars().all()
-    now = datetime.now(UTC)
+    now = clock.now()
     for g in gemeenten:
         g.grens_rd_wkb = shapely.to_wkb(boundaries[g.cbs_code])
         g.grens_bron, g.grens_geladen_op = "bench", now

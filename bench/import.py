@@ -103,12 +103,12 @@ def random_points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
 
 def make_rows(n: int, boa_codes: list[str], seed: int = 429) -> list[list]:
     """Valid rows: dates in the pilot period, codes that fit together, half with a case number."""
-    from pilot import codes
+    from pilot import clock, codes
 
     rng = np.random.default_rng(seed)
     pick = random.Random(seed)
     lats, lons = random_points(n, rng)
-    start = datetime(2024, 7, 1)
+    start = datetime(2024, 7, 1, tzinfo=clock.AMSTERDAM)  # local wall-clock times
     gedragingen = [c.code for c in codes.GEDRAGING.codes]
     afdoeningen = [c.code for c in codes.AFDOENING.codes if c.code != "reprimande"]
     leeftijden = [c.code for c in codes.LEEFTIJD.codes]

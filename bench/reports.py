@@ -65,7 +65,7 @@ def fill(url: str, counts: dict[str, int]) -> None:
 
     from gemeenten import read_boundaries
     from gemeenten.boundaries import to_wgs84
-    from pilot import codes
+    from pilot import clock, codes
     from pilot.extensions import db
     from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
     from pilot.services.derived import derive_many
@@ -77,7 +77,7 @@ def fill(url: str, counts: dict[str, int]) -> None:
     with app.app_context():
         upgrade()
         seed_pilot_gemeenten()
-        now = datetime.now(UTC)
+        now = clock.now()
         for gemeente in db.session.execute(db.select(Gemeente)).scalars():
             gemeente.grens_rd_wkb = shapely.to_wkb(boundaries[gemeente.cbs_code])
             gemeente.grens_bron = BOUNDARIES.name

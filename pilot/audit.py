@@ -17,9 +17,9 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import AuditEvent, Base, Boa, Dienst, Gemeente, Incident, PolitieCijfer, User
-from pilot.models.base import utcnow
 
 AUDITED = (Gemeente, Boa, User, Incident, Dienst, PolitieCijfer)
 SECRET_FIELDS = {
@@ -115,7 +115,7 @@ def _after_flush(session: Session, _context) -> None:
             kind = _action(changes)
         rows.append(
             {
-                "tijdstip": utcnow(),
+                "tijdstip": clock.now(),
                 "user_id": user_id,
                 "actor": actor,
                 "actie": kind,

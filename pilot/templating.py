@@ -1,14 +1,12 @@
 """Jinja filters and globals shared by all templates."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from pilot import codes
+from pilot.clock import AMSTERDAM
 from pilot.models import Rol
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def datum(value: date | datetime | None) -> str:

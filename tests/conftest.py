@@ -1,5 +1,5 @@
 """Fixtures: a real database (SQLite, or PostgreSQL with ``--db=postgresql``), the app,
-a test client, a CLI runner and ``login_as``.
+a test client, a CLI runner, ``login_as`` and ``frozen_clock``.
 
 The schema is built once per run with the real migrations (``flask db upgrade``); each
 test starts from empty tables plus the ten seeded pilot gemeenten.
@@ -7,6 +7,7 @@ test starts from empty tables plus the ten seeded pilot gemeenten.
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from pilot import create_app
+from pilot import clock, create_app
 from pilot.extensions import db
 from pilot.models import Base, Gemeente, Rol, User
 from pilot.services.gemeenten import seed_pilot_gemeenten
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("PILOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 PASSWORD = "test-wachtwoord-123"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true"}
+# Saturday 15-11-2025, 12:00 in Amsterdam: inside every gemeente's pilot period, after every
+# incident the tests register, and with 2025-K3 as the newest completed quarter.
+FROZEN_NOW = datetime(2025, 11, 15, 11, 0, tzinfo=UTC)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -135,6 +139,15 @@ def csrf_app(app: Flask, database_url: str, test_config: dict) -> Iterator[Flask
 
 
 @pytest.fixture
+def frozen_clock() -> Iterator[datetime]:
+    """``pilot.clock`` stopped at FROZEN_NOW for the whole test, so that a test whose outcome
+    depends on the date gives the same result on any day. Inside a test,
+    ``with clock.frozen(moment):`` stops it at another moment for a block."""
+    with clock.frozen(FROZEN_NOW) as moment:
+        yield moment
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
@@ -204,13 +217,11 @@ def boundaries_loaded(app: Flask, shared_boundaries: dict) -> None:
     """Store the shared file's boundaries for the pilot gemeenten, as the import would."""
     import shapely
 
-    from pilot.models.base import utcnow
-
     with app.app_context():
         for gemeente in db.session.execute(db.select(Gemeente)).scalars():
             gemeente.grens_rd_wkb = shapely.to_wkb(shared_boundaries[gemeente.cbs_code])
             gemeente.grens_bron = "gemeenten_2026_wgs84.geojson"
-            gemeente.grens_geladen_op = utcnow()
+            gemeente.grens_geladen_op = clock.now()
         db.session.commit()
 
 

@@ -17,7 +17,9 @@ def _count(model) -> int:
 
 
 @pytest.mark.slow
-def test_demo_seed_is_valid_synthetic_idempotent_and_free_of_personal_data(app, runner):
+def test_demo_seed_is_valid_synthetic_idempotent_and_free_of_personal_data(
+    app, runner, frozen_clock
+):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "synthetische incidenten toegevoegd" in first.output

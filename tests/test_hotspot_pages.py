@@ -2,26 +2,26 @@
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from gemeenten.boundaries import to_wgs84
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import AuditEvent, Rol
-from pilot.services.hotspots.maps import completed_quarters
 from tests.factories import make_boa, make_incident
 
 CDN_HOSTS = ("cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis", "bootstrapcdn", "jquery.com")
 # One cell in Rotterdam with 7 incidents, one with 2 (below k=5).
 BIG = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)]
 SMALL = [(94_120.0, 438_130.0), (94_180.0, 438_160.0)]
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # today is 15-11-2025
 
 
 def _quarter_args() -> tuple[dict, datetime]:
-    """The newest completed quarter inside the pilot period (which ends 2026-06-30)."""
-    start, _end = completed_quarters(date(2024, 7, 1), min(date.today(), date(2026, 7, 1)))[0]
-    return {"kwartaal": start.isoformat()}, datetime(start.year, start.month, 10, 12, tzinfo=UTC)
+    """The newest completed quarter on the frozen day: 2025-K3."""
+    return {"kwartaal": "2025-07-01"}, datetime(2025, 7, 10, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -132,9 +132,18 @@ def test_heat_script_and_leaflet_are_served_locally(client):
             assert response.status_code == 200, url
 
 
-def test_outsider_quarters_stop_at_the_end_of_the_pilot(client, login_as):
+def test_outsiders_get_the_newest_completed_quarter_by_default(client, login_as):
     login_as(Rol.MINISTERIE)
     page = client.get("/hotspots/kaart").text
+    assert '<option selected value="2025-07-01">2025 K3</option>' in page
+    assert "2025 K4" not in page
+    assert "2024 K3" in page
+
+
+def test_outsider_quarters_stop_at_the_end_of_the_pilot(client, login_as):
+    login_as(Rol.MINISTERIE)
+    with clock.frozen(datetime(2026, 10, 1, 10, tzinfo=UTC)):  # 2026-K3 has just ended
+        page = client.get("/hotspots/kaart").text
     assert '<option selected value="2026-04-01">2026 K2</option>' in page
     assert "2026 K3" not in page
     assert "2024 K3" in page

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pilot.clock import AMSTERDAM
 from pilot.extensions import db
 from pilot.models import AuditEvent, Incident, Rol
 from pilot.services.imports import analyse
@@ -376,7 +377,7 @@ def test_process_killed_while_writing_leaves_no_rows(app, boa_code, database_url
 
     from tests.conftest import ROOT
 
-    start = datetime(2024, 8, 1)
+    start = datetime(2024, 8, 1, tzinfo=AMSTERDAM)
     rows = []
     for i in range(30_000):
         moment = start + timedelta(minutes=7 * i)

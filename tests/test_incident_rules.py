@@ -19,6 +19,7 @@ from tests.factories import gemeente, make_boa
 
 ROTTERDAM_CENTRUM = (51.9225, 4.47917)
 UTRECHT_CENTRUM = (52.0907, 5.1214)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # today is 15-11-2025
 
 
 def valid_input(boa_id: int, **changes) -> IncidentInput:
@@ -62,7 +63,7 @@ def test_valid_input_has_no_errors(rotterdam):
     ("changes", "field", "fragment"),
     [
         ({"tijdstip": datetime(2024, 6, 30, 12, tzinfo=UTC)}, "tijdstip", "buiten de pilotperiode"),
-        ({"tijdstip": datetime(2030, 1, 1, tzinfo=UTC)}, "tijdstip", "in de toekomst"),
+        ({"tijdstip": datetime(2025, 11, 16, 12, tzinfo=UTC)}, "tijdstip", "in de toekomst"),
         ({"lat": UTRECHT_CENTRUM[0], "lon": UTRECHT_CENTRUM[1]}, "locatie", "buiten de gemeente"),
         ({"lat": 48.85, "lon": 2.35}, "locatie", "niet in Nederland"),
         ({"gedragingen": []}, "gedragingen", "ten minste één"),

@@ -37,12 +37,10 @@ def demo():
 
 def _seed_registratie() -> None:
     """Boa's, diensten, police figures and synthetic incidents (skipped where present)."""
-    from datetime import datetime
-
+    from pilot import clock
     from pilot.services.demo import registratie
-    from pilot.services.derived import AMSTERDAM
 
-    today = datetime.now(AMSTERDAM).date()
+    today = clock.today()
     click.echo(f"{registratie.seed_boas()} boa's toegevoegd.")
     click.echo(f"{registratie.seed_diensten(today)} diensten toegevoegd.")
     click.echo(f"{registratie.seed_politie(today)} maanden politiecijfers toegevoegd.")

@@ -25,14 +25,13 @@ reports_cli = AppGroup(
 @click.option("--uit", "uit", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
 def gemeente_report(cbs_code: str, van: str, tot: str, kwartaal: str, onderdrukt: bool, uit: str):
     """Rapport van één gemeente over een periode (standaard de hele pilotperiode)."""
-    from datetime import date
-
+    from pilot import clock
     from pilot.services.reports import build, periods
 
     gemeente = gemeente_or_fail(cbs_code)
     with acting_as("cli"):
         try:
-            gekozen = periods.choose_period(gemeente, date.today(), van, tot, kwartaal)
+            gekozen = periods.choose_period(gemeente, clock.today(), van, tot, kwartaal)
         except DomainError as error:
             fail(error)
         report = build.download_gemeente_report(gemeente, gekozen, exact=not onderdrukt)

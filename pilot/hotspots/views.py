@@ -5,7 +5,6 @@ views only read the form, call the service and the renderer, and audit downloads
 """
 
 import json
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from flask import (
 from flask_login import current_user
 
 from gemeenten.boundaries import to_wgs84
-from pilot import audit
+from pilot import audit, clock
 from pilot.access import public, requires, visible_gemeente
 from pilot.extensions import db
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
@@ -46,7 +45,7 @@ def _gemeenten() -> list[Gemeente]:
 def _map_for(gemeente: Gemeente | None):
     """Form, viewer's map (or None with errors) for the national or a gemeente map."""
     viewer = hotspot_maps.Viewer(current_user.role, current_user.gemeente_id)
-    today = date.today()
+    today = clock.today()
     ids = (gemeente.id,) if gemeente else ()
     if gemeente is not None and viewer.rol is Rol.COORDINATOR:
         form = GemeenteFilterForm(formdata=request.args)

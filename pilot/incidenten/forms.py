@@ -18,9 +18,9 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from pilot import codes
+from pilot.clock import AMSTERDAM
 from pilot.forms import PilotForm, select_choices
 from pilot.models import Boa
-from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import DomainError
 from pilot.services.incidenten import MAX_OPMERKING, IncidentInput
 

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
+from pilot import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -36,5 +38,5 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    """Callable default: evaluated per row, not once at import."""
-    return datetime.now(UTC)
+    """Column default: the clock's ``now()``, evaluated per row, not once at import."""
+    return clock.now()

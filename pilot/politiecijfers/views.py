@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from pilot import clock
 from pilot.access import requires, visible_gemeente
 from pilot.models import Rol
 from pilot.pagination import paginate
@@ -37,7 +38,8 @@ def edit_politiecijfers(cbs_code: str):
 
 
 def _maand_arg():
+    maand = request.args.get("maand", "")
     try:
-        return datetime.strptime(request.args.get("maand", ""), "%Y-%m").date()
+        return datetime.strptime(maand, "%Y-%m").replace(tzinfo=clock.AMSTERDAM).date()
     except ValueError:
         return None

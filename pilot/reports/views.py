@@ -7,11 +7,11 @@ ministerie the aggregate only. The evaluation dataset has an area of its own
 """
 
 import io
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from pilot import clock
 from pilot.access import requires, visible_gemeente
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol
@@ -44,7 +44,7 @@ def choose_report():
     kwartalen = []
     if gemeenten:
         start = min(g.pilot_start for g in gemeenten)
-        kwartalen = periods.quarter_codes(start, max(start, date.today()))
+        kwartalen = periods.quarter_codes(start, max(start, clock.today()))
     return render_template("reports/index.html", gemeenten=gemeenten, kwartalen=kwartalen)
 
 
@@ -56,7 +56,7 @@ def download_gemeente_report():
     try:
         gekozen = periods.choose_period(
             gemeente,
-            date.today(),
+            clock.today(),
             request.args.get("van", ""),
             request.args.get("tot", ""),
             request.args.get("kwartaal", ""),

@@ -7,15 +7,13 @@ and for batches (file import, demo data, benchmarks).
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from gemeenten.boundaries import to_rd
+from pilot.clock import AMSTERDAM
 from pilot.codes import tijdvak_for_hour
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)

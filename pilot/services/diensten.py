@@ -11,14 +11,14 @@ Rules (Dutch message per field):
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 
 from sqlalchemy import select
 
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
-from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import Conflict, DomainError
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
@@ -47,7 +47,7 @@ def duur_minuten(begintijd: time, eindtijd: time) -> int:
 
 def validate(gemeente: Gemeente, item: DienstInput, today: date | None = None) -> dict:
     """Errors per field (empty: valid). Nothing is written."""
-    today = today or datetime.now(AMSTERDAM).date()
+    today = today or clock.today()
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:

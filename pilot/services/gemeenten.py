@@ -11,9 +11,9 @@ from shapely.geometry.base import BaseGeometry
 
 from gemeenten import pilot_gemeenten, read_boundaries
 from gemeenten.boundaries import to_wgs84
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente
-from pilot.models.base import utcnow
 from pilot.services.errors import DomainError, NotFound
 
 SIMPLIFY_M = 5.0  # the drawn line only has to look right; 5 m is invisible at street zoom
@@ -101,7 +101,7 @@ def import_boundaries(source: str) -> list[Gemeente]:
             "Het bestand bevat geen van de geregistreerde gemeenten (koppeling op statcode).",
             field="bron",
         )
-    now = utcnow()
+    now = clock.now()
     for gemeente in updated:
         gemeente.grens_rd_wkb = shapely.to_wkb(boundaries[gemeente.cbs_code])
         gemeente.grens_bron = source[-300:]

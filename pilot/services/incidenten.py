@@ -30,13 +30,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from gemeenten.boundaries import points_within, to_rd
-from pilot import codes
+from pilot import clock, codes
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
-from pilot.models.base import utcnow
 from pilot.pseudonym import keyed_hash
 from pilot.services import pii
-from pilot.services.derived import AMSTERDAM, Derived, derive, derive_many
+from pilot.services.derived import Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError
 from pilot.services.gemeenten import boundary_of
 from pilot.services.scoped import get_of_gemeente
@@ -188,7 +187,7 @@ def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], er
 
 
 def derive_local_date(tijdstip: datetime) -> date:
-    return tijdstip.astimezone(AMSTERDAM).date()
+    return tijdstip.astimezone(clock.AMSTERDAM).date()
 
 
 def _check_period(gemeente: Gemeente, item: IncidentInput, errors: RowErrors) -> None:
@@ -226,7 +225,7 @@ def validate_batch(
     ignore_incident_id: int | None = None,
 ) -> list[RowErrors]:
     """Errors per item (an empty dict means valid). Nothing is written."""
-    now = now or utcnow()
+    now = now or clock.now()
     boas = boas_by_id(gemeente)
     results: list[RowErrors] = []
     for item in items:
@@ -380,7 +379,7 @@ def withdraw_incident(incident: Incident, reden: str, expected_version: int) -> 
         raise DomainError(pii.message(found).replace("opmerking", "reden"), field="reden")
     if incident.version != expected_version:
         raise Conflict
-    incident.ingetrokken_op = utcnow()
+    incident.ingetrokken_op = clock.now()
     incident.intrek_reden = reden[:300]
     commit_or_conflict()
     return incident

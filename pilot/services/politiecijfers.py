@@ -6,13 +6,13 @@ the law took effect (1 July 2024) nor in the future.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente, PolitieCijfer
-from pilot.services.derived import AMSTERDAM
 from pilot.services.errors import DomainError
 
 WET_IN_WERKING = date(2024, 7, 1)
@@ -33,7 +33,7 @@ class PolitieInput:
 
 
 def validate(item: PolitieInput, today: date | None = None) -> dict[str, list[str]]:
-    today = today or datetime.now(AMSTERDAM).date()
+    today = today or clock.today()
     errors: dict[str, list[str]] = {}
     if item.maand is None:
         errors["maand"] = ["Kies de maand."]

@@ -4,9 +4,9 @@ from functools import lru_cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol, User
-from pilot.models.base import utcnow
 from pilot.services.errors import DomainError, NotFound
 
 MIN_PASSWORD_LENGTH = 12
@@ -75,7 +75,7 @@ def authenticate(gebruikersnaam: str, password: str) -> User | None:
 def mark_logged_in(user: User) -> None:
     from pilot import audit
 
-    user.laatst_ingelogd_op = utcnow()
+    user.laatst_ingelogd_op = clock.now()
     audit.record("inloggen", "user_account", str(user.id))
     db.session.commit()
 

@@ -11,7 +11,6 @@ import csv
 import io
 import tempfile
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from gemeenten.boundaries import RD, to_wgs84
-from pilot import audit, codes
+from pilot import audit, clock, codes
 from pilot.extensions import db
 from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
 from pilot.services.dataset.codebook import (
@@ -156,9 +155,7 @@ def _gpkg(path: Path, frame: pd.DataFrame) -> None:
 
 
 def codebook_pdf(rows) -> bytes:
-    return render_pdf(
-        "dataset/codebook.html", rijen=rows, vingerafdruk="", gegenereerd=datetime.now(UTC)
-    )
+    return render_pdf("dataset/codebook.html", rijen=rows, vingerafdruk="", gegenereerd=clock.now())
 
 
 def write_dataset(directory: Path) -> list[Path]:

@@ -15,12 +15,12 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from pilot import audit
+from pilot.clock import AMSTERDAM
 from pilot.extensions import db
 from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
 from pilot.services import boas as boas_service
 from pilot.services import diensten as diensten_service
 from pilot.services import politiecijfers as politie_service
-from pilot.services.derived import AMSTERDAM
 from pilot.services.incidenten import IncidentInput, row_values, validate_batch
 
 TOTAL_INCIDENTS = 5000

@@ -18,7 +18,7 @@ import numpy as np
 
 from gemeenten.boundaries import to_wgs84
 from pilot import codes
-from pilot.services.derived import AMSTERDAM
+from pilot.clock import AMSTERDAM
 from pilot.services.imports.columns import (
     ALL_COLUMNS,
     BOOLEANS,

@@ -13,11 +13,11 @@ import json
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pilot import clock
 from pilot.models import Gemeente
 from pilot.services.errors import NotFound
 from pilot.services.imports.reading import ImportFileError
@@ -53,7 +53,7 @@ def _root(instance_path: str) -> Path:
 
 
 def _purge_old(root: Path) -> None:
-    limit = time.time() - MAX_AGE_SECONDS
+    limit = clock.now().timestamp() - MAX_AGE_SECONDS
     for folder in root.glob("*"):
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)

@@ -6,12 +6,12 @@ and the CLI call: build, record the download in the audit trail, commit.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import shapely
 from flask import current_app
 
-from pilot import audit, codes
+from pilot import audit, clock, codes
 from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.services.gc_pause import cyclic_gc_paused
@@ -114,7 +114,7 @@ def build_gemeente_report(
     gemeente: Gemeente, periode: Period, exact: bool, now: datetime | None = None
 ) -> Report:
     """The report of one gemeente for ``periode``; exact counts only when ``exact``."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     fmt = suppression_for(exact)
     figures = count_figures([gemeente.id], periode)[gemeente.id]
     params = {
@@ -153,10 +153,10 @@ def _trend(figures: Figures, gemeente: Gemeente, periode: Period) -> list[int]:
 @cyclic_gc_paused()
 def build_aggregate_report(now: datetime | None = None, today: date | None = None) -> Report:
     """All gemeenten side by side, always with small counts suppressed."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     fmt = suppression_for(exact=False)
     gemeenten = db.session.execute(all_gemeenten()).scalars().all()
-    today = today or now.date()
+    today = today or now.astimezone(clock.AMSTERDAM).date()
     periode = pilot_range(gemeenten, today) if gemeenten else Period(today, today, "Geen")
     ids = [g.id for g in gemeenten]
     per_gemeente = count_figures(ids, periode)
