@@ -154,13 +154,6 @@ def test_outsiders_get_only_completed_quarters_at_500_m():
         hotspot_maps.check_filter(coordinator, grid.HotspotFilter(gemeente_ids=(8,)), 500, today)
 
 
-def test_completed_quarters():
-    assert hotspot_maps.completed_quarters(date(2024, 7, 1), date(2025, 1, 1)) == [
-        (date(2024, 10, 1), date(2024, 12, 31)),
-        (date(2024, 7, 1), date(2024, 9, 30)),
-    ]
-
-
 def test_gi_star_agrees_with_esda():
     """Same statistic as esda's G_Local(star=True, transform="B"), p-values within noise."""
     from esda.getisord import G_Local

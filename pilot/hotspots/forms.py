@@ -7,8 +7,8 @@ from wtforms import DateField, SelectField
 
 from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
 from pilot.forms import select_choices
+from pilot.quarters import completed_quarters
 from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter
-from pilot.services.hotspots.maps import completed_quarters
 
 ALLE = [("", "— alle —")]
 
@@ -25,16 +25,13 @@ class KwartaalForm(_GetForm):
 
     def setup(self, first_day: date, today: date, last_day: date) -> "KwartaalForm":
         """Offer the completed quarters of the pilot; the newest one is the default."""
-        quarters = [q for q in completed_quarters(first_day, today) if q[0] <= last_day]
+        quarters = [q for q in completed_quarters(first_day, today) if q.start <= last_day]
         self.kwartaal.choices = select_choices(
-            [
-                (start.isoformat(), f"{start.year} K{(start.month - 1) // 3 + 1}")
-                for start, _end in quarters
-            ]
+            [(q.start.isoformat(), q.short_label) for q in quarters]
         )
-        self._quarters = {start.isoformat(): (start, end) for start, end in quarters}
+        self._quarters = {q.start.isoformat(): (q.start, q.end) for q in quarters}
         if not self.kwartaal.data and quarters:
-            self.kwartaal.data = quarters[0][0].isoformat()
+            self.kwartaal.data = quarters[0].start.isoformat()
         return self
 
     def to_filter(self, gemeente_ids: tuple[int, ...] = ()) -> HotspotFilter:

@@ -23,9 +23,10 @@ Disclosure control (one place: ``check_filter`` and ``build_map``)
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from pilot.models import Rol
+from pilot.quarters import is_quarter
 from pilot.services.errors import DomainError, NotFound
 from pilot.services.hotspots.gistar import GI_SEED, GiResult, gi_star
 from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter, cell_counts, incident_points
@@ -79,23 +80,6 @@ def sees_exact(viewer: Viewer, flt: HotspotFilter) -> bool:
     )
 
 
-def quarter_of(day: date) -> tuple[date, date]:
-    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    end_month = start.month + 2
-    next_start = date(day.year + (end_month == 12), end_month % 12 + 1, 1)
-    return start, next_start - timedelta(days=1)
-
-
-def completed_quarters(first_day: date, today: date) -> list[tuple[date, date]]:
-    """Completed calendar quarters from the one holding ``first_day``, newest first."""
-    quarters = []
-    start, end = quarter_of(first_day)
-    while end < today:
-        quarters.append((start, end))
-        start, end = quarter_of(end + timedelta(days=1))
-    return quarters[::-1]
-
-
 def check_filter(viewer: Viewer, flt: HotspotFilter, cell_size: int, today: date) -> None:
     """Refuse filters a viewer may not use (see 'Disclosure control' above)."""
     if viewer.rol is Rol.COORDINATOR and not sees_exact(viewer, flt):
@@ -115,7 +99,7 @@ def check_filter(viewer: Viewer, flt: HotspotFilter, cell_size: int, today: date
             "Buiten de eigen gemeente kan alleen op kwartaal en gemeente worden gefilterd.",
             field="__all__",
         )
-    if flt.van is None or quarter_of(flt.van) != (flt.van, flt.tot) or flt.tot >= today:
+    if flt.van is None or not is_quarter(flt.van, flt.tot) or flt.tot >= today:
         raise DomainError("Kies een afgesloten kalenderkwartaal.", field="kwartaal")
 
 

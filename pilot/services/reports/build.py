@@ -14,6 +14,7 @@ from flask import current_app
 from pilot import audit, clock, codes
 from pilot.extensions import db
 from pilot.models import Gemeente
+from pilot.quarters import quarter_of
 from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.gemeenten import all_gemeenten
 from pilot.services.hotspots import figure as hotspot_figure
@@ -92,7 +93,7 @@ def _politie_rows(figures: Figures, periode: Period) -> list[dict]:
         if police is None:
             continue
         row = quarters.setdefault(
-            f"{month[0]}-K{(month[1] - 1) // 3 + 1}",
+            quarter_of(date(*month, 1)).code,
             {
                 "boa": 0,
                 "boa_pv": 0,

@@ -1,13 +1,11 @@
 """Report periods: the whole pilot period, a quarter or a custom range (dates inclusive)."""
 
-import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from pilot.models import Gemeente
+from pilot.quarters import parse_quarter, quarters_between
 from pilot.services.errors import DomainError
-
-KWARTAAL = re.compile(r"^(\d{4})-K([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -44,23 +42,13 @@ def pilot_period(gemeente: Gemeente, today: date) -> Period:
 
 def quarter_period(code: str) -> Period:
     """A quarter written as ``2025-K1``."""
-    match = KWARTAAL.match(code or "")
-    if not match:
-        raise DomainError("Kies een kwartaal als 2025-K1.", field="kwartaal")
-    year, quarter = int(match[1]), int(match[2])
-    van = date(year, 3 * quarter - 2, 1)
-    next_start = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    return Period(van, next_start - timedelta(days=1), f"{quarter}e kwartaal {year}")
+    quarter = parse_quarter(code)
+    return Period(quarter.start, quarter.end, quarter.label)
 
 
 def quarter_codes(van: date, tot: date) -> list[str]:
     """Quarter codes from ``van`` to ``tot``, for the form."""
-    codes = []
-    year, quarter = van.year, (van.month - 1) // 3 + 1
-    while (year, quarter) <= (tot.year, (tot.month - 1) // 3 + 1):
-        codes.append(f"{year}-K{quarter}")
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return codes
+    return [quarter.code for quarter in quarters_between(van, tot)]
 
 
 def choose_period(
