@@ -92,7 +92,7 @@ def _check_gebied(gebied: str, add) -> None:
     elif len(gebied) > MAX_GEBIED:
         add("gebied", f"De beschrijving is langer dan {MAX_GEBIED} tekens.")
     elif found := pii.screen(gebied):
-        add("gebied", pii.message(found).replace("De opmerking", "De gebiedsbeschrijving"))
+        add("gebied", pii.message(found, "gebiedsbeschrijving"))
 
 
 def _check_aantallen(item: DienstInput, add) -> None:

@@ -137,7 +137,7 @@ def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None
         if len(item.opmerking) > MAX_OPMERKING:
             _add(errors, "opmerking", f"De opmerking is langer dan {MAX_OPMERKING} tekens.")
         if found := pii.screen(item.opmerking):
-            _add(errors, "opmerking", pii.message(found))
+            _add(errors, "opmerking", pii.message(found, "opmerking"))
 
 
 def _check_counts(item: IncidentInput, errors: RowErrors) -> None:
@@ -376,7 +376,7 @@ def withdraw_incident(incident: Incident, reden: str, expected_version: int) -> 
     if len(reden) < 5:
         raise DomainError("Geef een reden voor het intrekken (minstens 5 tekens).", field="reden")
     if found := pii.screen(reden):
-        raise DomainError(pii.message(found).replace("opmerking", "reden"), field="reden")
+        raise DomainError(pii.message(found, "reden"), field="reden")
     if incident.version != expected_version:
         raise Conflict
     incident.ingetrokken_op = clock.now()

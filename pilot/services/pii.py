@@ -101,11 +101,14 @@ def screen(text: str | None) -> list[str]:
     return found
 
 
-def message(kinds: list[str]) -> str:
-    """A Dutch message naming what was found, without repeating it."""
+def message(kinds: list[str], field_label: str) -> str:
+    """A Dutch message naming what was found in the field, without repeating it.
+
+    ``field_label`` is the field's Dutch name as it follows "De" ("opmerking", "reden").
+    """
     names = [KINDS[k] for k in kinds]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
     return (
-        f"De opmerking lijkt {listed} te bevatten. Verwijder dit: noteer geen namen, adressen, "
+        f"De {field_label} lijkt {listed} te bevatten. Verwijder dit: noteer geen namen, adressen, "
         "BSN, telefoonnummers, e-mailadressen of kentekens."
     )
