@@ -23,8 +23,3 @@ def gemeente_or_fail(cbs_code: str) -> Gemeente:
     if gemeente is None:
         fail(DomainError(f"Onbekende gemeente {cbs_code}.", field="gemeente"))
     return gemeente
-
-
-def getal(value: int) -> str:
-    """Dutch thousands separator."""
-    return f"{value:,}".replace(",", ".")

@@ -6,8 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from pilot.audit import acting_as
-from pilot.cli.common import fail, gemeente_or_fail, getal
+from pilot.cli.common import fail, gemeente_or_fail
 from pilot.services.errors import DomainError
+from pilot.templating import getal
 
 imports_cli = AppGroup("imports", help="Incidenten importeren uit CSV of Excel.")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pilot.services.errors import DomainError
+from pilot.templating import getal
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -160,8 +161,8 @@ def _collect(records: Iterable[list], max_rows: int, soort: str) -> Table:
             continue
         if len(rows) >= max_rows:
             raise ImportFileError(
-                f"Het bestand bevat meer dan {max_rows:,} rijen; de grens is {max_rows:,}. "
-                "Splits het bestand in delen.".replace(",", ".")
+                f"Het bestand bevat meer dan {getal(max_rows)} rijen; de grens is "
+                f"{getal(max_rows)}. Splits het bestand in delen."
             )
         if len(values) < width:
             values.extend([""] * (width - len(values)))

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilot.services.imports.columns import COLUMNS, RD_COLUMNS
 from pilot.services.imports.reading import DATA_SHEET, MAX_BYTES, MAX_ROWS
+from pilot.templating import getal
 
 CODES_SHEET = "codes"
 LAST_ROW = MAX_ROWS + 1
@@ -28,8 +29,8 @@ INSTRUCTIONS = (
     "Datum en tijd zijn Nederlandse tijd. Een rij die al in de applicatie staat (zelfde "
     "zaaknummer, of anders zelfde moment, plek, boa en gedragingen) wordt overgeslagen: "
     "hetzelfde bestand twee keer importeren geeft geen dubbele incidenten.",
-    f"Grenzen: hoogstens {MAX_ROWS:,} rijen en {MAX_BYTES // 1024 // 1024} MB per bestand. "
-    "CSV mag met ';' of ',' gescheiden zijn, in UTF-8 of Windows-1252.".replace(",", "."),
+    f"Grenzen: hoogstens {getal(MAX_ROWS)} rijen en {MAX_BYTES // 1024 // 1024} MB per bestand. "
+    "CSV mag met ';' of ',' gescheiden zijn, in UTF-8 of Windows-1252.",
     "Noteer nooit namen, adressen, BSN, telefoonnummers, e-mailadressen of kentekens.",
 )
 
