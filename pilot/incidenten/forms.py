@@ -22,7 +22,7 @@ from pilot.clock import AMSTERDAM
 from pilot.forms import PilotForm, select_choices
 from pilot.models import Boa
 from pilot.services.errors import DomainError
-from pilot.services.incidenten import MAX_OPMERKING, IncidentInput
+from pilot.services.incidenten import MAX_OPMERKING, MAX_REDEN, IncidentInput
 
 KIES = ("", "— kies —")
 ALLE = ("", "alle")
@@ -151,7 +151,7 @@ class IncidentForm(PilotForm):
 
 
 class IntrekkenForm(PilotForm):
-    reden = TextAreaField("Reden van intrekken", validators=[Length(max=300)])
+    reden = TextAreaField("Reden van intrekken", validators=[Length(max=MAX_REDEN)])
     version = HiddenField()
 
 

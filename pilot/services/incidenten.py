@@ -43,6 +43,7 @@ from pilot.services.versioning import commit_or_conflict
 
 MAX_COUNT = 50
 MAX_OPMERKING = 500
+MAX_REDEN = 300
 FUTURE_SLACK = timedelta(minutes=5)
 NL_BOUNDS = (50.70, 53.60, 3.20, 7.25)  # lat min/max, lon min/max
 NEEDS_SUSPECT = {"reprimande", "staandehouding", "proces_verbaal", "aanhouding"}
@@ -380,7 +381,7 @@ def withdraw_incident(incident: Incident, reden: str, expected_version: int) -> 
     if incident.version != expected_version:
         raise Conflict
     incident.ingetrokken_op = clock.now()
-    incident.intrek_reden = reden[:300]
+    incident.intrek_reden = reden[:MAX_REDEN]
     commit_or_conflict()
     return incident
 

@@ -10,6 +10,7 @@ from functools import cache
 
 from pilot import codes
 from pilot.codes import CodeList
+from pilot.services.incidenten import MAX_COUNT, MAX_OPMERKING
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("kleding", True, "code", "Optreden in uniform of in burger.", "uniform", codes.KLEDING),
     Column("rol_boa", True, "code", "Rol van de boa.", "interventie", codes.ROL_BOA),
     Column("afdoening", True, "code", "Afdoening.", "waarschuwing", codes.AFDOENING),
-    Column("aantal_verdachten", True, "geheel getal 0–50", "Aantal verdachten.", "1"),
+    Column("aantal_verdachten", True, f"geheel getal 0–{MAX_COUNT}", "Aantal verdachten.", "1"),
     Column(
         "leeftijd_verdachten",
         True,
@@ -78,7 +79,7 @@ COLUMNS: tuple[Column, ...] = (
         "18_24",
         codes.LEEFTIJD,
     ),
-    Column("aantal_slachtoffers", True, "geheel getal 0–50", "Aantal slachtoffers.", "1"),
+    Column("aantal_slachtoffers", True, f"geheel getal 0–{MAX_COUNT}", "Aantal slachtoffers.", "1"),
     Column(
         "slachtofferhulp",
         False,
@@ -97,7 +98,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "opmerking",
         False,
-        "tekst, hoogstens 500 tekens",
+        f"tekst, hoogstens {MAX_OPMERKING} tekens",
         "Korte toelichting. Geen namen, adressen, BSN, telefoonnummers, e-mailadressen of "
         "kentekens: een rij daarmee wordt geweigerd.",
         "",

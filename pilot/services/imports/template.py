@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilot.services.imports.columns import COLUMNS, RD_COLUMNS
 from pilot.services.imports.reading import DATA_SHEET, MAX_BYTES, MAX_ROWS
+from pilot.services.incidenten import MAX_COUNT
 from pilot.templating import getal
 
 CODES_SHEET = "codes"
@@ -63,7 +64,11 @@ def _validations(sheet, ranges: dict[str, str]) -> None:
             validation.showErrorMessage = column.name in {"slachtofferhulp"}
         elif column.name.startswith("aantal_"):
             validation = DataValidation(
-                type="whole", operator="between", formula1="0", formula2="50", showErrorMessage=True
+                type="whole",
+                operator="between",
+                formula1="0",
+                formula2=str(MAX_COUNT),
+                showErrorMessage=True,
             )
         else:
             continue
