@@ -41,7 +41,13 @@ def new_dienst(cbs_code: str):
         else:
             flash("De dienst is vastgelegd.", "success")
             return redirect(url_for(".list_diensten", cbs_code=cbs_code))
-    return render_template("diensten/form.html", gemeente=gemeente, form=form, dienst=None)
+    return render_template(
+        "diensten/form.html",
+        gemeente=gemeente,
+        form=form,
+        dienst=None,
+        max_duur_uur=diensten.MAX_DUUR_UUR,
+    )
 
 
 @bp.route("/<int:dienst_id>/wijzigen", methods=["GET", "POST"])
@@ -65,4 +71,10 @@ def edit_dienst(cbs_code: str, dienst_id: int):
         else:
             flash("De dienst is gewijzigd.", "success")
             return redirect(url_for(".list_diensten", cbs_code=cbs_code))
-    return render_template("diensten/form.html", gemeente=gemeente, form=form, dienst=dienst)
+    return render_template(
+        "diensten/form.html",
+        gemeente=gemeente,
+        form=form,
+        dienst=dienst,
+        max_duur_uur=diensten.MAX_DUUR_UUR,
+    )
