@@ -20,6 +20,7 @@ from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
 from pilot.services.errors import Conflict, DomainError
+from pilot.services.gemeenten import pilot_period_error
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
 
@@ -57,13 +58,8 @@ def validate(gemeente: Gemeente, item: DienstInput, today: date | None = None) -
         add("datum", "Vul de datum van de dienst in.")
     elif item.datum > today:
         add("datum", "De datum ligt in de toekomst.")
-    elif not gemeente.in_pilot_period(item.datum):
-        end = gemeente.pilot_eind.strftime("%d-%m-%Y") if gemeente.pilot_eind else "heden"
-        add(
-            "datum",
-            f"De datum valt buiten de pilotperiode van {gemeente.naam} "
-            f"({gemeente.pilot_start:%d-%m-%Y} t/m {end}).",
-        )
+    elif message := pilot_period_error(gemeente, item.datum):
+        add("datum", message)
     if item.begintijd is None:
         add("begintijd", "Vul de begintijd in.")
     if item.eindtijd is None:

@@ -61,6 +61,17 @@ def get_gemeente(cbs_code: str) -> Gemeente:
     return gemeente
 
 
+def pilot_period_error(gemeente: Gemeente, day: date) -> str | None:
+    """The Dutch message when ``day`` lies outside the gemeente's pilot period, else None."""
+    if gemeente.in_pilot_period(day):
+        return None
+    end = f"{gemeente.pilot_eind:%d-%m-%Y}" if gemeente.pilot_eind else "heden"
+    return (
+        f"De datum {day:%d-%m-%Y} valt buiten de pilotperiode van {gemeente.naam} "
+        f"({gemeente.pilot_start:%d-%m-%Y} t/m {end})."
+    )
+
+
 def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
     """Change a gemeente's pilot period, tranche and population (DOMAIN: dates change)."""
     errors: dict[str, list[str]] = {}

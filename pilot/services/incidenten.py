@@ -37,7 +37,7 @@ from pilot.pseudonym import keyed_hash
 from pilot.services import pii
 from pilot.services.derived import Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.gemeenten import boundary_of
+from pilot.services.gemeenten import boundary_of, pilot_period_error
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
 
@@ -194,15 +194,8 @@ def derive_local_date(tijdstip: datetime) -> date:
 def _check_period(gemeente: Gemeente, item: IncidentInput, errors: RowErrors) -> None:
     if item.tijdstip is None or item.tijdstip.tzinfo is None:
         return
-    day = derive_local_date(item.tijdstip)
-    if not gemeente.in_pilot_period(day):
-        end = _datum(gemeente.pilot_eind) if gemeente.pilot_eind else "heden"
-        _add(
-            errors,
-            "tijdstip",
-            f"De datum {_datum(day)} valt buiten de pilotperiode van {gemeente.naam} "
-            f"({_datum(gemeente.pilot_start)} t/m {end}).",
-        )
+    if message := pilot_period_error(gemeente, derive_local_date(item.tijdstip)):
+        _add(errors, "tijdstip", message)
 
 
 def boas_by_id(gemeente: Gemeente) -> dict[int, Boa]:
