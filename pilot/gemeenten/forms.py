@@ -1,27 +1,28 @@
-"""The gemeente form of the beheerder: shape only; the rules live in the gemeenten service."""
+"""The gemeente form of the beheerder. The rules live in the gemeenten service; the
+validators reuse its limits and messages, so a field reads the same whichever tier
+catches the error."""
 
 from wtforms import DateField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from pilot.forms import PilotForm
+from pilot.services import gemeenten
 
 
 class GemeenteForm(PilotForm):
-    pilot_start = DateField(
-        "Start pilot", validators=[InputRequired("Vul de startdatum van de pilot in.")]
-    )
+    pilot_start = DateField("Start pilot", validators=[InputRequired(gemeenten.START_MISSING)])
     pilot_eind = DateField("Einde pilot", validators=[Optional()])
     tranche = IntegerField(
         "Tranche",
         validators=[
-            InputRequired("Vul de tranche in."),
-            NumberRange(min=1, message="De tranche is een geheel getal van 1 of hoger."),
+            InputRequired(gemeenten.TRANCHE_MISSING),
+            NumberRange(min=gemeenten.MIN_TRANCHE, message=gemeenten.TRANCHE_TOO_LOW),
         ],
     )
     inwoners = IntegerField(
         "Aantal inwoners",
         validators=[
             Optional(),
-            NumberRange(min=0, message="Het aantal inwoners kan niet negatief zijn."),
+            NumberRange(min=gemeenten.MIN_INWONERS, message=gemeenten.INWONERS_NEGATIVE),
         ],
     )

@@ -16,6 +16,15 @@ from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.services.errors import DomainError, NotFound
 
+MIN_TRANCHE = 1
+MIN_INWONERS = 0
+START_MISSING = "Vul de startdatum van de pilot in."
+TRANCHE_MISSING = "Vul de tranche in."
+TRANCHE_TOO_LOW = f"De tranche is een geheel getal van {MIN_TRANCHE} of hoger."
+INWONERS_NEGATIVE = "Het aantal inwoners kan niet negatief zijn."
+END_BEFORE_START = (
+    "De einddatum ligt vóór de startdatum; kies een einddatum op of na de startdatum."
+)
 SIMPLIFY_M = 5.0  # the drawn line only has to look right; 5 m is invisible at street zoom
 _geojson_cache: dict[tuple[int, str], dict] = {}
 
@@ -76,15 +85,15 @@ def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
     """Change a gemeente's pilot period, tranche and population (DOMAIN: dates change)."""
     errors: dict[str, list[str]] = {}
     if data.pilot_start is None:
-        errors["pilot_start"] = ["Vul de startdatum van de pilot in."]
+        errors["pilot_start"] = [START_MISSING]
     elif data.pilot_eind is not None and data.pilot_eind < data.pilot_start:
-        errors["pilot_eind"] = [
-            "De einddatum ligt vóór de startdatum; kies een einddatum op of na de startdatum."
-        ]
-    if data.tranche is None or data.tranche < 1:
-        errors["tranche"] = ["De tranche is een geheel getal van 1 of hoger."]
-    if data.inwoners is not None and data.inwoners < 0:
-        errors["inwoners"] = ["Het aantal inwoners kan niet negatief zijn."]
+        errors["pilot_eind"] = [END_BEFORE_START]
+    if data.tranche is None:
+        errors["tranche"] = [TRANCHE_MISSING]
+    elif data.tranche < MIN_TRANCHE:
+        errors["tranche"] = [TRANCHE_TOO_LOW]
+    if data.inwoners is not None and data.inwoners < MIN_INWONERS:
+        errors["inwoners"] = [INWONERS_NEGATIVE]
     if errors:
         raise DomainError(errors)
     gemeente.pilot_start = data.pilot_start
