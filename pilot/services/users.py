@@ -10,6 +10,7 @@ from pilot.models import Gemeente, Rol, User
 from pilot.services.errors import DomainError, NotFound
 
 MIN_PASSWORD_LENGTH = 12
+USERNAME_MISSING = "Vul een gebruikersnaam in."
 # scrypt (werkzeug's default) is memory-hard; the parameters are werkzeug's current ones.
 PASSWORD_METHOD = "scrypt"
 
@@ -29,7 +30,7 @@ def create_user(
     errors: dict[str, list[str]] = {}
     gebruikersnaam = gebruikersnaam.strip().lower()
     if not gebruikersnaam:
-        errors.setdefault("gebruikersnaam", []).append("Vul een gebruikersnaam in.")
+        errors.setdefault("gebruikersnaam", []).append(USERNAME_MISSING)
     elif db.session.execute(
         db.select(User.id).where(User.gebruikersnaam == gebruikersnaam)
     ).first():

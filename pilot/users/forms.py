@@ -7,12 +7,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from pilot.forms import PilotForm
 from pilot.models import Rol
 from pilot.models.user import ROL_LABELS
+from pilot.services.users import USERNAME_MISSING
 
 
 class UserForm(PilotForm):
     gebruikersnaam = StringField(
         "Gebruikersnaam",
-        validators=[DataRequired("Vul een gebruikersnaam in."), Length(max=80)],
+        validators=[DataRequired(USERNAME_MISSING), Length(max=80)],
     )
     naam = StringField("Weergavenaam", validators=[Optional(), Length(max=120)])
     wachtwoord = PasswordField("Wachtwoord", validators=[DataRequired("Vul een wachtwoord in.")])
