@@ -127,14 +127,25 @@ LEEFTIJD = CodeList(
     ),
 )
 
+# Time bands of the local hour: code, first hour, first hour after the band.
+TIJDVAK_UREN: tuple[tuple[str, int, int], ...] = (
+    ("dag", 7, 19),
+    ("avond", 19, 24),
+    ("nacht", 0, 7),
+)
+
 TIJDVAK = CodeList(
     "tijdvak",
     "Tijdvak (lokale tijd)",
-    (
-        Code("dag", "Dag (07:00–19:00)"),
-        Code("avond", "Avond (19:00–00:00)"),
-        Code("nacht", "Nacht (00:00–07:00)"),
+    tuple(
+        Code(code, f"{code.capitalize()} ({start:02d}:00–{end % 24:02d}:00)")
+        for code, start, end in TIJDVAK_UREN
     ),
+)
+
+# The time band of each local hour 0..23 (a table, so batches can index it).
+TIJDVAK_PER_UUR: tuple[str, ...] = tuple(
+    next(code for code, start, end in TIJDVAK_UREN if start <= hour < end) for hour in range(24)
 )
 
 WEEKDAG = CodeList(
@@ -183,9 +194,5 @@ def mask_to_gedragingen(mask: int) -> list[str]:
 
 
 def tijdvak_for_hour(hour: int) -> str:
-    """Time band of a local hour: dag 07–19, avond 19–24, nacht 00–07."""
-    if 7 <= hour < 19:
-        return "dag"
-    if hour >= 19:
-        return "avond"
-    return "nacht"
+    """Time band of a local hour (``TIJDVAK_UREN``)."""
+    return TIJDVAK_PER_UUR[hour]

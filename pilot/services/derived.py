@@ -13,7 +13,7 @@ import pandas as pd
 
 from gemeenten.boundaries import to_rd
 from pilot.clock import AMSTERDAM
-from pilot.codes import tijdvak_for_hour
+from pilot.codes import TIJDVAK_PER_UUR, tijdvak_for_hour
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,7 @@ def derive_many(tijdstippen: pd.Series, lats: np.ndarray, lons: np.ndarray) -> p
         {
             "lokale_datum": local.dt.date.to_numpy(),
             "weekdag": local.dt.day_of_week.to_numpy(),
-            "tijdvak": np.where(
-                (hours >= 7) & (hours < 19), "dag", np.where(hours >= 19, "avond", "nacht")
-            ),
+            "tijdvak": np.asarray(TIJDVAK_PER_UUR)[hours],
             "rd_x": np.round(xs, 2),
             "rd_y": np.round(ys, 2),
         }
