@@ -11,6 +11,15 @@ from functools import cache
 from pilot import codes
 from pilot.codes import CodeList
 from pilot.services.incidenten import MAX_COUNT, MAX_OPMERKING
+from pilot.templating import getal
+
+# Where RD New coordinates of the Netherlands lie (metres); how the import recognises them.
+RD_X_RANGE = (0, 300_000)
+RD_Y_RANGE = (300_000, 625_000)
+RD_RANGES = (
+    f"x {getal(RD_X_RANGE[0])}–{getal(RD_X_RANGE[1])}, "
+    f"y {getal(RD_Y_RANGE[0])}–{getal(RD_Y_RANGE[1])}"
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         "decimaal getal (punt of komma)",
         "Breedtegraad (WGS84, zoals op een kaart of telefoon). In plaats van breedte- en "
-        "lengtegraad mogen ook RD-coördinaten (x 0–300.000, y 300.000–625.000) worden "
+        f"lengtegraad mogen ook RD-coördinaten ({RD_RANGES}) worden "
         "ingevuld: die worden herkend aan hun grootte en omgerekend.",
         "51.9225",
     ),

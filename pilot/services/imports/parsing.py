@@ -23,15 +23,17 @@ from pilot.services.imports.columns import (
     ALL_COLUMNS,
     BOOLEANS,
     LOCATION_ALTERNATIVES,
+    RD_RANGES,
+    RD_X_RANGE,
+    RD_Y_RANGE,
     REQUIRED,
     code_lookup,
     normalise_header,
 )
 from pilot.services.imports.reading import ImportFileError, Table
 from pilot.services.incidenten import CODE_FIELDS, IncidentInput, RowErrors
+from pilot.templating import getal
 
-RD_X_RANGE = (0.0, 300_000.0)
-RD_Y_RANGE = (300_000.0, 625_000.0)
 EXCEL_EPOCH = date(1899, 12, 30)
 DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 DATE_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -291,7 +293,7 @@ class _RowParser:
                 if row.rd is None:
                     errors["locatie"] = [
                         "Deze coördinaten zijn geen breedte-/lengtegraad en ook geen "
-                        "RD-coördinaten (x 0–300.000, y 300.000–625.000)."
+                        f"RD-coördinaten ({RD_RANGES})."
                     ]
                 return
             row.item.lat, row.item.lon = lat, lon
@@ -299,8 +301,9 @@ class _RowParser:
             row.rd = _is_rd(x, y) if x < y else None
             if row.rd is None:
                 errors["locatie"] = [
-                    "RD-coördinaten buiten Nederland: x moet tussen 0 en 300.000 liggen, "
-                    "y tussen 300.000 en 625.000."
+                    f"RD-coördinaten buiten Nederland: x moet tussen {getal(RD_X_RANGE[0])} en "
+                    f"{getal(RD_X_RANGE[1])} liggen, y tussen {getal(RD_Y_RANGE[0])} en "
+                    f"{getal(RD_Y_RANGE[1])}."
                 ]
         else:
             errors["locatie"] = ["Vul breedtegraad en lengtegraad (of rd_x en rd_y) in."]
