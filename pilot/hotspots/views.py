@@ -89,7 +89,13 @@ def _page(gemeente: Gemeente | None):
             zoom=12 if gemeente else 8,
         )
     return render_template(
-        "hotspots/map.html", form=form, kaart=kaart, parts=parts, errors=errors, gemeente=gemeente
+        "hotspots/map.html",
+        form=form,
+        kaart=kaart,
+        parts=parts,
+        errors=errors,
+        gemeente=gemeente,
+        outsider_cell_size=hotspot_maps.OUTSIDER_CELL_SIZE,
     )
 
 
