@@ -114,7 +114,7 @@ def _download(gemeente: Gemeente | None, fmt: str):
     if fmt == "csv":
         body = export.cells_csv(kaart, codes)
     else:
-        body = json.dumps(export.cells_geojson(kaart, codes, kaart.downloadbare_cellen))
+        body = json.dumps(export.cells_geojson(kaart, codes))
     audit.record(
         "download",
         "hotspotkaart",

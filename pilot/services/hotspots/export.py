@@ -3,8 +3,6 @@
 import numpy as np
 
 from gemeenten.boundaries import to_wgs84
-from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
-from pilot.services.hotspots.grid import HotspotFilter
 from pilot.services.hotspots.maps import HotspotMap, MapCell
 
 
@@ -21,11 +19,9 @@ def cell_polygons(cellen: list[MapCell], cell_size: int) -> np.ndarray:
     return np.round(np.stack([lon, lat], axis=1).reshape(-1, 5, 2), 6)
 
 
-def cells_geojson(
-    kaart: HotspotMap, gemeente_codes: dict[int, str], cellen: list[MapCell] | None = None
-) -> dict:
-    """A FeatureCollection of cell squares (WGS84) with count or label and Gi* class."""
-    cellen = kaart.cellen if cellen is None else cellen
+def cells_geojson(kaart: HotspotMap, gemeente_codes: dict[int, str]) -> dict:
+    """The downloadable cells as a FeatureCollection of squares (WGS84), count and Gi* class."""
+    cellen = kaart.downloadbare_cellen
     rings = cell_polygons(cellen, kaart.cell_size)
     features = []
     for cel, ring in zip(cellen, rings, strict=True):
@@ -68,20 +64,3 @@ def cells_csv(kaart: HotspotMap, gemeente_codes: dict[int, str]) -> str:
             )
         )
     return "\n".join(lines) + "\n"
-
-
-def filter_labels(flt: HotspotFilter) -> dict[str, str]:
-    """Dutch description of the active filters (for the page and the audit trail)."""
-    labels = {}
-    for name, code_list, value in (
-        ("gedraging", GEDRAGING, flt.gedraging),
-        ("afdoening", AFDOENING, flt.afdoening),
-        ("locatie_type", LOCATIE_TYPE, flt.locatie_type),
-        ("tijdvak", TIJDVAK, flt.tijdvak),
-        ("kleding", KLEDING, flt.kleding),
-    ):
-        if value is not None:
-            labels[name] = code_list.label(value)
-    if flt.weekend is not None:
-        labels["weekend"] = "weekend" if flt.weekend else "doordeweeks"
-    return labels

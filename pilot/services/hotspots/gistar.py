@@ -47,10 +47,6 @@ class GiResult:
     def aantal_hotspots(self) -> int:
         return sum(1 for value in self.klassen.values() if value == HOTSPOT)
 
-    @property
-    def aantal_coldspots(self) -> int:
-        return sum(1 for value in self.klassen.values() if value == COLDSPOT)
-
 
 def benjamini_hochberg(pvalues: np.ndarray, alpha: float = GI_ALPHA) -> np.ndarray:
     """Which hypotheses are rejected at false-discovery rate ``alpha`` (BH step-up)."""

@@ -22,7 +22,7 @@ Disclosure control (one place: ``check_filter`` and ``build_map``)
     neighbourhood, never a count.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from pilot.models import Rol
@@ -66,10 +66,6 @@ class HotspotMap:
     def downloadbare_cellen(self) -> list[MapCell]:
         """Cells that may leave the application: never a suppressed one."""
         return [cel for cel in self.cellen if cel.aantal is not None]
-
-    @property
-    def totaal_getoond(self) -> int:
-        return sum(cel.aantal or 0 for cel in self.cellen)
 
 
 def sees_exact(viewer: Viewer, flt: HotspotFilter) -> bool:
@@ -132,8 +128,3 @@ def hotspot_map(
     """The map a viewer may see: filter check, then counts with the right suppression."""
     check_filter(viewer, flt, cell_size, today)
     return build_map(connection, flt, cell_size, sees_exact(viewer, flt), k)
-
-
-def outsider_filter(flt: HotspotFilter) -> HotspotFilter:
-    """Drop every filter an outsider may not use (for building a form's defaults)."""
-    return replace(HotspotFilter(), van=flt.van, tot=flt.tot, gemeente_ids=flt.gemeente_ids)
