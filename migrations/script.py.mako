@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import pilot.models.base
 ${imports if imports else ""}
 
-# revision identifiers, used by Alembic.
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
