@@ -15,7 +15,7 @@ from pilot.forms import select_choices
 from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm
 from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
-from pilot.services import incidenten
+from pilot.services import incidenten, pii
 from pilot.services.errors import Conflict, DomainError
 from pilot.services.gemeenten import boundary_geojson
 
@@ -54,6 +54,7 @@ def _render_form(gemeente: Gemeente, form: IncidentForm, incident: Incident | No
         form=form,
         incident=incident,
         grens=boundary_geojson(gemeente),
+        niet_noteren=pii.NOT_STORED,
         **kw,
     )
 

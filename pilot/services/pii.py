@@ -52,6 +52,9 @@ KENTEKEN_ZONDER_STREEPJES = re.compile(
     r"(?<!\w)(" + "|".join(_plate_pattern(s, "") for s in _SIDECODES) + r")(?!\w)"
 )
 
+# What is never written down (DOMAIN.md), for messages, hints and the import instructions.
+NOT_STORED = "namen, adressen, BSN, telefoonnummers, e-mailadressen of kentekens"
+
 KINDS = {
     "bsn": "een burgerservicenummer (BSN)",
     "telefoon": "een telefoonnummer",
@@ -108,7 +111,4 @@ def message(kinds: list[str], field_label: str) -> str:
     """
     names = [KINDS[k] for k in kinds]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
-    return (
-        f"De {field_label} lijkt {listed} te bevatten. Verwijder dit: noteer geen namen, adressen, "
-        "BSN, telefoonnummers, e-mailadressen of kentekens."
-    )
+    return f"De {field_label} lijkt {listed} te bevatten. Verwijder dit: noteer geen {NOT_STORED}."

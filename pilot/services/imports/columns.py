@@ -10,6 +10,7 @@ from functools import cache
 
 from pilot import codes
 from pilot.codes import CodeList
+from pilot.services import pii
 from pilot.services.incidenten import MAX_COUNT, MAX_OPMERKING
 from pilot.templating import getal
 
@@ -108,8 +109,7 @@ COLUMNS: tuple[Column, ...] = (
         "opmerking",
         False,
         f"tekst, hoogstens {MAX_OPMERKING} tekens",
-        "Korte toelichting. Geen namen, adressen, BSN, telefoonnummers, e-mailadressen of "
-        "kentekens: een rij daarmee wordt geweigerd.",
+        f"Korte toelichting. Geen {pii.NOT_STORED}: een rij daarmee wordt geweigerd.",
         "",
     ),
 )

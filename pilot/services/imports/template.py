@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilot.services import pii
 from pilot.services.imports.columns import COLUMNS, RD_COLUMNS
 from pilot.services.imports.reading import DATA_SHEET, MAX_BYTES, MAX_ROWS
 from pilot.services.incidenten import MAX_COUNT
@@ -32,7 +33,7 @@ INSTRUCTIONS = (
     "hetzelfde bestand twee keer importeren geeft geen dubbele incidenten.",
     f"Grenzen: hoogstens {getal(MAX_ROWS)} rijen en {MAX_BYTES // 1024 // 1024} MB per bestand. "
     "CSV mag met ';' of ',' gescheiden zijn, in UTF-8 of Windows-1252.",
-    "Noteer nooit namen, adressen, BSN, telefoonnummers, e-mailadressen of kentekens.",
+    f"Noteer nooit {pii.NOT_STORED}.",
 )
 
 
