@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pilot import codes
 from pilot.codes import CodeList
+from pilot.services.reports.figures import LATE_REGISTRATION
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def incident_variables(gedraging: CodeList = codes.GEDRAGING) -> list[Variable]:
             i,
             "registratie_vertraging_dagen",
             GETAL,
-            "Hele dagen tussen het incident en de registratie (meer dan 7 = laat geregistreerd).",
+            "Hele dagen tussen het incident en de registratie "
+            f"(meer dan {LATE_REGISTRATION.days} = laat geregistreerd).",
         ),  # fmt: skip
         Variable(
             i, "synthetisch", JANEE, "1 = synthetisch record (test of demo), geen echt incident."
