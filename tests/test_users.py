@@ -1,6 +1,5 @@
 """User screens of the beheerder through HTTP: list, create, (de)activate."""
 
-
 from flask import Flask
 
 from pilot.extensions import db
