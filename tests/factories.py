@@ -1,16 +1,19 @@
 """Test data built with the real models (no mocks): boa's and incidents.
 
-``make_incident`` writes a row directly, for tests of reading code (hotspots, reports);
-tests of the validation rules go through the incident service or the HTTP form instead.
+``make_incident`` writes a row without validating it, for tests of reading code (hotspots,
+reports); tests of the validation rules go through the incident service or the HTTP form
+instead. Its column values (derived fields, fingerprint, gedragingen mask) come from the
+incident service's own ``row_values``, so the factory cannot drift from the real rules.
 """
 
-import hashlib
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 
-from pilot.codes import gedragingen_to_mask
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
-from pilot.services.derived import derive
+from pilot.services.incidenten import IncidentInput, row_values
+
+INPUT_FIELDS = {f.name for f in dataclass_fields(IncidentInput)}
 
 
 def gemeente(cbs_code: str) -> Gemeente:
@@ -39,10 +42,11 @@ def make_incident(
     lon: float,
     tijdstip: datetime | None = None,
     gedragingen: tuple[str, ...] = ("opmerkingen",),
+    grens_gecontroleerd: bool = True,
     **fields,
 ) -> Incident:
-    tijdstip = tijdstip or datetime(2025, 9, 12, 21, 30, tzinfo=UTC)
-    derived = derive(tijdstip, lat, lon)
+    """Store one incident of ``boa``'s gemeente; ``fields`` are IncidentInput fields or
+    other Incident columns (``synthetisch``, …)."""
     values = {
         "locatie_type": "straat",
         "kennisname": "eigen_waarneming",
@@ -55,22 +59,17 @@ def make_incident(
         "slachtofferhulp": False,
     }
     values.update(fields)
-    fingerprint = hashlib.sha256(f"{tijdstip}{lat}{lon}{boa.id}{gedragingen}".encode()).hexdigest()
-    incident = Incident(
-        gemeente_id=boa.gemeente_id,
-        boa_id=boa.id,
-        tijdstip=tijdstip,
+    item = IncidentInput(
+        tijdstip=tijdstip or datetime(2025, 9, 12, 21, 30, tzinfo=UTC),
         lat=lat,
         lon=lon,
-        gedragingen=gedragingen_to_mask(list(gedragingen)),
-        vingerafdruk=fingerprint,
-        lokale_datum=derived.lokale_datum,
-        weekdag=derived.weekdag,
-        tijdvak=derived.tijdvak,
-        rd_x=derived.rd_x,
-        rd_y=derived.rd_y,
-        **values,
+        boa_id=boa.id,
+        gedragingen=list(gedragingen),
+        **{name: value for name, value in values.items() if name in INPUT_FIELDS},
     )
+    columns = {name: value for name, value in values.items() if name not in INPUT_FIELDS}
+    owner = db.session.get(Gemeente, boa.gemeente_id)
+    incident = Incident(**row_values(owner, item, grens_gecontroleerd), **columns)
     db.session.add(incident)
     db.session.commit()
     return incident
