@@ -15,6 +15,7 @@ from tests.factories import make_boa, make_incident
 BASE = "/gemeente/GM0599/incidenten"
 WITTE_DE_WITHSTRAAT = ("51.9165", "4.4788")
 ERROR = re.compile(r'<p class="error" id="([\w-]+)-fout">(.*?)</p>', re.S)
+LIST_LINK = re.compile(rf'<td><a href="{BASE}/(\d+)">')
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # today is 15-11-2025
 
 
@@ -138,7 +139,8 @@ def test_boa_without_training_or_mandate_on_the_date_is_refused(
 
 
 def test_duplicate_case_number_is_refused_and_never_shown(rotterdam, client):
-    assert client.post(f"{BASE}/nieuw", data=form(rotterdam.id, zaaknummer="PL17-99")).status_code
+    first = client.post(f"{BASE}/nieuw", data=form(rotterdam.id, zaaknummer="PL17-99"))
+    assert first.status_code == 302, field_errors(first)
     response = client.post(f"{BASE}/nieuw", data=form(rotterdam.id, zaaknummer="PL17-99"))
     assert "al een incident met dit zaaknummer" in field_errors(response)["zaaknummer"][0]
     assert incident_count() == 1
@@ -218,6 +220,8 @@ def test_withdraw_needs_a_reason_then_record_leaves_list_and_cannot_be_edited(ro
         data=form(rotterdam.id, afdoening="grensgeval", version="2"),
     )
     assert response.status_code == 302
+    refused = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Een ingetrokken incident kan niet meer worden gewijzigd." in refused
     db.session.expire_all()
     stored = db.session.get(Incident, incident_id)
     assert stored.afdoening == "waarschuwing" and stored.version == 2
@@ -298,8 +302,11 @@ def test_list_filters_and_pagination(rotterdam, client):
             synthetisch=day == 7,
         )
     page = client.get(f"{BASE}/").get_data(as_text=True)
-    assert "Pagina 1 van 2" in page and "synthetisch" in page
-    assert client.get(f"{BASE}/?pagina=2").get_data(as_text=True).count("<tr>") >= 5
+    assert "Pagina 1 van 2" in page and page.count('<span class="badge synth">') == 1
+    assert len(LIST_LINK.findall(page)) == 20  # PILOT_PAGE_SIZE in tests
+    second = client.get(f"{BASE}/?pagina=2").get_data(as_text=True)
+    assert len(LIST_LINK.findall(second)) == 5
+    assert set(LIST_LINK.findall(page)).isdisjoint(LIST_LINK.findall(second))
     page = client.get(f"{BASE}/?afdoening=proces_verbaal").get_data(as_text=True)
     assert page.count("Proces-verbaal / strafbeschikking</td>") == 3
     page = client.get(f"{BASE}/?gedraging=aanrakingen").get_data(as_text=True)
