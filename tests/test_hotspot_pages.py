@@ -46,8 +46,12 @@ def _coordinate_strings(points) -> list[str]:
 
 
 def _cells(html: str) -> list[list[int]]:
-    """The map's cell payload (six numbers per cell, see pilot.hotspots.render)."""
+    """The map's cell payload (six numbers per cell, see pilot.hotspots.render); a map
+    without cells has no cell layer."""
+    assert '<div class="kaart">' in html, "the page shows no map"
     match = re.search(r"\}\)\((\{\"cellen\":.*?\})\);", html)
+    if match is None:
+        return []
     flat = json.loads(match.group(1))["cellen"]
     return [flat[i : i + 6] for i in range(0, len(flat), 6)]
 
@@ -85,12 +89,76 @@ def test_outsiders_see_no_small_count_and_no_coordinate(client, login_as, incide
                 assert needle not in text
 
 
-def test_outsiders_cannot_use_detail_filters(client, login_as, incidents):
+def _detail_filters(moment: datetime) -> list[dict[str, str]]:
+    """Each detail filter with a value that none of the seeded incidents has (they are all
+    'opmerkingen', 'waarschuwing', 'straat', 'uniform', at 12:00 UTC on ``moment``'s day),
+    and a 100 m cell size: applied, every one of them changes the map."""
+    other_days = "nee" if moment.weekday() >= 5 else "ja"
+    return [
+        {"gedraging": "aanrakingen"},
+        {"afdoening": "proces_verbaal"},
+        {"locatie_type": "park"},
+        {"tijdvak": "nacht"},
+        {"weekend": other_days},
+        {"kleding": "burger"},
+        {"cel": "100"},
+    ]
+
+
+def _map_and_downloads(client, url: str, args: dict) -> tuple[list[list[int]], str, str]:
+    page = client.get(url, query_string=args)
+    assert page.status_code == 200, (url, args)
+    csv = client.get(url + "/download/csv", query_string=args)
+    geojson = client.get(url + "/download/geojson", query_string=args)
+    assert (csv.status_code, geojson.status_code) == (200, 200), (url, args)
+    return _cells(page.get_data(as_text=True)), csv.get_data(as_text=True), geojson.text
+
+
+def test_detail_filters_change_the_coordinators_map(app, client, login_as, incidents):
+    """The premise of the next test: each detail filter, applied, gives another map."""
+    login_as(Rol.COORDINATOR, "GM0599")
+    args, moment = _quarter_args()
+    quarter = {"van": moment.date().replace(day=1).isoformat(), "cel": "500"}
+    url = "/hotspots/gemeente/GM0599/kaart"
+    cells, _csv, _geojson = _map_and_downloads(client, url, quarter)
+    assert sorted(cell[4] for cell in cells) == [2, 7]
+    for detail in _detail_filters(moment):
+        filtered, csv, _geojson = _map_and_downloads(client, url, {**quarter, **detail})
+        if "cel" in detail:
+            assert sorted(cell[4] for cell in filtered) == [2, 7]
+            assert ";92600;437600;100;7;" in csv
+        else:
+            assert filtered == [] and csv.strip().count("\n") == 0, detail  # header only
+
+
+@pytest.mark.parametrize("rol", [Rol.EVALUATOR, Rol.MINISTERIE, Rol.BEHEERDER])
+def test_outsiders_cannot_use_detail_filters(client, login_as, incidents, rol):
+    """Outside the own gemeente the form offers only the quarter; a detail filter or another
+    cell size added to the URL is not applied: map and downloads stay the unfiltered 500 m
+    ones, so no second partition of the data can be subtracted from the first."""
+    login_as(rol)
+    args, moment = _quarter_args()
+    urls = ["/hotspots/kaart"]
+    if rol is not Rol.MINISTERIE:
+        urls.append("/hotspots/gemeente/GM0599/kaart")
+    for url in urls:
+        unfiltered = _map_and_downloads(client, url, args)
+        cells, csv, _geojson = unfiltered
+        assert sorted(cell[4] for cell in cells) == [-1, 7]
+        assert csv.strip().splitlines()[1].startswith("GM0599;92500;437500;500;7;")
+        for detail in _detail_filters(moment):
+            assert _map_and_downloads(client, url, {**args, **detail}) == unfiltered, detail
+
+
+def test_outsiders_get_only_the_offered_quarters(client, login_as, incidents):
     login_as(Rol.EVALUATOR)
-    page = client.get("/hotspots/gemeente/GM0599/kaart", query_string={"kwartaal": "2099-01-01"})
-    assert "Not a valid choice" in page.get_data(as_text=True) or page.status_code == 200
-    response = client.get("/hotspots/kaart/download/csv", query_string={"kwartaal": "2099-01-01"})
-    assert response.status_code == 400
+    for url in ("/hotspots/kaart", "/hotspots/gemeente/GM0599/kaart"):
+        page = client.get(url, query_string={"kwartaal": "2099-01-01"})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert 'id="kwartaal-fout"' in html and '{"cellen"' not in html
+        csv = client.get(url + "/download/csv", query_string={"kwartaal": "2099-01-01"})
+        assert csv.status_code == 400
 
 
 def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
@@ -101,12 +169,11 @@ def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
     _no_cdn(html)
     assert "leaflet-heat.js" in html
     assert f"{incidents[0][0]:.5f}" in html
-    counts = [cell[4] for cell in _cells(html)]
-    assert sum(counts) == len(incidents) and min(counts) > 0 and min(counts) < 5
+    assert sorted(cell[4] for cell in _cells(html)) == [2, 7]  # nothing suppressed
     csv = client.get(
         "/hotspots/gemeente/GM0599/kaart/download/csv", query_string={"cel": "100"}
     ).get_data(as_text=True)
-    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:])[0] < 5
+    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:]) == [2, 7]
     with client.application.app_context():
         events = (
             db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == "download"))
