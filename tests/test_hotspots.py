@@ -1,5 +1,6 @@
 """Hotspot service: grid alignment, counts, filters, Gi*, disclosure rules."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -137,15 +138,25 @@ def test_outsiders_get_only_completed_quarters_at_500_m():
     q3 = grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
     evaluator = hotspot_maps.Viewer(Rol.EVALUATOR)
     hotspot_maps.check_filter(evaluator, q3, 500, today)
-    for flt, size in [
-        (q3, 100),
-        (grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 8, 31)), 500),
-        (grid.HotspotFilter(van=date(2025, 10, 1), tot=date(2025, 12, 31)), 500),
-        (grid.HotspotFilter(), 500),
-        (grid.HotspotFilter(van=q3.van, tot=q3.tot, kleding="burger"), 500),
+    quarter_only = "Kies een afgesloten kalenderkwartaal."
+    for flt, size, message in [
+        (q3, 100, "alleen het raster van 500 m"),
+        (grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 8, 31)), 500, quarter_only),
+        (grid.HotspotFilter(van=date(2025, 10, 1), tot=date(2025, 12, 31)), 500, quarter_only),
+        (grid.HotspotFilter(), 500, quarter_only),
+        (
+            grid.HotspotFilter(van=q3.van, tot=q3.tot, kleding="burger"),
+            500,
+            "alleen op kwartaal en gemeente",
+        ),
     ]:
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match=message):
             hotspot_maps.check_filter(evaluator, flt, size, today)
+    details = {"gedraging": "gebaren", "afdoening": "proces_verbaal", "locatie_type": "park",
+               "tijdvak": "nacht", "weekend": False, "kleding": "burger"}  # fmt: skip
+    for name, value in details.items():
+        with pytest.raises(DomainError, match="alleen op kwartaal en gemeente"):
+            hotspot_maps.check_filter(evaluator, replace(q3, **{name: value}), 500, today)
     coordinator = hotspot_maps.Viewer(Rol.COORDINATOR, gemeente_id=7)
     hotspot_maps.check_filter(
         coordinator, grid.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, today
