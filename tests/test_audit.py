@@ -101,8 +101,10 @@ def test_gemeente_change_is_audited(app: Flask, client, login_as):
 
 def test_refused_change_writes_no_audit_event(app: Flask, client, login_as):
     login_as(Rol.BEHEERDER)
-    client.post(
+    response = client.post(
         "/beheer/gemeenten/GM0546/bewerken",
         data={"pilot_start": "2025-07-01", "pilot_eind": "2020-01-01", "tranche": "3"},
     )
+    assert response.status_code == 200
+    assert 'id="pilot_eind-fout">De einddatum ligt vóór de startdatum' in response.text
     assert [e for e in _events(app, "gemeente") if e.actie == "wijzigen"] == []

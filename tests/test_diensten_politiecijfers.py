@@ -122,6 +122,9 @@ def test_other_gemeentes_shift_is_not_found(app, client, login_as, make_user):
     login_as(Rol.COORDINATOR, "GM0599")
     response = client.post(f"{DIENSTEN}/{dienst_id}/wijzigen", data=dienst_form(version="1"))
     assert response.status_code == 404
+    with app.app_context():
+        stored = db.session.get(Dienst, dienst_id)
+        assert (stored.gebied, stored.aantal_burger, stored.version) == ("Neude", 0, 1)
 
 
 def test_police_figures_upsert_per_month(coordinator, client):
