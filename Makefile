@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app pilot
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test system-deps lint test-sqlite test-postgresql clean
+.PHONY: run test setup setup-test system-deps system-deps-test lint test-sqlite test-postgresql lock clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -19,15 +19,22 @@ test: setup-test lint test-sqlite test-postgresql
 system-deps:
 	bash scripts/install-system-deps.sh
 
+system-deps-test:
+	bash scripts/install-system-deps.sh --test
+
 $(VENV)/bin/uv:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip uv
 
+# The app alone (requirements.lock) for `make run`; the app plus the `test` extra
+# (requirements-test.lock: pytest, playwright, pypdf, pdfplumber, ruff) for `make test`.
 setup: system-deps $(VENV)/bin/uv
 	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
 
-setup-test: setup
+setup-test: system-deps-test $(VENV)/bin/uv
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements-test.lock
+	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -41,8 +48,11 @@ test-postgresql:
 	@echo "=== tests op PostgreSQL ==="
 	$(PY) -m pytest --db=postgresql -p no:cacheprovider $(PYTEST_ARGS)
 
+# The test set is constrained to the app's versions: the tests run what `make run` runs.
 lock:
-	$(VENV)/bin/uv pip compile -q pyproject.toml --extra test -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --python $(PY) pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --python $(PY) pyproject.toml --extra test \
+		-c requirements.lock -o requirements-test.lock
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those that are missing.
-# weasyprint needs Pango; the database tests need PostgreSQL; the browser tests need
-# Chromium; reports embed DejaVu fonts; pdftoppm renders report pages for review.
+# The app: weasyprint needs Pango; reports embed DejaVu fonts.
+# With --test also what the tests need: PostgreSQL for the database tests, Chromium for the
+# browser tests, poppler-utils (pdftoppm) to render report pages for review.
 set -euo pipefail
-packages=(postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-          chromium poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(postgresql chromium poppler-utils)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
