@@ -5,7 +5,7 @@ another host (map tiles) is aborted so nothing leaves the machine or hangs.
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,10 +46,33 @@ def require_browser() -> None:
         pytest.skip(reason)
 
 
+def body_closed_before_sending(app: Flask) -> Callable[[dict, Callable], list[bytes]]:
+    """``app`` with every response body read and closed before the server sends it.
+
+    werkzeug's development server (3.1) calls the body's ``close()`` at the end of a
+    ``finally`` block that first drains the request socket; when the browser has reset the
+    connection (Chromium drops requests it no longer needs, e.g. Leaflet's images), that
+    read raises ``ConnectionResetError`` and ``close()`` is skipped. A static file then stays
+    open until garbage collection, and its ResourceWarning, turned into an error by
+    ``filterwarnings = error``, fails whichever test happens to be running. Test pages are
+    small, so buffering them costs nothing.
+    """
+
+    def wsgi(environ: dict, start_response: Callable) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free localhost port for the duration of the block."""
-    http = make_server("127.0.0.1", 0, app, threaded=True)
+    http = make_server("127.0.0.1", 0, body_closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:

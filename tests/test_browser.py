@@ -4,11 +4,16 @@ The app runs in a thread on a free localhost port with the test database; every 
 another host (map tiles) is aborted so nothing leaves the machine or hangs.
 """
 
+import gc
+import socket
+import struct
+import time
+
 import pytest
 
 from pilot.extensions import db
 from pilot.models import Incident, Rol
-from tests.browser import ARTIFACTS, logged_in_page
+from tests.browser import ARTIFACTS, logged_in_page, serving
 from tests.factories import make_boa
 
 pytestmark = pytest.mark.browser
@@ -60,3 +65,20 @@ def test_coordinator_places_an_incident_on_the_map(app, boundaries_loaded, make_
         incident = db.session.execute(db.select(Incident)).scalar_one()
         assert (incident.lat, incident.lon) == (51.9165, 4.4788)
         assert incident.tijdvak == "avond"
+
+
+def test_server_closes_static_files_when_the_browser_drops_the_connection(app):
+    """Requests reset by the client right after the first response byte, as Chromium does
+    with images it no longer needs: no file may be left open (see
+    ``tests.browser.body_closed_before_sending``; without it several of these leak)."""
+    reset_on_close = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close() sends a RST
+    with serving(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        for _ in range(20):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"GET /static/vendor/leaflet/leaflet.js HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert client.recv(1) == b"H"
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, reset_on_close)
+            client.close()
+        time.sleep(0.2)  # let the server threads finish
+    gc.collect()  # an unclosed file warns here, which filterwarnings = error fails
