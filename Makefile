@@ -44,9 +44,11 @@ test-sqlite:
 	@echo "=== tests op SQLite ==="
 	$(PY) -m pytest --db=sqlite -p no:cacheprovider $(PYTEST_ARGS)
 
+# Tests whose result does not depend on the database (browser tests, pure functions; marker
+# db_independent) run once, in the SQLite pass.
 test-postgresql:
 	@echo "=== tests op PostgreSQL ==="
-	$(PY) -m pytest --db=postgresql -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest --db=postgresql -p no:cacheprovider -m "not db_independent" $(PYTEST_ARGS)
 
 # The test set is constrained to the app's versions: the tests run what `make run` runs.
 lock:

@@ -41,6 +41,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that never reaches the database (no fixture depends on
+    ``database_kind``) as ``db_independent``: ``make test`` runs those once, on SQLite."""
+    for item in items:
+        if "database_kind" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db_independent)
+
+
 @pytest.fixture(scope="session")
 def database_kind(request: pytest.FixtureRequest) -> str:
     return request.config.getoption("--db")

@@ -16,7 +16,7 @@ from pilot.models import Incident, Rol
 from tests.browser import ARTIFACTS, logged_in_page, serving
 from tests.factories import make_boa
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.db_independent]
 
 
 def test_coordinator_places_an_incident_on_the_map(app, boundaries_loaded, make_user, server):

@@ -7,7 +7,7 @@ from pilot.models import Rol
 from tests.browser import logged_in_page
 from tests.factories import make_boa, make_incident
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.db_independent]
 
 # Three occupied 100 m cells in Rotterdam: 7, 2 and 1 incidents.
 POINTS = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)] + [
