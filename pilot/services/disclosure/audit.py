@@ -1,0 +1,121 @@
+"""The attacker's linear program: how far can each suppressed cell be narrowed?
+
+An outsider who knows every published cell of a lattice, the bounds that the labels
+state (``<k`` is 1..k-1, ``×`` is at least k, every count is at least 0 and at most its
+total) and every sum relation between the cells, can bound each suppressed cell by
+minimising and maximising it over all tables that agree with what was published. This
+module solves those linear programs with HiGHS (highspy: one model, the objective changed per
+cell, so each solve starts from the previous basis). It is
+the independent check of ``hypercube.protect``: protection holds when every primary cell
+can still reach 1 and k-1 and no suppressed cell is fixed to one value.
+"""
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from scipy.sparse import coo_array
+
+from pilot.services.disclosure.lattice import INFINITY, Lattice, Status
+
+
+@dataclass(frozen=True)
+class Finding:
+    cell: tuple[str, ...]
+    value: int
+    status: Status
+    low: float
+    high: float
+
+
+def _relations(lattice: Lattice, index: np.ndarray):
+    """Rows of ``aggregate - sum(leaves) = 0`` over every axis, as (cell ids, coefficients)."""
+    rows = []
+    for position, axis in enumerate(lattice.axes):
+        for node in range(axis.leaf_count, len(axis)):
+            leaves = sorted(axis.members[node])
+            moved = np.moveaxis(index, position, 0)
+            totals = moved[node].ravel()
+            parts = moved[leaves].reshape(len(leaves), -1)
+            for column in range(totals.size):
+                rows.append(([totals[column], *parts[:, column]], [1, *([-1] * len(leaves))]))
+    return rows
+
+
+def findings(lattice: Lattice, k: int) -> list[Finding]:
+    """Every suppressed cell an outsider can narrow: exactly, or a primary below 1..k-1."""
+    lower, upper = lattice.bounds(k)
+    index = np.arange(lattice.values.size).reshape(lattice.shape)
+    unknown = (lattice.status != Status.EXACT).ravel()
+    variable_of = np.full(lattice.values.size, -1)
+    variable_of[unknown] = np.arange(int(unknown.sum()))
+    flat_values = lattice.values.ravel()
+    data, row_ids, col_ids, rhs = [], [], [], []
+    for cells, coefficients in _relations(lattice, index):
+        constant = 0
+        row = len(rhs)
+        used = False
+        for cell, coefficient in zip(cells, coefficients, strict=True):
+            if variable_of[cell] < 0:
+                constant += coefficient * flat_values[cell]
+            else:
+                data.append(coefficient)
+                row_ids.append(row)
+                col_ids.append(variable_of[cell])
+                used = True
+        if used:
+            rhs.append(-constant)
+    n = int(unknown.sum())
+    if n == 0:
+        return []
+    matrix = coo_array((data, (row_ids, col_ids)), shape=(len(rhs), n)).tocsc()
+    low_bounds = lower.ravel()[unknown].astype(float)
+    high_bounds = upper.ravel()[unknown].astype(float)
+    high_bounds[high_bounds >= INFINITY] = highspy.kHighsInf
+    solver = _solver(matrix, np.array(rhs, dtype=float), low_bounds, high_bounds)
+    result = []
+    status = lattice.status.ravel()
+    suppressed = np.isin(status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
+    previous = None
+    for cell in np.nonzero(unknown & suppressed)[0]:
+        column = int(variable_of[cell])
+        if previous is not None:
+            solver.changeColCost(previous, 0.0)
+        solver.changeColCost(column, 1.0)
+        previous = column
+        extremes = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"{lattice.name}: attacker LP failed: {solver.getModelStatus()}")
+            extremes.append(solver.getInfo().objective_function_value)
+        low, high = extremes
+        value = int(flat_values[cell])
+        narrowed = high - low < 0.5
+        if status[cell] == Status.PRIMARY:
+            narrowed = narrowed or low > 1 + 1e-6 or high < k - 1 - 1e-6
+        if narrowed:
+            keys = tuple(
+                axis.nodes[i]
+                for axis, i in zip(lattice.axes, np.unravel_index(cell, lattice.shape), strict=True)
+            )
+            result.append(Finding(keys, value, Status(status[cell]), low, high))
+    return result
+
+
+def _solver(matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray) -> highspy.Highs:
+    """A HiGHS model: equality rows ``matrix @ x = rhs`` and column bounds, zero objective."""
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+    model.col_cost_ = np.zeros(matrix.shape[1])
+    model.col_lower_, model.col_upper_ = low, high
+    model.row_lower_, model.row_upper_ = rhs, rhs
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = matrix.indptr
+    model.a_matrix_.index_ = matrix.indices
+    model.a_matrix_.value_ = matrix.data.astype(float)
+    solver.passModel(model)
+    return solver

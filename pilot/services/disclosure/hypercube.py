@@ -1,0 +1,248 @@
+"""Secondary suppression by the hypercube method (Repsilber's GHMITER, as in τ-ARGUS).
+
+For every primary cell we look for a hypercube of leaf cells: per axis either one leaf or
+a pair of leaves (one inside the primary's node, one outside), with alternating signs on
+the corners. Moving δ units around the cube (+δ on the + corners, −δ on the − corners)
+changes the primary cell and leaves every sum that contains both leaves of a pair
+unchanged. The cells whose value does change (corners and the aggregates that contain an
+odd part of the cube) are exactly the cells an outsider must not see; they are
+suppressed. The cube is chosen so that the move is possible both ways within what the
+outsider knows of each cell:
+
+* upward by ``k - 1 - v`` (the primary reaches ``k - 1``) and downward by ``v - 1``
+  (it reaches 1), so the primary cannot be narrowed below the ``<k`` range;
+* every other cell on the cube stays inside its own outsider bounds (a primary within
+  1..k-1, a secondary at least k, any cell at most its published total, never below 0).
+
+Such a move is a certificate: a second table, equal in every published cell, in which
+the primary takes the other end of its range. Certificates stay valid when more cells
+are suppressed later (they only move suppressed cells), so the order of processing does
+not weaken earlier protection. Among the feasible cubes the cheapest is chosen: cells
+that are already suppressed cost nothing, a new secondary costs 1 plus a small amount
+for its size, locked cells (totals that must stay exact) cannot be used.
+
+All candidate cubes of one primary are evaluated at once with tensor contractions, so a
+primary costs milliseconds. The linear-programming audit (``audit.py``) checks the
+result independently.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pilot.services.disclosure.lattice import Lattice, Status
+
+CELL_COST = 1.0
+SIZE_COST = 1e-3  # per log unit of a new secondary's value: prefer small cells
+CORNER_COST = 1e-6  # per changed cell: prefer small cubes among equal costs
+LOCKED = 1e9
+
+
+@dataclass
+class Direction:
+    """A certificate: cells (as index tuples) and their integer change."""
+
+    cells: list[tuple[int, ...]]
+    weights: list[int]
+
+
+@dataclass
+class Protection:
+    """What ``protect`` did: the certificates and the primaries it could not protect."""
+
+    directions: list[Direction] = field(default_factory=list)
+    unprotected: list[tuple[int, ...]] = field(default_factory=list)
+
+
+def _axis_options(lattice: Lattice, axis_index: int, node: int) -> tuple[np.ndarray, np.ndarray]:
+    """Plus and minus node masks of every option on one axis for a primary at ``node``.
+
+    Options: a single leaf inside the node, or a leaf inside paired with a leaf outside.
+    """
+    axis = lattice.axes[axis_index]
+    membership = axis.membership
+    inside = sorted(axis.members[node])
+    outside = [leaf for leaf in range(axis.leaf_count) if leaf not in axis.members[node]]
+    plus = [membership[:, leaf] for leaf in inside]
+    minus = [np.zeros(len(axis), dtype=np.int64) for _ in inside]
+    for leaf, other in itertools.product(inside, outside):
+        difference = membership[:, leaf] - membership[:, other]
+        plus.append((difference > 0).astype(np.int64))
+        minus.append((difference < 0).astype(np.int64))
+    return np.array(plus, dtype=np.float64), np.array(minus, dtype=np.float64)
+
+
+def _contract(matrices: list[np.ndarray], tensor: np.ndarray) -> np.ndarray:
+    """Sum over cells of tensor[cell] * prod_a matrices[a][option_a, cell_a].
+
+    One axis at a time with tensordot (faster here than einsum's path search).
+    """
+    result = tensor
+    for position in reversed(range(len(matrices))):
+        result = np.tensordot(result, matrices[position], axes=([position], [1]))
+    return result.transpose(tuple(reversed(range(len(matrices)))))
+
+
+class _Search:
+    """Cube search for one primary: its options per axis, and the lattice state."""
+
+    def __init__(self, lattice: Lattice, primary: tuple[int, ...], k: int) -> None:
+        self.lattice, self.primary, self.k = lattice, primary, k
+        self.options = [_axis_options(lattice, a, node) for a, node in enumerate(primary)]
+        self.touched = [plus + minus for plus, minus in self.options]
+        self.signed = [plus - minus for plus, minus in self.options]
+
+    def step(self, shift: np.ndarray, size: int, sign: int) -> Direction | None:
+        """The cheapest cube that moves the primary by ``sign * size`` from ``values + shift``."""
+        lattice, k = self.lattice, self.k
+        values = lattice.values + shift
+        lower, upper = lattice.bounds(k)
+        exact = lattice.status == Status.EXACT
+        usable = exact & ~lattice.locked & (lattice.values >= k)
+        lower = np.where(usable, k, lower)
+        upper = np.where(usable, lattice.upper, upper)
+        movable = ~exact | usable
+        can_rise = movable & (values + size <= upper)
+        can_fall = movable & (values - size >= lower)
+        bad_same = (~(can_rise if sign > 0 else can_fall)).astype(np.float64)
+        bad_opposite = (~(can_fall if sign > 0 else can_rise)).astype(np.float64)
+        cost = np.where(usable, CELL_COST + SIZE_COST * np.log1p(lattice.values), 0.0)
+        cost = np.where(exact & ~usable, LOCKED, cost)
+        # A corner has sign +1 where the product of the axis signs is +1 (the primary's
+        # own direction), -1 elsewhere: [sign = ±1] = (prod |w| ± prod w) / 2.
+        violations = _contract(self.touched, bad_same + bad_opposite)
+        violations += _contract(self.signed, bad_same - bad_opposite)
+        total = _contract(self.touched, cost + CORNER_COST)
+        total[violations > 0.25] = np.inf
+        best = np.unravel_index(np.argmin(total), total.shape)
+        if not np.isfinite(total[best]) or total[best] >= LOCKED:
+            return None
+        weights = [self.options[a][0][c] - self.options[a][1][c] for a, c in enumerate(best)]
+        change = weights[0]
+        for weight in weights[1:]:
+            change = np.multiply.outer(change, weight)
+        cells = [tuple(int(i) for i in index) for index in zip(*np.nonzero(change), strict=True)]
+        return Direction(cells, [int(change[cell]) * sign * size for cell in cells])
+
+    def certificate(self, sign: int, distance: int) -> Direction | None:
+        """Cubes, largest steps first, that together move the primary ``distance`` units."""
+        lattice = self.lattice
+        shift = np.zeros(lattice.shape, dtype=np.int64)
+        moved: dict[tuple[int, ...], int] = {}
+        remaining = distance
+        while remaining > 0:
+            for size in range(remaining, 0, -1):
+                step = self.step(shift, size, sign)
+                if step is not None:
+                    break
+            else:
+                return None
+            for cell, weight in zip(step.cells, step.weights, strict=True):
+                if lattice.status[cell] == Status.EXACT:
+                    lattice.status[cell] = Status.SECONDARY
+                shift[cell] += weight
+                moved[cell] = moved.get(cell, 0) + weight
+            remaining -= size
+        cells = [cell for cell, weight in moved.items() if weight]
+        return Direction(cells, [moved[cell] for cell in cells])
+
+
+def _reach(lattice: Lattice, direction: Direction, k: int) -> tuple[float, float]:
+    """The range of multiples of ``direction`` that keeps every cell in its bounds."""
+    lower, upper = lattice.bounds(k)
+    low, high = -np.inf, np.inf
+    for cell, weight in zip(direction.cells, direction.weights, strict=True):
+        value = lattice.values[cell]
+        a, b = (lower[cell] - value) / weight, (upper[cell] - value) / weight
+        low, high = max(low, min(a, b)), min(high, max(a, b))
+    return low, high
+
+
+def _reaches(lattice: Lattice, cell, directions: list[Direction], target: int, k: int) -> bool:
+    value = int(lattice.values[cell])
+    if target == value:
+        return True
+    for direction in directions:
+        weight = direction.weights[direction.cells.index(cell)]
+        low, high = _reach(lattice, direction, k)
+        if low - 1e-9 <= (target - value) / weight <= high + 1e-9:
+            return True
+    return False
+
+
+def covered(lattice: Lattice, cell: tuple[int, ...], directions: list[Direction], k: int) -> bool:
+    """Whether some certificates move ``cell`` to both ends of its ``<k`` range."""
+    return _reaches(lattice, cell, directions, k - 1, k) and _reaches(
+        lattice, cell, directions, 1, k
+    )
+
+
+def _order(lattice: Lattice, cells: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Highest aggregates first (their cubes reach into the leaves), then small values."""
+
+    def key(cell):
+        span = 1
+        for axis, node in zip(lattice.axes, cell, strict=True):
+            span *= len(axis.members[node])
+        return (-span, int(lattice.values[cell]), cell)
+
+    return sorted(cells, key=key)
+
+
+def _suppressed_cells(lattice: Lattice) -> list[tuple[int, ...]]:
+    found = np.nonzero(np.isin(lattice.status, (Status.PRIMARY, Status.MASKED)))
+    return _order(lattice, [tuple(int(i) for i in c) for c in zip(*found, strict=True)])
+
+
+class _Protector:
+    """Certificates per cell, and the search that adds them."""
+
+    def __init__(self, lattice: Lattice, k: int) -> None:
+        self.lattice, self.k = lattice, k
+        self.result = Protection()
+        self.by_cell: dict[tuple[int, ...], list[Direction]] = {}
+
+    def _reaches(self, cell, target: int) -> bool:
+        return _reaches(self.lattice, cell, self.by_cell.get(cell, []), target, self.k)
+
+    def _certify(self, cell, alternatives: list[tuple[int, int]]) -> bool:
+        """Ensure one of the (target, sign) moves is possible for ``cell``."""
+        if any(self._reaches(cell, target) for target, _ in alternatives):
+            return True
+        value = int(self.lattice.values[cell])
+        search = _Search(self.lattice, cell, self.k)
+        for target, sign in alternatives:
+            direction = search.certificate(sign, abs(target - value))
+            if direction is not None:
+                for moved in direction.cells:
+                    self.by_cell.setdefault(moved, []).append(direction)
+                self.result.directions.append(direction)
+                return True
+        return False
+
+    def protect_cell(self, cell) -> None:
+        """A primary reaches k-1 and 1, else it is masked; a masked cell merely moves."""
+        value = int(self.lattice.values[cell])
+        if self.lattice.status[cell] == Status.PRIMARY:
+            if self._certify(cell, [(self.k - 1, 1)]) and self._certify(cell, [(1, -1)]):
+                return
+            self.lattice.status[cell] = Status.MASKED
+        if not self._certify(cell, [(value - 1, -1), (value + 1, 1)]):
+            self.result.unprotected.append(cell)
+
+
+def protect(lattice: Lattice, k: int) -> Protection:
+    """Add secondary suppressions until every suppressed cell has its certificates.
+
+    A primary that cannot keep its whole ``<k`` range (for instance three small cells
+    under a total of 5: each is at most 3) is shown as ``×`` instead (MASKED). Marks cells
+    SECONDARY or MASKED in ``lattice.status``. Cells for which no certificate exists at
+    all are returned in ``unprotected``; the caller withholds what they belong to.
+    """
+    if k < 3:
+        raise ValueError("k must be at least 3: '<2' would disclose the value 1")
+    protector = _Protector(lattice, k)
+    for cell in _suppressed_cells(lattice):
+        protector.protect_cell(cell)
+    return protector.result

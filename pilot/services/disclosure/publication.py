@@ -1,0 +1,546 @@
+"""The outsider publication: every count anyone outside a gemeente can get, protected together.
+
+Outsiders (beheerder, evaluator, ministerie) get figures only on one partition of time
+that cannot be differenced: completed calendar quarters, closed calendar years and the
+whole pilot, each the sum of its quarters. Per quarter, a gemeente's figures are the
+leaves; years, the pilot, tranches and the country are sums of leaves. Every table an
+outsider can get (report tables, key figures, trends, tranche and national rows, map
+cells) is a set of cells of these lattices (``lattice.py``), so one secondary suppression
+(``hypercube.py``) protects them together: no table total, subtotal, year or national
+figure gives a hidden count back.
+
+Rules on top of the lattice:
+
+* A gemeente-quarter with fewer than k incidents is left out of every outsider figure,
+  totals included (its quarter shows ``<k`` and nothing else; reports say how many
+  quarters were left out). So every published total is k or more, or 0, and totals never
+  need to be hidden.
+* Breakdowns are offered per gemeente for every period; per tranche and for the country
+  for the whole pilot and closed years (the outcome list also per quarter, for the trend of
+  the key figures). Weekday × time band is offered as a cross table only for the whole
+  pilot; per quarter and year only its two margins.
+* Maps: 500 m cells per gemeente and completed quarter, the cells summing to the
+  gemeente's quarter total; maps over longer periods are not offered to outsiders.
+
+The publication is computed from the data and today's date only, so it is the same for
+every outsider; it is cached until the data change.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+from sqlalchemy import and_, extract, func, literal_column, or_, select
+
+from pilot import codes
+from pilot.models import Gemeente, Incident, PolitieCijfer
+from pilot.quarters import Quarter, quarters_between
+from pilot.services.disclosure.hypercube import protect
+from pilot.services.disclosure.labels import Shown, shown
+from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
+from pilot.services.hotspots.grid import shifted_cell_index
+
+ALL = "ALL"
+SUM = "SUM"
+PILOT = "P"
+NATIONAL = "NL"
+MAP_CELL_M = 500
+LATE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class CodeAxis:
+    """A category dimension of a breakdown: its codes and whether they sum to the total."""
+
+    name: str
+    codes: tuple[str, ...]
+    single: bool = True  # one code per incident: the codes sum to the incident total
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A family of linked tables over gemeente × period × codes.
+
+    ``wide`` names the time levels ("Q", "Y", "P") at which tranche and national cells
+    are offered; ``cross_levels`` the time levels at which the interior of a two-way
+    breakdown is offered, and ``cross_rows`` (when set) the codes of the first axis whose
+    interior row is offered; the margins are offered wherever the breakdown is.
+    """
+
+    name: str
+    axes: tuple[CodeAxis, ...]
+    wide: frozenset[str] = frozenset({"Y", "P"})
+    cross_levels: frozenset[str] = frozenset({"Q", "Y", "P"})
+    cross_rows: tuple[str, ...] | None = None
+
+
+def _codes(code_list: codes.CodeList) -> tuple[str, ...]:
+    return tuple(item.code for item in code_list.codes)
+
+
+KWALITEIT = ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
+
+BREAKDOWNS: tuple[Breakdown, ...] = (
+    Breakdown(
+        "afdoening_kleding",
+        (
+            CodeAxis("afdoening", _codes(codes.AFDOENING)),
+            CodeAxis("kleding", _codes(codes.KLEDING)),
+        ),
+        wide=frozenset({"Q", "Y", "P"}),
+        cross_rows=("proces_verbaal",),
+    ),
+    Breakdown("locatie_type", (CodeAxis("locatie_type", _codes(codes.LOCATIE_TYPE)),)),
+    Breakdown("kennisname", (CodeAxis("kennisname", _codes(codes.KENNISNAME)),)),
+    Breakdown("rol_boa", (CodeAxis("rol_boa", _codes(codes.ROL_BOA)),)),
+    Breakdown("leeftijd", (CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),)),
+    Breakdown("gedraging", (CodeAxis("gedraging", _codes(codes.GEDRAGING), single=False),)),
+    Breakdown(
+        "weekdag_tijdvak",
+        (CodeAxis("weekdag", _codes(codes.WEEKDAG)), CodeAxis("tijdvak", _codes(codes.TIJDVAK))),
+        cross_levels=frozenset({"P"}),
+    ),
+    Breakdown("kwaliteit", (CodeAxis("kwaliteit", KWALITEIT, single=False),)),
+)
+BREAKDOWN = {b.name: b for b in BREAKDOWNS}
+
+# Incident columns read per breakdown axis (gedraging is a bit mask, kwaliteit derived).
+_COLUMNS = {
+    "afdoening": Incident.afdoening,
+    "kleding": Incident.kleding,
+    "locatie_type": Incident.locatie_type,
+    "kennisname": Incident.kennisname,
+    "rol_boa": Incident.rol_boa,
+    "leeftijd": Incident.leeftijd_verdachten,
+    "weekdag": Incident.weekdag,
+    "tijdvak": Incident.tijdvak,
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """An outsider period: a quarter ("2025-K3"), a closed year ("2025") or the pilot."""
+
+    key: str
+    kind: str  # "Q", "Y" or "P"
+    quarters: tuple[Quarter, ...]
+
+    @property
+    def van(self) -> date:
+        return self.quarters[0].start
+
+    @property
+    def tot(self) -> date:
+        return self.quarters[-1].end
+
+    @property
+    def label(self) -> str:
+        if self.kind == "Q":
+            return self.quarters[0].label
+        if self.kind == "Y":
+            return f"Jaar {self.key}"
+        return "Hele pilot (afgesloten kwartalen)"
+
+
+@dataclass
+class _Rows:
+    """The incident counts the publication is built from, one row per combination."""
+
+    gemeente: np.ndarray
+    quarter: np.ndarray
+    count: np.ndarray
+    columns: dict[str, np.ndarray]
+
+
+def time_axis(gemeenten: list[Gemeente], today: date) -> tuple[list[Quarter], dict[str, Period]]:
+    """Completed quarters of the pilot and the outsider periods built on them."""
+    if not gemeenten:
+        return [], {}
+    first = min(g.pilot_start for g in gemeenten)
+    ends = [g.pilot_eind for g in gemeenten]
+    last_day = today if any(end is None for end in ends) else min(today, max(ends))
+    quarters = [q for q in quarters_between(first, last_day) if q.end < today]
+    periods: dict[str, Period] = {q.code: Period(q.code, "Q", (q,)) for q in quarters}
+    pilot_quarters = set(quarters_between(first, max(last_day, first)))
+    for year in sorted({q.year for q in quarters}):
+        in_pilot = [q for q in pilot_quarters if q.year == year]
+        if all(q in quarters for q in in_pilot):
+            periods[str(year)] = Period(str(year), "Y", tuple(sorted(in_pilot)))
+    if quarters:
+        periods[PILOT] = Period(PILOT, "P", tuple(quarters))
+    return quarters, periods
+
+
+def _in_pilot(gemeente: Gemeente, quarter: Quarter) -> bool:
+    return quarter.end >= gemeente.pilot_start and (
+        gemeente.pilot_eind is None or quarter.start <= gemeente.pilot_eind
+    )
+
+
+def _dialect(connection) -> str:
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    return bind.dialect.name
+
+
+def _registered_late(connection):
+    """Registered more than LATE_DAYS days after the incident (SQL condition)."""
+    if _dialect(connection) == "sqlite":
+        days = func.julianday(Incident.aangemaakt_op) - func.julianday(Incident.tijdstip)
+        return days > LATE_DAYS
+    return Incident.aangemaakt_op - Incident.tijdstip > literal_column(
+        f"interval '{LATE_DAYS} days'"
+    )
+
+
+def _incident_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]) -> _Rows:
+    """One grouped scan: counts per gemeente, month and every breakdown column."""
+    index = {q: i for i, q in enumerate(quarters)}
+    position = {g.id: i for i, g in enumerate(gemeenten)}
+    c = Incident
+    flags = {
+        "laat_geregistreerd": _registered_late(connection),
+        "pv_zonder_zaaknummer": and_(c.afdoening == "proces_verbaal", c.zaaknummer_hmac.is_(None)),
+        "grens_niet_gecontroleerd": c.grens_gecontroleerd.is_(False),
+    }
+    keys = [
+        c.gemeente_id,
+        extract("year", c.lokale_datum),
+        extract("month", c.lokale_datum),
+        *_COLUMNS.values(),
+        c.gedragingen,
+        *flags.values(),
+    ]
+    in_period = and_(
+        c.ingetrokken_op.is_(None),
+        c.lokale_datum >= Gemeente.pilot_start,
+        or_(Gemeente.pilot_eind.is_(None), c.lokale_datum <= Gemeente.pilot_eind),
+    )
+    statement = (
+        select(*keys, func.count())
+        .join(Gemeente, Gemeente.id == c.gemeente_id)
+        .where(in_period, c.gemeente_id.in_(list(position)))
+        .group_by(*keys)
+    )
+    gemeente, quarter, count = [], [], []
+    columns: dict[str, list] = {name: [] for name in [*_COLUMNS, "gedraging", *flags]}
+    for row in connection.execute(statement):
+        q = index.get(Quarter(int(row[1]), (int(row[2]) - 1) // 3 + 1))
+        if q is None:
+            continue
+        gemeente.append(position[row[0]])
+        quarter.append(q)
+        count.append(int(row[-1]))
+        for name, value in zip(columns, row[3:-1], strict=True):
+            columns[name].append(value)
+    return _Rows(
+        np.array(gemeente, dtype=np.int64),
+        np.array(quarter, dtype=np.int64),
+        np.array(count, dtype=np.int64),
+        {name: np.array(values, dtype=object) for name, values in columns.items()},
+    )
+
+
+def _code_index(values: np.ndarray, code_list: tuple[str, ...]) -> np.ndarray:
+    position = {code: i for i, code in enumerate(code_list)}
+    return np.array([position[str(v)] for v in values], dtype=np.int64)
+
+
+def _breakdown_leaves(breakdown: Breakdown, rows: _Rows, shape: tuple[int, ...]) -> np.ndarray:
+    leaves = np.zeros(shape, dtype=np.int64)
+    if breakdown.name == "gedraging":
+        for bit, code in enumerate(breakdown.axes[0].codes):
+            has = (rows.columns["gedraging"].astype(np.int64) & codes.gedraging_bit(code)) != 0
+            np.add.at(leaves, (rows.gemeente[has], rows.quarter[has], bit), rows.count[has])
+        return leaves
+    if breakdown.name == "kwaliteit":
+        for i, code in enumerate(breakdown.axes[0].codes):
+            has = rows.columns[code].astype(bool)
+            np.add.at(leaves, (rows.gemeente[has], rows.quarter[has], i), rows.count[has])
+        return leaves
+    index = tuple(_code_index(rows.columns[axis.name], axis.codes) for axis in breakdown.axes)
+    np.add.at(leaves, (rows.gemeente, rows.quarter, *index), rows.count)
+    return leaves
+
+
+@dataclass
+class Publication:
+    """Protected outsider figures for one state of the data and one 'today'."""
+
+    k: int
+    gemeenten: list[Gemeente]
+    quarters: list[Quarter]
+    periods: dict[str, Period]
+    excluded: set[tuple[str, str]]  # (cbs code, quarter code) left out: fewer than k
+    lattices: dict[str, Lattice] = field(default_factory=dict)
+    maps: dict[str, Lattice] = field(default_factory=dict)
+    withheld: set[str] = field(default_factory=set)
+
+    def offered_periods(self, gemeente: Gemeente | None = None) -> list[Period]:
+        """The periods an outsider may ask for (of one gemeente): pilot, years, quarters.
+
+        Years and quarters newest first.
+        """
+        own = [
+            p
+            for p in self.periods.values()
+            if gemeente is None or any(_in_pilot(gemeente, q) for q in p.quarters)
+        ]
+        order = {"P": 0, "Y": 1, "Q": 2}
+        return sorted(own, key=lambda p: (order[p.kind], -p.van.toordinal()))
+
+    def spine(self, unit: str, period: str) -> Shown:
+        """The number of incidents of a gemeente, tranche ("T1") or the country ("NL")."""
+        if (unit, period) in self.excluded:
+            return Shown(Status.PRIMARY, None, self.k)
+        lattice = self.lattices["afdoening_kleding"]
+        return self._shown(lattice, lattice.cell(unit, period, ALL, ALL))
+
+    def figure(self, breakdown: str, unit: str, period: str, *codes_: str) -> Shown:
+        """One cell of a breakdown; ``ALL`` for a margin."""
+        if breakdown in self.withheld or (unit, period) in self.excluded:
+            return Shown(Status.HIDDEN, None, self.k)
+        lattice = self.lattices[breakdown]
+        return self._shown(lattice, lattice.cell(unit, period, *codes_))
+
+    def _shown(self, lattice: Lattice, cell: tuple[int, ...]) -> Shown:
+        if not lattice.offered[cell]:
+            raise KeyError(f"{lattice.name}: cell {cell} is not offered to outsiders")
+        return shown(Status(lattice.status[cell]), lattice.values[cell], self.k)
+
+    def map_cells(self, cbs_code: str, quarter: str) -> list[tuple[int, int, Shown]]:
+        """The occupied 500 m cells (south-west corner in RD) of one gemeente and quarter."""
+        lattice = self.maps.get(cbs_code)
+        if lattice is None or (cbs_code, quarter) in self.excluded:
+            return []
+        time_axis_, cell_axis = lattice.axes
+        if quarter not in time_axis_.nodes:
+            return []
+        q = time_axis_.index(quarter)
+        result = []
+        for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
+            if lattice.values[q, i] > 0:
+                x, y = (int(part) for part in key.split(":"))
+                result.append(
+                    (x, y, shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k))
+                )
+        return result
+
+    @cached_property
+    def units(self) -> list[str]:
+        return [g.cbs_code for g in self.gemeenten]
+
+
+def _unit_axis(gemeenten: list[Gemeente]) -> Axis:
+    tranches: dict[str, list[str]] = {}
+    for g in gemeenten:
+        tranches.setdefault(f"T{g.tranche}", []).append(g.cbs_code)
+    groups = {key: members for key, members in sorted(tranches.items())}
+    groups[NATIONAL] = [g.cbs_code for g in gemeenten]
+    return Axis.build("gemeente", [g.cbs_code for g in gemeenten], groups)
+
+
+def _period_axis(quarters: list[Quarter], periods: dict[str, Period]) -> Axis:
+    groups = {key: [q.code for q in p.quarters] for key, p in periods.items() if p.kind != "Q"}
+    return Axis.build("periode", [q.code for q in quarters], groups)
+
+
+def _code_axis(axis: CodeAxis) -> Axis:
+    return Axis.build(axis.name, list(axis.codes), {ALL if axis.single else SUM: list(axis.codes)})
+
+
+def _hidden_interior(breakdown: Breakdown, code_axes: list[Axis], kind: str) -> np.ndarray:
+    """The cells of a two-way breakdown's interior that are not offered at this level."""
+    rows, columns = code_axes
+    hidden = np.zeros((len(rows), len(columns)), dtype=bool)
+    hidden[: rows.leaf_count, : columns.leaf_count] = True
+    if kind in breakdown.cross_levels:
+        shown_rows = breakdown.cross_rows or rows.nodes[: rows.leaf_count]
+        for code in shown_rows:
+            hidden[rows.index(code), :] = False
+    return hidden
+
+
+def _offered(
+    breakdown: Breakdown,
+    units: Axis,
+    times: Axis,
+    code_axes: list[Axis],
+    gemeenten: list[Gemeente],
+    quarters: list[Quarter],
+    periods: dict[str, Period],
+    excluded: set[tuple[str, str]],
+) -> np.ndarray:
+    """Which cells some outsider output shows (see the module docstring)."""
+    shape = (len(units), len(times), *(len(a) for a in code_axes))
+    offered = np.zeros(shape, dtype=bool)
+    kinds = {p.key: p.kind for p in periods.values()}
+    for u, unit in enumerate(units.nodes):
+        for t, period in enumerate(times.nodes):
+            kind = kinds[period]
+            if units.is_leaf(u):
+                gemeente = gemeenten[u]
+                if kind == "Q":
+                    if not _in_pilot(gemeente, quarters[t]) or (unit, period) in excluded:
+                        continue
+                elif not any(_in_pilot(gemeente, q) for q in periods[period].quarters):
+                    continue
+            elif kind not in breakdown.wide:
+                continue
+            block = np.ones(shape[2:], dtype=bool)
+            if len(code_axes) == 2:
+                block &= ~_hidden_interior(breakdown, code_axes, kind)
+            for a, axis in enumerate(code_axes):
+                if SUM in axis.nodes:  # the sum of a multiple-response list is not shown
+                    index = [slice(None)] * len(code_axes)
+                    index[a] = axis.index(SUM)
+                    block[tuple(index)] = False
+            offered[u, t] = block
+    return offered
+
+
+def _breakdown_lattice(
+    breakdown: Breakdown,
+    rows: _Rows,
+    units: Axis,
+    times: Axis,
+    spine_leaves: np.ndarray,
+    context: dict,
+) -> Lattice:
+    code_axes = [_code_axis(axis) for axis in breakdown.axes]
+    leaf_shape = (units.leaf_count, times.leaf_count, *(a.leaf_count for a in code_axes))
+    leaves = _breakdown_leaves(breakdown, rows, leaf_shape)
+    leaves[spine_leaves == 0] = 0  # excluded gemeente-quarters
+    offered = _offered(breakdown, units, times, code_axes, **context)
+    spine = aggregate((units, times), spine_leaves)
+    extra = (1,) * len(code_axes)
+    total = spine.reshape(spine.shape + extra)
+    shape = offered.shape
+    locked = np.zeros(shape, dtype=bool)
+    if all(axis.single for axis in breakdown.axes):
+        corner = (slice(None), slice(None), *(a.index(ALL) for a in code_axes))
+        locked[corner] = offered[corner]
+    upper = np.broadcast_to(total, shape).copy()
+    lower = np.zeros(shape, dtype=np.int64)
+    for a, axis in enumerate(code_axes):
+        if SUM in axis.nodes:
+            index = [slice(None), slice(None)] + [slice(None)] * len(code_axes)
+            index[2 + a] = axis.index(SUM)
+            if breakdown.name == "gedraging":  # every incident has at least one conduct
+                lower[tuple(index)] = np.broadcast_to(total, shape)[tuple(index)]
+            upper[tuple(index)] = np.broadcast_to(total, shape)[tuple(index)] * axis.leaf_count
+    return Lattice(
+        breakdown.name, (units, times, *code_axes), leaves, offered, locked, upper, lower
+    )
+
+
+def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]):
+    """Incident counts per gemeente, quarter and 500 m cell."""
+    index = {q: i for i, q in enumerate(quarters)}
+    c = Incident
+    size = literal_column(f"{MAP_CELL_M}.0")
+    keys = [
+        c.gemeente_id,
+        extract("year", c.lokale_datum),
+        extract("month", c.lokale_datum),
+        shifted_cell_index(c.rd_x, size),
+        shifted_cell_index(c.rd_y, size),
+    ]
+    in_period = and_(
+        c.ingetrokken_op.is_(None),
+        c.lokale_datum >= Gemeente.pilot_start,
+        or_(Gemeente.pilot_eind.is_(None), c.lokale_datum <= Gemeente.pilot_eind),
+    )
+    statement = (
+        select(*keys, func.count())
+        .join(Gemeente, Gemeente.id == c.gemeente_id)
+        .where(in_period)
+        .group_by(*keys)
+    )
+    offset = 1_000_000 // MAP_CELL_M
+    counts: dict[int, dict[tuple[int, str], int]] = {}
+    for gemeente_id, year, month, sx, sy, n in connection.execute(statement):
+        q = index.get(Quarter(int(year), (int(month) - 1) // 3 + 1))
+        if q is None:
+            continue
+        key = f"{(int(sx) - offset) * MAP_CELL_M}:{(int(sy) - offset) * MAP_CELL_M}"
+        cells = counts.setdefault(gemeente_id, {})
+        cells[(q, key)] = cells.get((q, key), 0) + int(n)
+    return counts
+
+
+def _map_lattice(gemeente: Gemeente, cells: dict[tuple[int, str], int], quarters, offered_q):
+    keys = sorted({key for _, key in cells})
+    quarter_codes = [quarters[q].code for q in offered_q]
+    times = Axis.build("kwartaal", quarter_codes, {})
+    cell_axis = Axis.build("cel", keys, {ALL: keys})
+    leaves = np.zeros((len(quarter_codes), len(keys)), dtype=np.int64)
+    position = {q: i for i, q in enumerate(offered_q)}
+    column = {key: i for i, key in enumerate(keys)}
+    for (q, key), n in cells.items():
+        if q in position:
+            leaves[position[q], column[key]] += n
+    shape = (len(times), len(cell_axis))
+    offered = np.ones(shape, dtype=bool)
+    locked = np.zeros(shape, dtype=bool)
+    locked[:, cell_axis.index(ALL)] = True
+    lattice = Lattice(f"kaart {gemeente.cbs_code}", (times, cell_axis), leaves, offered, locked)
+    lattice.upper = np.broadcast_to(lattice.values[:, [cell_axis.index(ALL)]], shape).copy()
+    return lattice
+
+
+def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date) -> Publication:
+    """Count, suppress and protect every outsider figure (see the module docstring)."""
+    gemeenten = sorted(gemeenten, key=lambda g: (g.tranche, g.cbs_code))
+    quarters, periods = time_axis(gemeenten, today)
+    publication = Publication(k, gemeenten, quarters, periods, set())
+    if not quarters:
+        return publication
+    rows = _incident_rows(connection, gemeenten, quarters)
+    units, times = _unit_axis(gemeenten), _period_axis(quarters, periods)
+    spine_leaves = np.zeros((units.leaf_count, times.leaf_count), dtype=np.int64)
+    np.add.at(spine_leaves, (rows.gemeente, rows.quarter), rows.count)
+    for g, q in zip(*np.nonzero((spine_leaves > 0) & (spine_leaves < k)), strict=True):
+        publication.excluded.add((gemeenten[g].cbs_code, quarters[q].code))
+    spine_leaves[(spine_leaves > 0) & (spine_leaves < k)] = 0
+    context = {
+        "gemeenten": gemeenten,
+        "quarters": quarters,
+        "periods": periods,
+        "excluded": publication.excluded,
+    }
+    for breakdown in BREAKDOWNS:
+        lattice = _breakdown_lattice(breakdown, rows, units, times, spine_leaves, context)
+        lattice.mark_primary(k)
+        if protect(lattice, k).unprotected:
+            publication.withheld.add(breakdown.name)
+        publication.lattices[breakdown.name] = lattice
+    map_counts = _map_rows(connection, gemeenten, quarters)
+    for g, gemeente in enumerate(gemeenten):
+        offered_q = [q for q in range(len(quarters)) if spine_leaves[g, q] > 0]
+        if not offered_q:
+            continue
+        lattice = _map_lattice(gemeente, map_counts.get(gemeente.id, {}), quarters, offered_q)
+        lattice.mark_primary(k)
+        if protect(lattice, k).unprotected:
+            lattice.status[lattice.status != Status.EXACT] = Status.HIDDEN
+        publication.maps[gemeente.cbs_code] = lattice
+    return publication
+
+
+def data_version(connection) -> str:
+    """Changes whenever anything an outsider figure depends on changes."""
+    parts: Iterable = [
+        *connection.execute(
+            select(func.count(), func.max(Incident.gewijzigd_op), func.max(Incident.id))
+        ).one(),
+        *connection.execute(select(func.count(), func.max(PolitieCijfer.id))).one(),
+        *connection.execute(
+            select(
+                Gemeente.id, Gemeente.tranche, Gemeente.pilot_start, Gemeente.pilot_eind
+            ).order_by(Gemeente.id)
+        ).all(),
+    ]
+    return hashlib.sha256(repr(list(parts)).encode()).hexdigest()
