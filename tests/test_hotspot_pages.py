@@ -13,8 +13,10 @@ from pilot.models import AuditEvent, Rol
 from tests.factories import make_boa, make_incident
 
 CDN_HOSTS = ("cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis", "bootstrapcdn", "jquery.com")
-# One cell in Rotterdam with 7 incidents, one with 2 (below k=5).
+# Cells in Rotterdam with 7, 12 and 2 incidents (2 is below k=5). Outsiders also get the
+# quarter total (21) in the reports, so the 2 needs a hidden partner: the 7 is shown as ×.
 BIG = [(92_610.0 + 11 * i, 437_620.0 + 13 * i) for i in range(7)]
+HUGE = [(93_130.0 + 5 * i, 437_730.0 + 6 * i) for i in range(12)]
 SMALL = [(94_120.0, 438_130.0), (94_180.0, 438_160.0)]
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # today is 15-11-2025
 
@@ -30,7 +32,7 @@ def incidents(app, boundaries_loaded) -> list[tuple[float, float]]:
     points = []
     with app.app_context():
         boa = make_boa("GM0599")
-        for x, y in BIG + SMALL:
+        for x, y in BIG + HUGE + SMALL:
             lat, lon = to_wgs84(x, y)
             incident = make_incident(boa, float(lat), float(lon), tijdstip=moment)
             points.append((incident.lat, incident.lon))
@@ -76,14 +78,15 @@ def test_outsiders_see_no_small_count_and_no_coordinate(client, login_as, incide
         assert page.status_code == 200
         html = page.get_data(as_text=True)
         _no_cdn(html)
-        assert sorted(cell[4] for cell in _cells(html)) == [-1, 7]  # 2 is suppressed
+        # the 2 is "<5" (-1) and its partner 7 is hidden (-2); only the 12 is shown
+        assert sorted(cell[4] for cell in _cells(html)) == [-2, -1, 12]
         assert '"onder":"<5"' in html
         geojson = client.get(url + "/download/geojson", query_string=args)
         features = json.loads(geojson.data)["features"]
-        assert [f["properties"]["aantal"] for f in features] == [7]
+        assert [f["properties"]["aantal"] for f in features] == [12]
         csv = client.get(url + "/download/csv", query_string=args).get_data(as_text=True)
         rows = csv.strip().splitlines()
-        assert len(rows) == 2 and rows[1].split(";")[4] == "7"
+        assert len(rows) == 2 and rows[1].split(";")[4] == "12"
         for text in (html, geojson.get_data(as_text=True), csv):
             for needle in _coordinate_strings(incidents):
                 assert needle not in text
@@ -121,11 +124,11 @@ def test_detail_filters_change_the_coordinators_map(app, client, login_as, incid
     quarter = {"van": moment.date().replace(day=1).isoformat(), "cel": "500"}
     url = "/hotspots/gemeente/GM0599/kaart"
     cells, _csv, _geojson = _map_and_downloads(client, url, quarter)
-    assert sorted(cell[4] for cell in cells) == [2, 7]
+    assert sorted(cell[4] for cell in cells) == [2, 7, 12]
     for detail in _detail_filters(moment):
         filtered, csv, _geojson = _map_and_downloads(client, url, {**quarter, **detail})
         if "cel" in detail:
-            assert sorted(cell[4] for cell in filtered) == [2, 7]
+            assert sorted(cell[4] for cell in filtered) == [2, 7, 12]
             assert ";92600;437600;100;7;" in csv
         else:
             assert filtered == [] and csv.strip().count("\n") == 0, detail  # header only
@@ -144,8 +147,8 @@ def test_outsiders_cannot_use_detail_filters(client, login_as, incidents, rol):
     for url in urls:
         unfiltered = _map_and_downloads(client, url, args)
         cells, csv, _geojson = unfiltered
-        assert sorted(cell[4] for cell in cells) == [-1, 7]
-        assert csv.strip().splitlines()[1].startswith("GM0599;92500;437500;500;7;")
+        assert sorted(cell[4] for cell in cells) == [-2, -1, 12]
+        assert csv.strip().splitlines()[1].startswith("GM0599;93000;437500;500;12;")
         for detail in _detail_filters(moment):
             assert _map_and_downloads(client, url, {**args, **detail}) == unfiltered, detail
 
@@ -169,11 +172,11 @@ def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
     _no_cdn(html)
     assert "leaflet-heat.js" in html
     assert f"{incidents[0][0]:.5f}" in html
-    assert sorted(cell[4] for cell in _cells(html)) == [2, 7]  # nothing suppressed
+    assert sorted(cell[4] for cell in _cells(html)) == [2, 7, 12]  # nothing suppressed
     csv = client.get(
         "/hotspots/gemeente/GM0599/kaart/download/csv", query_string={"cel": "100"}
     ).get_data(as_text=True)
-    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:]) == [2, 7]
+    assert sorted(int(r.split(";")[4]) for r in csv.strip().splitlines()[1:]) == [2, 7, 12]
     with client.application.app_context():
         events = (
             db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == "download"))

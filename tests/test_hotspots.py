@@ -10,6 +10,7 @@ from sqlalchemy import literal, literal_column, select
 from gemeenten.boundaries import to_wgs84
 from pilot.extensions import db
 from pilot.models import Incident, Rol
+from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError, NotFound
 from pilot.services.hotspots import gistar, grid
 from pilot.services.hotspots import maps as hotspot_maps
@@ -133,11 +134,11 @@ def test_benjamini_hochberg():
     assert rejected.tolist() == [True, True, False, False, False]
 
 
-def test_outsiders_get_only_completed_quarters_at_500_m():
-    today = date(2025, 11, 20)
+def test_outsiders_get_only_the_publications_quarters_at_500_m():
+    offered = ["2025-K2", "2025-K3"]  # the quarters the outsider publication offers
     q3 = grid.HotspotFilter(van=date(2025, 7, 1), tot=date(2025, 9, 30))
-    evaluator = hotspot_maps.Viewer(Rol.EVALUATOR)
-    hotspot_maps.check_filter(evaluator, q3, 500, today)
+    evaluator = policy.Viewer(Rol.EVALUATOR)
+    hotspot_maps.check_filter(evaluator, q3, 500, offered)
     quarter_only = "Kies een afgesloten kalenderkwartaal."
     for flt, size, message in [
         (q3, 100, "alleen het raster van 500 m"),
@@ -151,18 +152,18 @@ def test_outsiders_get_only_completed_quarters_at_500_m():
         ),
     ]:
         with pytest.raises(DomainError, match=message):
-            hotspot_maps.check_filter(evaluator, flt, size, today)
+            hotspot_maps.check_filter(evaluator, flt, size, offered)
     details = {"gedraging": "gebaren", "afdoening": "proces_verbaal", "locatie_type": "park",
                "tijdvak": "nacht", "weekend": False, "kleding": "burger"}  # fmt: skip
     for name, value in details.items():
         with pytest.raises(DomainError, match="alleen op kwartaal en gemeente"):
-            hotspot_maps.check_filter(evaluator, replace(q3, **{name: value}), 500, today)
-    coordinator = hotspot_maps.Viewer(Rol.COORDINATOR, gemeente_id=7)
+            hotspot_maps.check_filter(evaluator, replace(q3, **{name: value}), 500, offered)
+    coordinator = policy.Viewer(Rol.COORDINATOR, gemeente_id=7)
     hotspot_maps.check_filter(
-        coordinator, grid.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, today
+        coordinator, grid.HotspotFilter(gemeente_ids=(7,), kleding="burger"), 100, offered
     )
     with pytest.raises(NotFound):
-        hotspot_maps.check_filter(coordinator, grid.HotspotFilter(gemeente_ids=(8,)), 500, today)
+        hotspot_maps.check_filter(coordinator, grid.HotspotFilter(gemeente_ids=(8,)), 500, offered)
 
 
 def test_gi_star_agrees_with_esda():

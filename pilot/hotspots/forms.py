@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField
 
 from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
 from pilot.forms import select_choices
-from pilot.quarters import completed_quarters
+from pilot.quarters import Quarter
 from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter
 
 ALLE = [("", "— alle —")]
@@ -23,9 +23,9 @@ class KwartaalForm(_GetForm):
 
     kwartaal = SelectField("Kwartaal")
 
-    def setup(self, first_day: date, today: date, last_day: date) -> "KwartaalForm":
-        """Offer the completed quarters of the pilot; the newest one is the default."""
-        quarters = [q for q in completed_quarters(first_day, today) if q.start <= last_day]
+    def setup(self, quarters: list[Quarter]) -> "KwartaalForm":
+        """Offer the outsider quarters (completed, in the pilot); the newest is the default."""
+        quarters = sorted(quarters, reverse=True)
         self.kwartaal.choices = select_choices(
             [(q.start.isoformat(), q.short_label) for q in quarters]
         )

@@ -1,11 +1,12 @@
-"""Folium rendering of a ``HotspotKaart``: a thin layer, no arithmetic, no Flask.
+"""Folium rendering of a ``HotspotMap``: a thin layer, no arithmetic, no Flask.
 
 The cells are not a GeoJSON layer (a Feature per cell with its own style costs ~320 bytes
 and a Python call per cell). ``_CellLayer`` writes one flat integer array, six numbers per
 cell: south and west corner in 1e-5 degrees, height and width in 1e-5 degrees, the count
-(-1 when suppressed: the page then shows "<k", the count is not in it) and the Gi* class
-index; a few lines of JavaScript turn it into ``L.rectangle``s in one ``L.featureGroup``
-with colours from ``KLASSEN`` and one lazily evaluated tooltip. About 30 bytes per cell.
+(-1 for "<k", -2 for "×", a cell hidden to protect others: the count is not in the
+page) and the Gi* class index; a few lines of JavaScript turn it into ``L.rectangle``s in
+one ``L.featureGroup`` with colours from ``KLASSEN`` and one lazily evaluated tooltip.
+About 30 bytes per cell.
 
 Folium links Leaflet, jQuery, Bootstrap, Font Awesome … from CDNs; ``_localise`` swaps
 every such link for our static files and drops the ones the map does not use, and fails
@@ -82,7 +83,13 @@ def cell_payload(cellen: list[MapCell], cell_size: int) -> list[int]:
     west = np.rint(rings[:, 0, 0] * 1e5).astype(np.int64)
     north = np.rint(rings[:, 2, 1] * 1e5).astype(np.int64)
     east = np.rint(rings[:, 2, 0] * 1e5).astype(np.int64)
-    count = np.array([-1 if c.aantal is None else c.aantal for c in cellen], dtype=np.int64)
+    count = np.array(
+        [
+            c.aantal if c.aantal is not None else -1 if c.label.startswith("<") else -2
+            for c in cellen
+        ],
+        dtype=np.int64,
+    )
     klasse = np.array([GI_KLASSEN.index(c.klasse) for c in cellen], dtype=np.int64)
     return np.stack([south, west, north - south, east - west, count, klasse], 1).ravel().tolist()
 
@@ -108,7 +115,8 @@ var {{ this.get_name() }} = (function (d) {
   }
   group.bindTooltip(function (layer) {
     var n = c[layer.cel + 4];
-    return "Incidenten: " + (n < 0 ? d.onder : n) + "<br>Gi*: " + d.gi[c[layer.cel + 5]];
+    var shown = n === -1 ? d.onder : (n === -2 ? d.afgeschermd : n);
+    return "Incidenten: " + shown + "<br>Gi*: " + d.gi[c[layer.cel + 5]];
   }, {sticky: true});
   return group;
 })({{ this.data }});
@@ -128,6 +136,7 @@ var {{ this.get_name() }} = (function (d) {
                 "kleuren": [colour for _upper, colour in KLASSEN],
                 "onderdrukt": ONDERDRUKT,
                 "onder": f"<{kaart.k}",
+                "afgeschermd": "× (afgeschermd)",
                 "rand": [colour for colour, _weight in edges],
                 "dikte": [weight for _colour, weight in edges],
                 "gi": list(GI_KLASSEN),
@@ -158,7 +167,9 @@ background:{{ colour }}"></span> {{ label }}<br>{% endfor %}
             self.rows.append((f"{lower}–{upper}" if upper else f"{lower} of meer", colour))
             lower = (upper or 0) + 1
         if not exact:
-            self.rows.insert(0, (f"minder dan {k} (aantal niet getoond)", ONDERDRUKT))
+            self.rows.insert(
+                0, (f"minder dan {k}, of × afgeschermd (aantal niet getoond)", ONDERDRUKT)
+            )
         self.size = size
 
 

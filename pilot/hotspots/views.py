@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     render_template,
     request,
     url_for,
@@ -21,13 +20,19 @@ from flask import (
 from flask_login import current_user
 
 from gemeenten.boundaries import to_wgs84
-from pilot import audit, clock
+from pilot import audit
 from pilot.access import public, requires, visible_gemeente
 from pilot.extensions import db
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
 from pilot.hotspots.render import render_map
 from pilot.models import Gemeente, Rol
-from pilot.services.errors import DomainError, NotFound
+from pilot.services.disclosure.policy import (
+    Viewer,
+    outsider_publication,
+    sees_exact,
+    threshold,
+)
+from pilot.services.errors import DomainError
 from pilot.services.gemeenten import boundary_of
 from pilot.services.hotspots import export
 from pilot.services.hotspots import maps as hotspot_maps
@@ -44,26 +49,19 @@ def _gemeenten() -> list[Gemeente]:
 
 def _map_for(gemeente: Gemeente | None):
     """Form, viewer's map (or None with errors) for the national or a gemeente map."""
-    viewer = hotspot_maps.Viewer(current_user.role, current_user.gemeente_id)
-    today = clock.today()
+    viewer = Viewer(current_user.role, current_user.gemeente_id)
     ids = (gemeente.id,) if gemeente else ()
-    if gemeente is not None and viewer.rol is Rol.COORDINATOR:
+    if sees_exact(viewer, ids):
         form = GemeenteFilterForm(formdata=request.args)
         flt, size = form.to_filter(gemeente.id), form.cell_size
     else:
-        gemeenten = _gemeenten()
-        first = min((g.pilot_start for g in gemeenten), default=today)
-        last = max((g.pilot_eind or today for g in gemeenten), default=today)
-        form = KwartaalForm(formdata=request.args).setup(first, today, last)
+        quarters = outsider_publication().quarters
+        form = KwartaalForm(formdata=request.args).setup(quarters)
         flt, size = form.to_filter(ids), hotspot_maps.OUTSIDER_CELL_SIZE
     if request.args and not form.validate():
         return form, None, []
     try:
-        kaart = hotspot_maps.hotspot_map(
-            db.session, viewer, flt, size, current_app.config["PILOT_SUPPRESSION_K"], today
-        )
-    except NotFound:
-        abort(404)
+        kaart = hotspot_maps.hotspot_map(db.session, viewer, flt, size, threshold())
     except DomainError as error:
         return form, None, [m for ms in error.errors.values() for m in ms]
     return form, kaart, []

@@ -265,12 +265,24 @@ def _breakdown_leaves(breakdown: Breakdown, rows: _Rows, shape: tuple[int, ...])
     return leaves
 
 
+@dataclass(frozen=True)
+class GemeenteInfo:
+    """What the publication keeps of a gemeente (no database object: it is cached)."""
+
+    id: int
+    cbs_code: str
+    naam: str
+    tranche: int
+    pilot_start: date
+    pilot_eind: date | None
+
+
 @dataclass
 class Publication:
     """Protected outsider figures for one state of the data and one 'today'."""
 
     k: int
-    gemeenten: list[Gemeente]
+    gemeenten: list[GemeenteInfo]
     quarters: list[Quarter]
     periods: dict[str, Period]
     excluded: set[tuple[str, str]]  # (cbs code, quarter code) left out: fewer than k
@@ -326,6 +338,22 @@ class Publication:
                 result.append(
                     (x, y, shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k))
                 )
+        return result
+
+    def map_counts(self, cbs_code: str, quarter: str) -> list[tuple[int, int, int]]:
+        """Exact counts of the same cells, for the Gi* test only: they never leave the server."""
+        lattice = self.maps.get(cbs_code)
+        if lattice is None or (cbs_code, quarter) in self.excluded:
+            return []
+        time_axis_, cell_axis = lattice.axes
+        if quarter not in time_axis_.nodes:
+            return []
+        q = time_axis_.index(quarter)
+        result = []
+        for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
+            if lattice.values[q, i] > 0:
+                x, y = (int(part) for part in key.split(":"))
+                result.append((x, y, int(lattice.values[q, i])))
         return result
 
     @cached_property
@@ -493,7 +521,13 @@ def _map_lattice(gemeente: Gemeente, cells: dict[tuple[int, str], int], quarters
 
 def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date) -> Publication:
     """Count, suppress and protect every outsider figure (see the module docstring)."""
-    gemeenten = sorted(gemeenten, key=lambda g: (g.tranche, g.cbs_code))
+    gemeenten = sorted(
+        (
+            GemeenteInfo(g.id, g.cbs_code, g.naam, g.tranche, g.pilot_start, g.pilot_eind)
+            for g in gemeenten
+        ),
+        key=lambda g: (g.tranche, g.cbs_code),
+    )
     quarters, periods = time_axis(gemeenten, today)
     publication = Publication(k, gemeenten, quarters, periods, set())
     if not quarters:
@@ -532,15 +566,31 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
 
 def data_version(connection) -> str:
     """Changes whenever anything an outsider figure depends on changes."""
-    parts: Iterable = [
-        *connection.execute(
-            select(func.count(), func.max(Incident.gewijzigd_op), func.max(Incident.id))
-        ).one(),
-        *connection.execute(select(func.count(), func.max(PolitieCijfer.id))).one(),
-        *connection.execute(
-            select(
-                Gemeente.id, Gemeente.tranche, Gemeente.pilot_start, Gemeente.pilot_eind
-            ).order_by(Gemeente.id)
-        ).all(),
-    ]
+    incident = connection.execute(
+        select(
+            func.count(),
+            func.max(Incident.gewijzigd_op),
+            func.sum(Incident.id),
+            func.sum(Incident.version),
+        )
+    ).one()
+    politie = connection.execute(
+        select(
+            func.count(),
+            func.sum(PolitieCijfer.id),
+            func.sum(PolitieCijfer.meldingen),
+            func.sum(PolitieCijfer.aangiftes),
+            func.sum(PolitieCijfer.processen_verbaal),
+        )
+    ).one()
+    gemeenten = connection.execute(
+        select(
+            Gemeente.id,
+            Gemeente.cbs_code,
+            Gemeente.tranche,
+            Gemeente.pilot_start,
+            Gemeente.pilot_eind,
+        ).order_by(Gemeente.id)
+    ).all()
+    parts: Iterable = [tuple(incident), tuple(politie), *map(tuple, gemeenten)]
     return hashlib.sha256(repr(list(parts)).encode()).hexdigest()

@@ -1,45 +1,39 @@
-"""A hotspot map as plain data: counts, Gi* classes and disclosure control for one viewer.
+"""A hotspot map as plain data: counts, Gi* classes and the viewer's disclosure rules.
 
 Pure: plain data in, plain data out; no Flask request and no folium (rendering lives in
 ``pilot.hotspots.render``). The SQL runs on a Session or a Connection.
 
-Disclosure control (one place: ``check_filter`` and ``build_map``)
-    Exact counts and exact points are only for a coordinator looking at their own
-    gemeente. Everyone else (beheerder, evaluator, ministerie) sees cells with a count below
-    k (config ``PILOT_SUPPRESSION_K``) as "<k" without the number; downloads leave them out.
-    Suppression alone does not protect against differencing: if a user can get two maps
-    whose cells are nested (a year and one of its quarters, 500 m and its 100 m sub-cells,
-    all incidents and only the warnings, two gemeenten together and one alone, today and
-    yesterday), subtracting the shown counts, knowing that an absent cell is 0, gives the
-    suppressed counts. So outsiders get exactly one partition of the data:
-    - one fixed cell size (500 m, the CBS standard);
-    - the period is one *completed* calendar quarter (no free dates, no years, no open
-      period that grows from day to day);
-    - no other filters (conduct, outcome, location type, time band, weekday, clothing);
-    - cells are counted per gemeente, so the national map is exactly the union of the
-      per-gemeente maps (a cell on a border shows each gemeente's part separately).
-    Gi* classes are computed on the full counts; a class says something about a
-    neighbourhood, never a count.
+Who sees what is decided by the disclosure module (``pilot.services.disclosure``):
+
+* a coordinator looking at their own gemeente sees exact counts and points, with every
+  filter, cell size and period (``exact_map``);
+* everyone else gets the outsider publication's map (``outsider_map``): 500 m cells of one
+  completed quarter, per gemeente, no other filters, small counts shown as ``<k`` and the
+  cells hidden to protect them (secondary suppression, together with the reports' quarter
+  totals) as ``×``. Outsider maps over longer periods are not offered: two nested maps
+  could be subtracted. The national map is exactly the union of the gemeente maps.
+
+Gi* classes are computed on the full counts; a class says something about a
+neighbourhood, never a count.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from pilot.models import Rol
-from pilot.quarters import is_quarter
+from pilot.quarters import is_quarter, quarter_of
+from pilot.services.disclosure.policy import Viewer, outsider_publication, sees_exact
+from pilot.services.disclosure.publication import Publication
 from pilot.services.errors import DomainError, NotFound
 from pilot.services.hotspots.gistar import GI_SEED, GiResult, gi_star
-from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter, cell_counts, incident_points
+from pilot.services.hotspots.grid import (
+    CELL_SIZES,
+    Cell,
+    HotspotFilter,
+    cell_counts,
+    incident_points,
+)
 
 OUTSIDER_CELL_SIZE = 500
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who looks at a map: role and, for a coordinator, their gemeente."""
-
-    rol: Rol
-    gemeente_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,21 +62,13 @@ class HotspotMap:
         return [cel for cel in self.cellen if cel.aantal is not None]
 
 
-def sees_exact(viewer: Viewer, flt: HotspotFilter) -> bool:
-    return (
-        viewer.rol is Rol.COORDINATOR
-        and viewer.gemeente_id is not None
-        and flt.gemeente_ids == (viewer.gemeente_id,)
-    )
-
-
-def check_filter(viewer: Viewer, flt: HotspotFilter, cell_size: int, today: date) -> None:
-    """Refuse filters a viewer may not use (see 'Disclosure control' above)."""
-    if viewer.rol is Rol.COORDINATOR and not sees_exact(viewer, flt):
+def check_filter(viewer: Viewer, flt: HotspotFilter, cell_size: int, quarters: list[str]) -> None:
+    """Refuse what a viewer may not ask for; ``quarters``: the outsider quarter codes."""
+    if viewer.rol is Rol.COORDINATOR and not sees_exact(viewer, flt.gemeente_ids):
         raise NotFound()
     if cell_size not in CELL_SIZES:
         raise DomainError(f"Celgrootte moet een van {CELL_SIZES} zijn.", field="cel")
-    if sees_exact(viewer, flt):
+    if sees_exact(viewer, flt.gemeente_ids):
         return
     if cell_size != OUTSIDER_CELL_SIZE:
         raise DomainError(
@@ -95,36 +81,49 @@ def check_filter(viewer: Viewer, flt: HotspotFilter, cell_size: int, today: date
             "Buiten de eigen gemeente kan alleen op kwartaal en gemeente worden gefilterd.",
             field="__all__",
         )
-    if flt.van is None or not is_quarter(flt.van, flt.tot) or flt.tot >= today:
+    if (
+        flt.van is None
+        or not is_quarter(flt.van, flt.tot)
+        or quarter_of(flt.van).code not in quarters
+    ):
         raise DomainError("Kies een afgesloten kalenderkwartaal.", field="kwartaal")
 
 
-def build_map(
-    connection, flt: HotspotFilter, cell_size: int, exact: bool, k: int, seed: int = GI_SEED
+def exact_map(
+    connection, flt: HotspotFilter, cell_size: int, k: int, seed: int = GI_SEED
 ) -> HotspotMap:
-    """Counts, Gi* and suppression for one map; ``exact`` only after ``check_filter``."""
-    cells = cell_counts(connection, flt, cell_size, per_gemeente=not exact)
+    """The coordinator's own map: exact counts and points, after ``check_filter``."""
+    cells = cell_counts(connection, flt, cell_size)
     gi = gi_star(cells, cell_size, seed=seed)
-    cellen = []
-    for cell in cells:
-        shown = exact or cell.count >= k
-        cellen.append(
-            MapCell(
-                cell.x,
-                cell.y,
-                cell.gemeente_id,
-                cell.count if shown else None,
-                str(cell.count) if shown else f"<{k}",
-                gi.klasse(cell.x, cell.y),
-            )
-        )
-    points = incident_points(connection, flt) if exact else []
-    return HotspotMap(flt, cell_size, exact, k, cellen, gi, points)
+    cellen = [MapCell(c.x, c.y, None, c.count, str(c.count), gi.klasse(c.x, c.y)) for c in cells]
+    return HotspotMap(flt, cell_size, True, k, cellen, gi, incident_points(connection, flt))
+
+
+def outsider_map(publication: Publication, flt: HotspotFilter, seed: int = GI_SEED) -> HotspotMap:
+    """The outsider publication's cells for one quarter (all gemeenten or the chosen ones)."""
+    quarter = quarter_of(flt.van).code
+    chosen = [g for g in publication.gemeenten if not flt.gemeente_ids or g.id in flt.gemeente_ids]
+    exact = [
+        Cell(x, y, n, g.id)
+        for g in chosen
+        for x, y, n in publication.map_counts(g.cbs_code, quarter)
+    ]
+    gi = gi_star(exact, OUTSIDER_CELL_SIZE, seed=seed)
+    cellen = [
+        MapCell(x, y, g.id, shown.value, shown.text, gi.klasse(x, y))
+        for g in chosen
+        for x, y, shown in publication.map_cells(g.cbs_code, quarter)
+    ]
+    return HotspotMap(flt, OUTSIDER_CELL_SIZE, False, publication.k, cellen, gi)
 
 
 def hotspot_map(
-    connection, viewer: Viewer, flt: HotspotFilter, cell_size: int, k: int, today: date
+    connection, viewer: Viewer, flt: HotspotFilter, cell_size: int, k: int
 ) -> HotspotMap:
-    """The map a viewer may see: filter check, then counts with the right suppression."""
-    check_filter(viewer, flt, cell_size, today)
-    return build_map(connection, flt, cell_size, sees_exact(viewer, flt), k)
+    """The map a viewer may see: the exact map for the own gemeente, else the publication's."""
+    if sees_exact(viewer, flt.gemeente_ids):
+        check_filter(viewer, flt, cell_size, [])
+        return exact_map(connection, flt, cell_size, k)
+    publication = outsider_publication()
+    check_filter(viewer, flt, cell_size, [q.code for q in publication.quarters])
+    return outsider_map(publication, flt)
