@@ -47,6 +47,7 @@ EXPECTED: dict[str, frozenset | str] = {
     "reports.choose_report": ALL,
     "reports.download_gemeente_report": frozenset({B, C, E}),
     "reports.download_aggregate_report": frozenset({B, E, M}),
+    "reports.download_tables": frozenset({B, E, M}),
     "dataset.download_dataset": frozenset({B, E}),
     "imports.upload_file": frozenset({C}),
     "imports.show_preview": frozenset({C}),

@@ -11,20 +11,23 @@ from pypdf import PdfReader
 from pilot import clock
 from pilot.extensions import db
 from pilot.models import AuditEvent, Dienst, Incident, PolitieCijfer, Rol
+from pilot.services.disclosure import policy
+from pilot.services.disclosure.labels import Formatter, Shown
+from pilot.services.disclosure.lattice import Status
 from pilot.services.reports import build, figures
 from pilot.services.reports.fingerprint import report_fingerprint
 from pilot.services.reports.periods import Period, choose_period, quarter_period
-from pilot.services.reports.suppression import Suppression
 from tests.factories import gemeente, make_boa, make_incident
 
 ROTTERDAM = (51.92417, 4.48687)
 UTRECHT = (52.08177, 5.09858)
 PERIODE = Period(date(2024, 7, 1), date(2026, 6, 30), "Hele pilotperiode")
 K = 5
+AFTER_THE_PILOT = datetime(2026, 12, 1, 12, tzinfo=UTC)  # every pilot quarter completed
 
 
 def _incident(boa, point, n: int, **fields):
-    tijdstip = fields.pop("tijdstip", datetime(2025, 1 + n % 12, 1 + n, 20, 15, tzinfo=UTC))
+    tijdstip = fields.pop("tijdstip", None) or datetime(2025, 1 + n % 12, 1 + n, 20, 15, tzinfo=UTC)
     lat, lon = point
     with clock.frozen(tijdstip + timedelta(hours=1)):  # registered an hour later
         return make_incident(boa, lat + n * 0.001, lon + n * 0.0015, tijdstip=tijdstip, **fields)
@@ -73,6 +76,31 @@ def report_data(app, boundaries_loaded):
             _incident(boa3, UTRECHT, n, afdoening=afdoening)
 
 
+@pytest.fixture
+def outsider_data(app, boundaries_loaded):
+    """Quarters with enough incidents for outsider figures (a gemeente-quarter below k is
+    left out of them entirely). Rotterdam 2025-K1: 13 incidents (7 warnings, 3 pv, 2
+    hand-overs, 1 grensgeval), 2025-K2: 6 warnings. Utrecht 2025-K1: 7 (4 warnings, 3 pv);
+    2025-K2: 2 incidents, left out. The clock stands after the pilot."""
+    with app.app_context():
+        rotterdam, utrecht = make_boa("GM0599"), make_boa("GM0344")
+        k1 = ["waarschuwing"] * 7 + ["proces_verbaal"] * 3 + ["overgedragen_politie"] * 2
+        for n, afdoening in enumerate([*k1, "grensgeval"]):
+            moment = datetime(2025, 1 + n % 3, 2 + n, 21, tzinfo=UTC)
+            _incident(rotterdam, ROTTERDAM, n, tijdstip=moment, afdoening=afdoening)
+        for n in range(6):
+            moment = datetime(2025, 4 + n % 3, 3 + n, 22, tzinfo=UTC)
+            _incident(rotterdam, ROTTERDAM, 30 + n, tijdstip=moment, afdoening="waarschuwing")
+        for n, afdoening in enumerate(["waarschuwing"] * 4 + ["proces_verbaal"] * 3):
+            moment = datetime(2025, 1 + n % 3, 4 + n, 20, tzinfo=UTC)
+            _incident(utrecht, UTRECHT, n, tijdstip=moment, afdoening=afdoening)
+        for n in range(2):
+            moment = datetime(2025, 5, 10 + n, 20, tzinfo=UTC)
+            _incident(utrecht, UTRECHT, 10 + n, tijdstip=moment, afdoening="waarschuwing")
+    with clock.frozen(AFTER_THE_PILOT):
+        yield
+
+
 def _text(pdf: bytes) -> str:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         return "\n".join(page.extract_text() or "" for page in document.pages)
@@ -119,7 +147,7 @@ def test_coordinator_report_key_figures_match_the_seeded_data(client, login_as, 
         "Processen-verbaal": "3",
         "Waarschuwingen": "7",  # six plus the late one
         "Overgedragen aan politie": "2",
-        "Actieve boa’s": "2",
+        "Bevoegde boa’s": "2",  # both registered boa's are trained and mandated
         "Diensten": "3",
         "Inzeturen": "28,0",
         "Incidenten per 100 inzeturen": "46,4",  # 13 / 28 x 100
@@ -134,7 +162,7 @@ def test_coordinator_report_key_figures_match_the_seeded_data(client, login_as, 
 
 
 @pytest.mark.slow
-def test_report_is_pdf_ua_in_dutch_with_embedded_fonts(client, login_as, report_data):
+def test_report_is_pdf_ua_in_dutch_with_embedded_fonts(client, login_as, outsider_data):
     login_as(Rol.EVALUATOR)
     reader = PdfReader(io.BytesIO(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599")))
     root = reader.trailer["/Root"]
@@ -157,17 +185,45 @@ def test_report_is_pdf_ua_in_dutch_with_embedded_fonts(client, login_as, report_
 
 
 @pytest.mark.slow
-def test_outputs_outside_the_gemeente_contain_no_count_below_k(client, login_as, report_data):
+def test_outputs_outside_the_gemeente_contain_no_count_below_k(client, login_as, outsider_data):
     login_as(Rol.EVALUATOR)
-    gemeente_text = _text(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599"))
+    texts = {
+        period: _text(_get_pdf(client, f"/rapporten/gemeente.pdf?gemeente=GM0599&periode={period}"))
+        for period in ("P", "2025", "2025-K1", "2025-K2")
+    }
     totaal_text = _text(_get_pdf(client, "/rapporten/totaal.pdf"))
-    for text in (gemeente_text, totaal_text):
+    for text in (*texts.values(), totaal_text):
         assert small_counts(text) == []
         assert "<5" in text
-    assert _figure(gemeente_text, "Incidenten") == "13"
-    assert _figure(gemeente_text, "Processen-verbaal") == "<5"
-    assert re.search(r"^Rotterdam 13 <5 7 <5 <5$", totaal_text, re.MULTILINE)
-    assert re.search(r"^Utrecht 7 <5 <5 0 <5$", totaal_text, re.MULTILINE)
+    assert _figure(texts["P"], "Incidenten") == "19"  # totals stay exact (13 + 6)
+    assert _figure(texts["2025-K1"], "Incidenten") == "13"
+    assert _figure(texts["2025-K1"], "Processen-verbaal") == "<5"
+    assert _figure(texts["2025-K2"], "Processen-verbaal") == "0"
+    # incidents, pv, warnings, hand-overs, authorised boa's (1 boa: <5)
+    assert re.search(r"^Rotterdam 19 <5 \S+ <5 <5$", totaal_text, re.MULTILINE)
+    # Utrecht's 2025-K2 (2 incidents) is left out of every outsider figure: only K1 counts
+    assert re.search(r"^Utrecht 7 \S+ \S+ 0 <5$", totaal_text, re.MULTILINE)
+    utrecht_k2 = _text(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0344&periode=2025-K2"))
+    assert _figure(utrecht_k2, "Incidenten") == "<5"
+
+
+@pytest.mark.slow
+def test_the_csv_holds_exactly_what_the_pdfs_show(client, login_as, outsider_data):
+    login_as(Rol.MINISTERIE)
+    response = client.get("/rapporten/tabellen.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = [line.split(";") for line in response.get_data(as_text=True).splitlines()]
+    assert rows[0] == ["tabel", "eenheid", "periode", "code", "code2", "waarde"]
+    values = {tuple(row[:5]): row[5] for row in rows[1:]}
+    assert values[("afdoening_kleding", "GM0599", "P", "ALL", "ALL")] == "19"
+    assert values[("afdoening_kleding", "GM0599", "P", "proces_verbaal", "ALL")] == "<5"
+    assert values[("incidenten", "GM0344", "2025-K2", "ALL", "")] == "<5"
+    assert all(not v.isdigit() or int(v) == 0 or int(v) >= K for v in values.values())
+    totaal_text = _text(_get_pdf(client, "/rapporten/totaal.pdf"))
+    nl = [values[("afdoening_kleding", "NL", "P", code, "ALL")] for code in
+          ("ALL", "proces_verbaal", "waarschuwing", "overgedragen_politie")]  # fmt: skip
+    nl.append(values[("boas", "NL", "P", "bevoegd", "")])
+    assert re.search(rf"^Totaal {' '.join(map(re.escape, nl))}$", totaal_text, re.MULTILINE)
 
 
 def test_same_data_gives_the_same_figures_and_fingerprint(app, report_data):
@@ -187,11 +243,12 @@ def test_same_data_gives_the_same_figures_and_fingerprint(app, report_data):
 
 
 @pytest.mark.slow
-def test_building_a_report_twice_gives_the_same_fingerprint(app, report_data):
+def test_building_a_report_twice_gives_the_same_fingerprint(app, outsider_data):
     with app.app_context():
         rotterdam = gemeente("GM0599")
-        one = build.build_gemeente_report(rotterdam, PERIODE, exact=False)
-        two = build.build_gemeente_report(rotterdam, PERIODE, exact=False)
+        pilot = policy.outsider_period(rotterdam, "P")
+        one = build.build_outsider_gemeente_report(rotterdam, pilot)
+        two = build.build_outsider_gemeente_report(rotterdam, pilot)
     assert one.vingerafdruk == two.vingerafdruk
     assert one.vingerafdruk in _text(one.pdf)
     assert _figure(_text(one.pdf), "Incidenten") == _figure(_text(two.pdf), "Incidenten")
@@ -253,9 +310,9 @@ def test_who_gets_which_report(client, login_as, make_user, app):
 
 
 @pytest.mark.slow
-def test_every_download_is_audited(app, client, login_as, report_data):
+def test_every_download_is_audited(app, client, login_as, outsider_data):
     user = login_as(Rol.EVALUATOR)
-    _get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0344&kwartaal=2025-K1")
+    _get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0344&periode=2025-K1")
     with app.app_context():
         event = db.session.execute(
             db.select(AuditEvent).where(AuditEvent.actie == "downloaden")
@@ -267,13 +324,22 @@ def test_every_download_is_audited(app, client, login_as, report_data):
         assert len(event.details["vingerafdruk"]) == 64
 
 
-def test_a_wrong_period_is_explained(client, login_as):
-    login_as(Rol.EVALUATOR)
+def test_a_wrong_period_is_explained(app, client, login_as, frozen_clock):
+    login_as(Rol.COORDINATOR, "GM0599")
     response = client.get(
         "/rapporten/gemeente.pdf?gemeente=GM0599&van=2025-06-01&tot=2025-01-01",
         follow_redirects=True,
     )
     assert "De einddatum ligt vóór de begindatum." in response.get_data(as_text=True)
+    evaluator = app.test_client()
+    login_as(Rol.EVALUATOR, the_client=evaluator)
+    for periode in ("2019-K1", "2025-K4", "2024-07-01", ""):
+        response = evaluator.get(
+            f"/rapporten/gemeente.pdf?gemeente=GM0599&periode={periode}&van=2025-01-01",
+            follow_redirects=True,
+        )
+        assert response.mimetype == "text/html", periode  # no free period outside the gemeente
+        assert "Kies een periode uit de lijst" in response.get_data(as_text=True), periode
 
 
 def test_periods_and_suppression_rules(app):
@@ -286,10 +352,15 @@ def test_periods_and_suppression_rules(app):
         assert (whole.van, whole.tot) == (rotterdam.pilot_start, rotterdam.pilot_eind)
         custom = choose_period(rotterdam, date(2030, 1, 1), "2025-02-01", "")
         assert (custom.van, custom.tot) == (date(2025, 2, 1), rotterdam.pilot_eind)
-    fmt = Suppression(k=5, actief=True)
-    assert [fmt.n(v) for v in (0, 1, 4, 5, 1234)] == ["0", "<5", "<5", "5", "1.234"]
-    assert fmt.rate(3, 10.0, 100) == "—" and fmt.rate(6, 10.0, 100) == "60,0"
-    assert Suppression(k=5, actief=False).n(3) == "3"
+    outsider = Formatter(k=5, exact=False)
+    shown = [Shown(Status.EXACT, 0, 5), Shown(Status.PRIMARY, None, 5),
+             Shown(Status.SECONDARY, None, 5), Shown(Status.EXACT, 1234, 5)]  # fmt: skip
+    assert [outsider.n(s) for s in shown] == ["0", "<5", "×", "1.234"]
+    assert outsider.rate(shown[1], 10.0, 100) == "—"
+    assert outsider.rate(Shown(Status.EXACT, 6, 5), 10.0, 100) == "60,0"
+    with pytest.raises(TypeError):
+        outsider.n(3)  # an outsider output never writes a bare, unprotected count
+    assert Formatter(k=5, exact=True).n(3) == "3"
 
 
 @pytest.mark.slow

@@ -8,16 +8,26 @@ ministerie the aggregate only. The evaluation dataset has an area of its own
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from pilot import clock
 from pilot.access import requires, visible_gemeente
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol
+from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import all_gemeenten
-from pilot.services.reports import build, periods
+from pilot.services.reports import build, periods, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
 B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
@@ -41,31 +51,49 @@ def choose_report():
         gemeenten = [current_user.gemeente]
     elif current_user.role in (B, E):
         gemeenten = list(db.session.execute(all_gemeenten()).scalars())
-    kwartalen = []
-    if gemeenten:
-        start = min(g.pilot_start for g in gemeenten)
+    kwartalen, perioden = [], []
+    if current_user.role is C:
+        start = current_user.gemeente.pilot_start
         kwartalen = periods.quarter_codes(start, max(start, clock.today()))
-    return render_template("reports/index.html", gemeenten=gemeenten, kwartalen=kwartalen)
+    elif gemeenten:
+        perioden = policy.outsider_publication().offered_periods()
+    return render_template(
+        "reports/index.html", gemeenten=gemeenten, kwartalen=kwartalen, perioden=perioden
+    )
 
 
 @bp.route("/gemeente.pdf")
 @requires(B, C, E)
 def download_gemeente_report():
-    """One gemeente's report; exact only for its own coordinator."""
+    """One gemeente's report: exact for its own coordinator, else an outsider period."""
     gemeente = visible_gemeente(request.args.get("gemeente", ""))
+    exact = current_user.role is C
     try:
-        gekozen = periods.choose_period(
-            gemeente,
-            clock.today(),
-            request.args.get("van", ""),
-            request.args.get("tot", ""),
-            request.args.get("kwartaal", ""),
-        )
+        if exact:
+            gekozen = periods.choose_period(
+                gemeente,
+                clock.today(),
+                request.args.get("van", ""),
+                request.args.get("tot", ""),
+                request.args.get("kwartaal", ""),
+            )
+        else:
+            gekozen = policy.outsider_period(gemeente, request.args.get("periode", "P"))
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.choose_report"))
-    exact = current_user.role is C
     return _pdf(build.download_gemeente_report(gemeente, gekozen, exact))
+
+
+@bp.route("/tabellen.csv")
+@requires(B, E, M)
+def download_tables():
+    """Every figure of the outsider publication in one CSV (what all reports and maps show)."""
+    return Response(
+        tables.publication_csv(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="pilot-429ter-tabellen.csv"'},
+    )
 
 
 @bp.route("/totaal.pdf")

@@ -65,12 +65,23 @@ class Formatter:
             return NOT_SHOWN
         if isinstance(value, Shown):
             return value.text
-        return getal(value)
+        return getal(self._plain(value))
 
     def number(self, value: "int | Shown | None") -> int | None:
         """The exact value, or None when it is not shown."""
         if isinstance(value, Shown):
             return value.value if value.exact else None
+        return None if value is None else self._plain(value)
+
+    def verborgen(self, value: "int | Shown | None") -> bool:
+        """Whether a figure is there but not shown (``<k`` or ``×``)."""
+        return isinstance(value, Shown) and not value.exact and value.status != Status.HIDDEN
+
+    def _plain(self, value: int) -> int:
+        """A bare number is only written for the gemeente's own coordinator (or when 0):
+        outsider outputs take figures from the protected publication, never from a query."""
+        if not self.exact and value:
+            raise TypeError("an outsider output was given an unprotected count")
         return value
 
     def zichtbaar(self, value: "int | Shown | None") -> int:

@@ -19,7 +19,13 @@ from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol
 from pilot.services.disclosure.labels import Formatter
-from pilot.services.disclosure.publication import Publication, build_publication, data_version
+from pilot.services.disclosure.publication import (
+    Period,
+    Publication,
+    build_publication,
+    data_version,
+)
+from pilot.services.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,26 @@ _cache: dict[tuple, Publication] = {}
 def outsider_publication() -> Publication:
     """The protected outsider figures for today's data (computed once per data version)."""
     session = db.session
-    key = (str(db.engine.url), data_version(session), threshold(), clock.today())
+    version = data_version(session)
+    key = (str(db.engine.url), version, threshold(), clock.today())
     with _lock:
         cached = _cache.get(key)
         if cached is None:
             gemeenten = list(session.execute(db.select(Gemeente)).scalars())
             cached = build_publication(session, gemeenten, threshold(), clock.today())
+            cached.version = version
             _cache.clear()
             _cache[key] = cached
     return cached
+
+
+def outsider_period(gemeente: Gemeente, key: str) -> Period:
+    """An outsider period of ``gemeente`` by key ("P", "2025", "2025-K3"), else DomainError."""
+    for period in outsider_publication().offered_periods(gemeente):
+        if period.key == key:
+            return period
+    raise DomainError(
+        "Kies een periode uit de lijst: een afgesloten kwartaal, een afgesloten jaar of de "
+        f"hele pilot van {gemeente.naam}.",
+        field="periode",
+    )

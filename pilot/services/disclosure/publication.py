@@ -26,6 +26,7 @@ The publication is computed from the data and today's date only, so it is the sa
 every outsider; it is cached until the data change.
 """
 
+import calendar
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ import numpy as np
 from sqlalchemy import and_, extract, func, literal_column, or_, select
 
 from pilot import codes
-from pilot.models import Gemeente, Incident, PolitieCijfer
-from pilot.quarters import Quarter, quarters_between
+from pilot.models import Boa, Gemeente, Incident, PolitieCijfer
+from pilot.quarters import Quarter, quarter_of, quarters_between
 from pilot.services.disclosure.hypercube import protect
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
@@ -106,6 +107,13 @@ BREAKDOWNS: tuple[Breakdown, ...] = (
     Breakdown("kwaliteit", (CodeAxis("kwaliteit", KWALITEIT, single=False),)),
 )
 BREAKDOWN = {b.name: b for b in BREAKDOWNS}
+
+# Police figures per gemeente and month (entered as aggregates): protected as one more
+# lattice, not linked to the incidents. The measures do not sum to anything.
+POLITIE = Breakdown(
+    "politie",
+    (CodeAxis("maat", ("meldingen", "aangiftes", "processen_verbaal"), single=False),),
+)
 
 # Incident columns read per breakdown axis (gedraging is a bit mask, kwaliteit derived).
 _COLUMNS = {
@@ -289,6 +297,8 @@ class Publication:
     lattices: dict[str, Lattice] = field(default_factory=dict)
     maps: dict[str, Lattice] = field(default_factory=dict)
     withheld: set[str] = field(default_factory=set)
+    police_coverage: dict[tuple[str, str], int] = field(default_factory=dict)
+    version: str = ""  # the data version it was built from (report fingerprints)
 
     def offered_periods(self, gemeente: Gemeente | None = None) -> list[Period]:
         """The periods an outsider may ask for (of one gemeente): pilot, years, quarters.
@@ -310,12 +320,58 @@ class Publication:
         lattice = self.lattices["afdoening_kleding"]
         return self._shown(lattice, lattice.cell(unit, period, ALL, ALL))
 
+    def bevoegde_boas(self, unit: str, period: str) -> Shown:
+        """Boa's trained and mandated on some day of the period (from the boa register)."""
+        lattice = self.lattices["boas"]
+        return self._shown(lattice, lattice.cell(unit, period, "bevoegd"))
+
+    def has(self, unit: str, period: str) -> bool:
+        """Whether outsiders get any figure of this unit and period (``<k`` counts too)."""
+        if (unit, period) in self.excluded:
+            return True
+        lattice = self.lattices["afdoening_kleding"]
+        return bool(lattice.offered[lattice.cell(unit, period, ALL, ALL)])
+
     def figure(self, breakdown: str, unit: str, period: str, *codes_: str) -> Shown:
         """One cell of a breakdown; ``ALL`` for a margin."""
         if breakdown in self.withheld or (unit, period) in self.excluded:
             return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices[breakdown]
         return self._shown(lattice, lattice.cell(unit, period, *codes_))
+
+    def politie(self, unit: str, period: str, maat: str) -> Shown:
+        """A police figure summed over the months of the period that have one."""
+        if POLITIE.name in self.withheld:
+            return Shown(Status.HIDDEN, None, self.k)
+        lattice = self.lattices[POLITIE.name]
+        return self._shown(lattice, lattice.cell(unit, period, maat))
+
+    def politie_months(self, unit: str, period: str) -> int:
+        """How many gemeente-months of the period have police figures (coverage, exact)."""
+        return self.police_coverage.get((unit, period), 0)
+
+    def rows(self):
+        """Every offered cell, as (tabel, eenheid, periode, code, code2, Shown): the whole
+        outsider publication in one list (the CSV download and the attack tests use it)."""
+        for name, lattice in self.lattices.items():
+            if name in self.withheld:
+                continue
+            for index in zip(*np.nonzero(lattice.offered), strict=True):
+                keys = [axis.nodes[i] for axis, i in zip(lattice.axes, index, strict=True)]
+                unit, period, *codes_ = keys
+                if (unit, period) in self.excluded and name not in (POLITIE.name, "boas"):
+                    continue
+                codes_ += [""] * (2 - len(codes_))
+                yield name, unit, period, codes_[0], codes_[1], self._shown(lattice, index)
+        for unit, period in sorted(self.excluded):
+            yield "incidenten", unit, period, ALL, "", Shown(Status.PRIMARY, None, self.k)
+        for cbs_code, lattice in self.maps.items():
+            time_axis_, cell_axis = lattice.axes
+            for q, quarter in enumerate(time_axis_.nodes):
+                for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
+                    if lattice.values[q, i] > 0:
+                        cell = shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k)
+                        yield "kaart_500m", cbs_code, quarter, key, "", cell
 
     def _shown(self, lattice: Lattice, cell: tuple[int, ...]) -> Shown:
         if not lattice.offered[cell]:
@@ -464,6 +520,85 @@ def _breakdown_lattice(
     )
 
 
+def _boa_lattice(connection, gemeenten, periods: dict[str, Period], units: Axis, context: dict):
+    """Authorised boa's (trained, mandate valid on some day) per gemeente and period.
+
+    A boa counts once per period, so a year is not the sum of its quarters: every period
+    is a leaf of its own; tranches and the country are sums of their gemeenten.
+    """
+    position = {g.id: i for i, g in enumerate(gemeenten)}
+    keys = list(periods)
+    times = Axis.build("periode", keys, {})
+    leaves = np.zeros((units.leaf_count, len(keys), 1), dtype=np.int64)
+    rows = connection.execute(
+        select(Boa.gemeente_id, Boa.opleidingsdatum, Boa.mandaat_start, Boa.mandaat_eind).where(
+            Boa.opleidingsdatum.is_not(None), Boa.mandaat_start.is_not(None)
+        )
+    ).all()
+    for gemeente_id, trained, start, end in rows:
+        g = position.get(gemeente_id)
+        if g is None:
+            continue
+        for t, key in enumerate(keys):
+            period = periods[key]
+            if trained <= period.tot and start <= period.tot and (end is None or end >= period.van):
+                leaves[g, t, 0] += 1
+    code_axis = Axis.build("boas", ["bevoegd"], {})
+    shape = (len(units), len(times), 1)
+    offered = np.zeros(shape, dtype=bool)
+    for u in range(len(units)):
+        for t, key in enumerate(keys):
+            if units.is_leaf(u):
+                offered[u, t, 0] = any(_in_pilot(gemeenten[u], q) for q in periods[key].quarters)
+            else:
+                offered[u, t, 0] = periods[key].kind in ("Y", "P")
+    return Lattice("boas", (units, times, code_axis), leaves, offered, np.zeros(shape, bool))
+
+
+def _month_in_pilot(gemeente, maand: date) -> bool:
+    last_day = date(maand.year, maand.month, calendar.monthrange(maand.year, maand.month)[1])
+    return last_day >= gemeente.pilot_start and (
+        gemeente.pilot_eind is None or maand <= gemeente.pilot_eind
+    )
+
+
+def _police_lattice(connection, gemeenten, quarters, units: Axis, times: Axis, context: dict):
+    """Police figures per gemeente × quarter × measure, with coverage per gemeente-period."""
+    index = {q: i for i, q in enumerate(quarters)}
+    position = {g.id: i for i, g in enumerate(gemeenten)}
+    measures = POLITIE.axes[0].codes
+    leaves = np.zeros((units.leaf_count, times.leaf_count, len(measures)), dtype=np.int64)
+    months = np.zeros((units.leaf_count, times.leaf_count), dtype=np.int64)
+    statement = select(
+        PolitieCijfer.gemeente_id,
+        PolitieCijfer.maand,
+        PolitieCijfer.meldingen,
+        PolitieCijfer.aangiftes,
+        PolitieCijfer.processen_verbaal,
+    )
+    for gemeente_id, maand, *values in connection.execute(statement):
+        g, q = position.get(gemeente_id), index.get(quarter_of(maand))
+        if g is None or q is None or not _month_in_pilot(gemeenten[g], maand):
+            continue
+        months[g, q] += 1
+        for m, value in enumerate(values):
+            leaves[g, q, m] += value or 0
+    code_axes = [_code_axis(POLITIE.axes[0])]
+    # Police figures do not depend on the incident counts: a gemeente-quarter left out of
+    # the incident figures keeps its (protected) police figures, else the year would give
+    # them back.
+    offered = _offered(POLITIE, units, times, code_axes, **{**context, "excluded": set()})
+    lattice = Lattice(
+        POLITIE.name,
+        (units, times, *code_axes),
+        leaves,
+        offered,
+        np.zeros(offered.shape, dtype=bool),
+    )
+    coverage = aggregate((units, times), months)
+    return lattice, coverage
+
+
 def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]):
     """Incident counts per gemeente, quarter and 500 m cell."""
     index = {q: i for i, q in enumerate(quarters)}
@@ -551,6 +686,19 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         if protect(lattice, k).unprotected:
             publication.withheld.add(breakdown.name)
         publication.lattices[breakdown.name] = lattice
+    police, coverage = _police_lattice(connection, gemeenten, quarters, units, times, context)
+    police.mark_primary(k)
+    if protect(police, k).unprotected:
+        publication.withheld.add(POLITIE.name)
+    publication.lattices[POLITIE.name] = police
+    for u, unit in enumerate(units.nodes):
+        for t_, period in enumerate(times.nodes):
+            publication.police_coverage[(unit, period)] = int(coverage[u, t_])
+    boas = _boa_lattice(connection, gemeenten, periods, units, context)
+    boas.mark_primary(k)
+    if protect(boas, k).unprotected:
+        publication.withheld.add("boas")
+    publication.lattices["boas"] = boas
     map_counts = _map_rows(connection, gemeenten, quarters)
     for g, gemeente in enumerate(gemeenten):
         offered_q = [q for q in range(len(quarters)) if spine_leaves[g, q] > 0]

@@ -1,7 +1,8 @@
 """Static hotspot maps (matplotlib, SVG, no tiles): boundary and grid cells.
 
-Cells are coloured in fixed count classes. When suppression is on, cells with fewer than
-k incidents are not drawn at all, and the legend says so.
+Cells are coloured in fixed count classes. In an outsider's report the cells come from the
+protected publication: a cell shown as ``<k`` or ``×`` there is not drawn at all, and the
+legend says so.
 """
 
 from collections.abc import Sequence
@@ -14,15 +15,15 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from shapely.geometry.base import BaseGeometry
 
+from pilot.services.disclosure.labels import Formatter
 from pilot.services.reports.charts import CM, _figure, data_uri
-from pilot.services.reports.suppression import Suppression
 
 BREAKS = (10, 25, 50, 100)
 Cell = tuple[int, int, int]
 Box = tuple[float, float, float, float]
 
 
-def count_classes(fmt: Suppression) -> list[tuple[int, int | None, str]]:
+def count_classes(fmt: Formatter) -> list[tuple[int, int | None, str]]:
     """Count classes (lower, upper or None, Dutch label)."""
     lowers = ([1] if not fmt.actief else []) + [fmt.k, *BREAKS]
     result = []
@@ -69,7 +70,8 @@ def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, cla
     palette = colormaps["YlOrRd"].resampled(len(classes) + 1)
     by_class: dict[int, list[tuple[int, int]]] = {}
     for x, y, n in cells:
-        index = None if fmt.verborgen(n) else _colour_index(n, classes)
+        count = fmt.number(n)
+        index = None if count is None else _colour_index(count, classes)
         if index is not None:
             by_class.setdefault(index, []).append((x, y))
     extent = _extent(boundary, [(x, y) for members in by_class.values() for x, y in members], size)
@@ -105,14 +107,14 @@ def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
     return min(xs), min(ys), max(xs) + size, max(ys) + size
 
 
-def _legend(figure, palette, classes, fmt: Suppression, size: int) -> None:
+def _legend(figure, palette, classes, fmt: Formatter, size: int) -> None:
     handles = [
         Patch(facecolor=palette(index + 1), label=label)
         for index, (_, _, label) in enumerate(classes)
     ]
     title = f"Incidenten per cel van {size} × {size} m"
     if fmt.actief:
-        title += f"\n(cellen met minder dan {fmt.k} niet getoond)"
+        title += f"\n(cellen met minder dan {fmt.k} en afgeschermde cellen niet getoond)"
     figure.legend(
         handles=handles, title=title, loc="lower center", ncols=len(handles), frameon=False,
         fontsize=7, title_fontsize=7,
@@ -120,7 +122,7 @@ def _legend(figure, palette, classes, fmt: Suppression, size: int) -> None:
 
 
 def gemeente_map_svg(
-    boundary: BaseGeometry | None, cells: Sequence[Cell], size: int, fmt: Suppression
+    boundary: BaseGeometry | None, cells: Sequence[Cell], size: int, fmt: Formatter
 ) -> str:
     """One gemeente: its boundary and its grid cells."""
     classes = count_classes(fmt)
@@ -135,7 +137,7 @@ def gemeente_map_svg(
 def gemeente_maps_svg(
     panels: Sequence[tuple[str, BaseGeometry | None, Sequence[Cell]]],
     size: int,
-    fmt: Suppression,
+    fmt: Formatter,
     columns: int = 3,
 ) -> str:
     """Several gemeenten side by side, each on its own scale (the national hotspot map)."""

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator  # noqa: E402
 
-from pilot.services.reports.suppression import Suppression  # noqa: E402
+from pilot.services.disclosure.labels import Formatter  # noqa: E402
 
 MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 BLAUW = "#01689b"
@@ -65,7 +65,7 @@ def _no_value_axis(ax, horizontal: bool) -> None:
 
 
 def bar_chart(
-    labels: Sequence[str], values: Sequence[int], fmt: Suppression, width_cm: float = 16
+    labels: Sequence[str], values: Sequence[int], fmt: Formatter, width_cm: float = 16
 ) -> str:
     """Horizontal bars with their value written beside each bar (largest first as given)."""
     height = 0.5 + 0.65 * len(labels) + 0.3 * sum(len(label) > 30 for label in labels)
@@ -83,20 +83,23 @@ def bar_chart(
         return data_uri(figure)
 
 
-def monthly_chart(
-    months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Suppression
-) -> str:
+def monthly_chart(months: Sequence[tuple[int, int]], values: Sequence[int], fmt: Formatter) -> str:
     """Monthly bars with the value above each bar."""
+    return period_chart([month_label(*m) for m in months], values, fmt)
+
+
+def period_chart(labels: Sequence[str], values: Sequence, fmt: Formatter) -> str:
+    """One bar per period (month or quarter) with its value, or its mark, above it."""
     with _figure(17, 6.5) as figure:
         figure.subplots_adjust(left=0.02, right=0.99, top=0.97, bottom=0.2)
         ax = figure.subplots()
-        positions = list(range(len(months)))
+        positions = list(range(len(labels)))
         bars = ax.bar(positions, [fmt.zichtbaar(v) for v in values], color=BLAUW, width=0.7)
-        fontsize = 7 if len(months) <= 24 else 5.5
+        fontsize = 7 if len(labels) <= 24 else 5.5
         ax.bar_label(bars, labels=[fmt.n(v) for v in values], padding=1.5, fontsize=fontsize)
-        ax.set_xticks(positions, [month_label(*m) for m in months], rotation=90, fontsize=fontsize)
+        ax.set_xticks(positions, list(labels), rotation=90, fontsize=fontsize)
         ax.set_ylim(0, max([fmt.zichtbaar(v) for v in values] + [1]) * 1.18)
-        ax.set_xlim(-0.7, max(len(months), 1) - 0.3)
+        ax.set_xlim(-0.7, max(len(labels), 1) - 0.3)
         _no_value_axis(ax, horizontal=False)
         return data_uri(figure)
 
@@ -104,7 +107,7 @@ def monthly_chart(
 def grouped_bar_chart(
     groups: Sequence[str],
     series: dict[str, Sequence[int]],
-    fmt: Suppression,
+    fmt: Formatter,
     width_cm: float = 16,
 ) -> str:
     """Grouped vertical bars (for example incidents and PV's, uniform against in burger)."""
@@ -128,7 +131,11 @@ def grouped_bar_chart(
 
 
 def small_multiples(
-    panels: Sequence[tuple[str, Sequence[int]]], fmt: Suppression, columns: int = 2
+    panels: Sequence[tuple[str, Sequence[int]]],
+    fmt: Formatter,
+    columns: int = 2,
+    unit: str = "maanden sinds start",
+    step: int = 6,
 ) -> str:
     """Small multiples: incidents per month since each gemeente's start, one panel each.
 
@@ -151,8 +158,8 @@ def small_multiples(
                 ticks = [t for t in ticks if t == 0 or t >= fmt.k]
             ax.yaxis.set_major_locator(FixedLocator(ticks))
             ax.set_ylim(0, top * 1.1)
-            ax.xaxis.set_major_locator(MultipleLocator(6))
-            ax.set_xlabel("maanden sinds start", fontsize=7)
+            ax.xaxis.set_major_locator(MultipleLocator(step))
+            ax.set_xlabel(unit, fontsize=7)
             ax.tick_params(labelsize=7)
         figure.subplots_adjust(
             left=0.07, right=0.99, top=1 - 0.55 / height, bottom=0.9 / height, hspace=0.95,

@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, distinct, func
+from sqlalchemy import Integer, and_, case, cast, distinct, func, or_
 
 from pilot import codes
 from pilot.extensions import db
-from pilot.models import Dienst, Gemeente, Incident, PolitieCijfer
+from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
 from pilot.services.reports.periods import Period
 
 LATE_REGISTRATION = timedelta(days=7)
@@ -120,8 +120,40 @@ def count_figures(ids: list[int], periode: Period) -> dict[int, Figures]:
     _per_dag(ids, periode, result)
     _gedraging_and_quality(ids, periode, result)
     _diensten(ids, periode, result)
+    _bevoegde_boas(ids, periode, result)
     _politie(ids, periode, result)
     return result
+
+
+def effort_figures(ids: list[int], periode: Period) -> dict[int, Figures]:
+    """What an outsider report shows exactly: diensten, inzeturen, authorised boa's.
+
+    These are not counts of people in incidents (DOMAIN.md's disclosure rules are about
+    those), so they need no suppression.
+    """
+    result = {gemeente_id: Figures() for gemeente_id in ids}
+    if ids:
+        _diensten(ids, periode, result)
+        _bevoegde_boas(ids, periode, result)
+    return result
+
+
+def _bevoegde_boas(ids, periode, result: dict[int, Figures]) -> None:
+    """Boa's trained and with an OM mandate on some day of the period (the registry)."""
+    statement = (
+        db.select(Boa.gemeente_id, func.count())
+        .where(
+            Boa.gemeente_id.in_(ids),
+            Boa.opleidingsdatum.is_not(None),
+            Boa.opleidingsdatum <= periode.tot,
+            Boa.mandaat_start.is_not(None),
+            Boa.mandaat_start <= periode.tot,
+            or_(Boa.mandaat_eind.is_(None), Boa.mandaat_eind >= periode.van),
+        )
+        .group_by(Boa.gemeente_id)
+    )
+    for gemeente_id, count in db.session.execute(statement):
+        result[gemeente_id].actieve_boas = int(count)
 
 
 def _per_dag(ids, periode, result: dict[int, Figures]) -> None:
@@ -199,7 +231,6 @@ def _gedraging_and_quality(ids, periode, result: dict[int, Figures]) -> None:
         figures.laatste_wijziging = _latest(figures.laatste_wijziging, _aware(row[8]))
         if not row[1]:
             continue
-        figures.actieve_boas = row[3]
         figures.laat_geregistreerd = int(row[4])
         figures.leeftijd_onbekend = int(row[5])
         figures.pv_zonder_zaaknummer = int(row[6])

@@ -1,0 +1,153 @@
+"""An outsider report's figures, cut from the protected publication.
+
+``ProtectedFigures`` has the attributes the report templates read from ``Figures`` (the
+coordinator's exact figures), but every count is a ``Shown`` from the publication: exact,
+``<k`` or ``×``, decided once for all outsider outputs together. Effort (diensten,
+inzeturen) is not a count of people in incidents and is exact for everyone.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pilot import codes
+from pilot.services.disclosure.labels import Shown
+from pilot.services.disclosure.publication import ALL, Period, Publication
+from pilot.services.reports.figures import Figures
+
+PV = "proces_verbaal"
+AK = "afdoening_kleding"
+
+
+@dataclass
+class ProtectedFigures:
+    """The figures of one gemeente ("GM0599"), tranche ("T1") or the country ("NL")."""
+
+    incidenten: Shown
+    afdoening: dict[str, Shown]
+    kleding: dict[str, Shown]
+    kleding_pv: dict[str, Shown]
+    locatie_type: dict[str, Shown]
+    gedraging: dict[str, Shown]
+    kennisname: dict[str, Shown]
+    rol_boa: dict[str, Shown]
+    leeftijd: dict[str, Shown]
+    weekdag: dict[int, Shown]
+    tijdvak: dict[str, Shown]
+    weekdag_tijdvak: dict[tuple[int, str], Shown] | None
+    kwaliteit: dict[str, Shown]
+    politie_maten: dict[str, Shown]
+    politie_maanden: int
+    actieve_boas: Shown
+    effort: Figures
+    kwartalen: list[tuple[str, Shown]] = field(default_factory=list)
+    ingetrokken: None = None  # withdrawals are a data-quality figure of the gemeente itself
+
+    @property
+    def pv(self) -> Shown:
+        return self.afdoening[PV]
+
+    @property
+    def waarschuwingen(self) -> Shown:
+        return self.afdoening["waarschuwing"]
+
+    @property
+    def overgedragen(self) -> Shown:
+        return self.afdoening["overgedragen_politie"]
+
+    @property
+    def leeftijd_onbekend(self) -> Shown:
+        return self.leeftijd["onbekend"]
+
+    @property
+    def laat_geregistreerd(self) -> Shown:
+        return self.kwaliteit["laat_geregistreerd"]
+
+    @property
+    def pv_zonder_zaaknummer(self) -> Shown:
+        return self.kwaliteit["pv_zonder_zaaknummer"]
+
+    @property
+    def grens_niet_gecontroleerd(self) -> Shown:
+        return self.kwaliteit["grens_niet_gecontroleerd"]
+
+    @property
+    def diensten(self) -> int:
+        return self.effort.diensten
+
+    @property
+    def inzetminuten_uniform(self) -> int:
+        return self.effort.inzetminuten_uniform
+
+    @property
+    def inzetminuten_burger(self) -> int:
+        return self.effort.inzetminuten_burger
+
+    @property
+    def inzeturen(self) -> float:
+        return self.effort.inzeturen
+
+    @property
+    def laatste_wijziging(self) -> datetime | None:
+        return self.effort.laatste_wijziging
+
+    def politie_totaal(self, name: str) -> Shown | None:
+        return self.politie_maten[name] if self.politie_maanden else None
+
+
+def _codes(code_list: codes.CodeList) -> list[str]:
+    return [item.code for item in code_list.codes]
+
+
+def protected_figures(
+    publication: Publication, unit: str, period: Period, effort: Figures
+) -> ProtectedFigures:
+    """The figures of ``unit`` for ``period`` as an outsider gets them."""
+    key = period.key
+
+    def breakdown(name: str, code_list: codes.CodeList, *rest: str) -> dict[str, Shown]:
+        return {c: publication.figure(name, unit, key, c, *rest) for c in _codes(code_list)}
+
+    cross = None
+    if period.kind == "P":  # the cross table is offered for the whole pilot only
+        cross = {
+            (int(w), t): publication.figure("weekdag_tijdvak", unit, key, w, t)
+            for w in _codes(codes.WEEKDAG)
+            for t in _codes(codes.TIJDVAK)
+        }
+    quarters = [q for q in publication.quarters if q in period.quarters]
+    return ProtectedFigures(
+        incidenten=publication.spine(unit, key),
+        afdoening=breakdown(AK, codes.AFDOENING, ALL),
+        kleding={c: publication.figure(AK, unit, key, ALL, c) for c in _codes(codes.KLEDING)},
+        kleding_pv={c: publication.figure(AK, unit, key, PV, c) for c in _codes(codes.KLEDING)},
+        locatie_type=breakdown("locatie_type", codes.LOCATIE_TYPE),
+        gedraging=breakdown("gedraging", codes.GEDRAGING),
+        kennisname=breakdown("kennisname", codes.KENNISNAME),
+        rol_boa=breakdown("rol_boa", codes.ROL_BOA),
+        leeftijd=breakdown("leeftijd", codes.LEEFTIJD),
+        weekdag={
+            int(w): publication.figure("weekdag_tijdvak", unit, key, w, ALL)
+            for w in _codes(codes.WEEKDAG)
+        },
+        tijdvak={
+            t: publication.figure("weekdag_tijdvak", unit, key, ALL, t)
+            for t in _codes(codes.TIJDVAK)
+        },
+        weekdag_tijdvak=cross,
+        kwaliteit={
+            c: publication.figure("kwaliteit", unit, key, c)
+            for c in ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
+        },
+        politie_maten={
+            m: publication.politie(unit, key, m)
+            for m in ("meldingen", "aangiftes", "processen_verbaal")
+        },
+        politie_maanden=publication.politie_months(unit, key),
+        actieve_boas=publication.bevoegde_boas(unit, key),
+        effort=effort,
+        kwartalen=[
+            (q.short_label, publication.spine(unit, q.code))
+            for q in quarters
+            if publication.has(unit, q.code)
+        ],
+    )
