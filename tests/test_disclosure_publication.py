@@ -70,12 +70,23 @@ def test_no_suppressed_figure_can_be_narrowed_by_the_attackers_lp(seeded):
 
 
 def test_figures_carry_their_value_only_when_exact(seeded):
-    cell = seeded.figure("afdoening_kleding", "GM0599", "2025-K3", "reprimande", "ALL")
+    cell = seeded.figure("afdoening", "GM0599", "2025-K3", "reprimande", "ALL", "ALL")
     assert cell.status != Status.EXACT or cell.value is not None
     for status in (Status.PRIMARY, Status.SECONDARY, Status.MASKED):
-        lattice = seeded.lattices["afdoening_kleding"]
+        lattice = seeded.lattices["afdoening"]
         hidden = list(zip(*(lattice.status == status).nonzero(), strict=True))
         for index in hidden[:5]:
             keys = [axis.nodes[i] for axis, i in zip(lattice.axes, index, strict=True)]
             if lattice.offered[index]:
-                assert seeded.figure("afdoening_kleding", *keys).value is None
+                assert seeded.figure("afdoening", *keys).value is None
+
+
+def test_reprimandes_are_bounded_by_the_minors_as_an_outsider_knows(seeded):
+    """A reprimande is only for minors (a rule of the form, so public): the lattice knows
+    every (reprimande, adult) cell is 0, and the protection holds under that relation."""
+    lattice = seeded.lattices["afdoening"]
+    adult = lattice.cell("GM0599", "2025-K3", "reprimande", "ALL", "25_39")
+    assert lattice.values[adult] == 0 and lattice.upper[adult] == 0
+    minors = seeded.figure("afdoening", "GM0599", "2025-K3", "ALL", "ALL", "onder_18")
+    reprimandes = seeded.figure("afdoening", "GM0599", "2025-K3", "reprimande", "ALL", "ALL")
+    assert not (minors.exact and not reprimandes.exact and minors.value < K - 1)

@@ -213,16 +213,20 @@ def test_the_csv_holds_exactly_what_the_pdfs_show(client, login_as, outsider_dat
     response = client.get("/rapporten/tabellen.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = [line.split(";") for line in response.get_data(as_text=True).splitlines()]
-    assert rows[0] == ["tabel", "eenheid", "periode", "code", "code2", "waarde"]
-    values = {tuple(row[:5]): row[5] for row in rows[1:]}
-    assert values[("afdoening_kleding", "GM0599", "P", "ALL", "ALL")] == "19"
-    assert values[("afdoening_kleding", "GM0599", "P", "proces_verbaal", "ALL")] == "<5"
-    assert values[("incidenten", "GM0344", "2025-K2", "ALL", "")] == "<5"
+    assert rows[0] == ["tabel", "eenheid", "periode", "codes", "waarde"]
+    values = {tuple(row[:4]): row[4] for row in rows[1:]}
+
+    def afdoening(unit, code):
+        return values[("afdoening", unit, "P", f"afdoening={code}|kleding=ALL|leeftijd=ALL")]
+
+    assert afdoening("GM0599", "ALL") == "19"
+    assert afdoening("GM0599", "proces_verbaal") == "<5"
+    assert values[("incidenten", "GM0344", "2025-K2", "")] == "<5"
     assert all(not v.isdigit() or int(v) == 0 or int(v) >= K for v in values.values())
     totaal_text = _text(_get_pdf(client, "/rapporten/totaal.pdf"))
-    nl = [values[("afdoening_kleding", "NL", "P", code, "ALL")] for code in
+    nl = [afdoening("NL", code) for code in
           ("ALL", "proces_verbaal", "waarschuwing", "overgedragen_politie")]  # fmt: skip
-    nl.append(values[("boas", "NL", "P", "bevoegd", "")])
+    nl.append(values[("boas", "NL", "P", "boas=bevoegd")])
     assert re.search(rf"^Totaal {' '.join(map(re.escape, nl))}$", totaal_text, re.MULTILINE)
 
 

@@ -42,8 +42,12 @@ def _relations(lattice: Lattice, index: np.ndarray):
     return rows
 
 
-def findings(lattice: Lattice, k: int) -> list[Finding]:
-    """Every suppressed cell an outsider can narrow: exactly, or a primary below 1..k-1."""
+def findings(lattice: Lattice, k: int, hidden: bool = False) -> list[Finding]:
+    """Every suppressed cell an outsider can narrow: exactly, or a primary below 1..k-1.
+
+    With ``hidden`` also every cell that no output shows but whose small value (1..k-1)
+    the published cells would pin down exactly (a cross-table cell, for instance).
+    """
     lower, upper = lattice.bounds(k)
     index = np.arange(lattice.values.size).reshape(lattice.shape)
     unknown = (lattice.status != Status.EXACT).ravel()
@@ -76,6 +80,9 @@ def findings(lattice: Lattice, k: int) -> list[Finding]:
     result = []
     status = lattice.status.ravel()
     suppressed = np.isin(status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
+    if hidden:
+        small = (flat_values > 0) & (flat_values < k)
+        suppressed |= (status == Status.HIDDEN) & small
     previous = None
     for cell in np.nonzero(unknown & suppressed)[0]:
         column = int(variable_of[cell])

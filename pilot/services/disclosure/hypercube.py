@@ -30,8 +30,9 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
-from pilot.services.disclosure.lattice import Lattice, Status
+from pilot.services.disclosure.lattice import Axis, Lattice, Status
 
 CELL_COST = 1.0
 SIZE_COST = 1e-3  # per log unit of a new secondary's value: prefer small cells
@@ -55,33 +56,99 @@ class Protection:
     unprotected: list[tuple[int, ...]] = field(default_factory=list)
 
 
-def _axis_options(lattice: Lattice, axis_index: int, node: int) -> tuple[np.ndarray, np.ndarray]:
+def _axis_options(axis: Axis, node: int) -> tuple[np.ndarray, np.ndarray]:
     """Plus and minus node masks of every option on one axis for a primary at ``node``.
 
     Options: a single leaf inside the node, or a leaf inside paired with a leaf outside.
+    Cached per axis and node: many primaries share them.
     """
-    axis = lattice.axes[axis_index]
-    membership = axis.membership
-    inside = sorted(axis.members[node])
-    outside = [leaf for leaf in range(axis.leaf_count) if leaf not in axis.members[node]]
-    plus = [membership[:, leaf] for leaf in inside]
-    minus = [np.zeros(len(axis), dtype=np.int64) for _ in inside]
-    for leaf, other in itertools.product(inside, outside):
-        difference = membership[:, leaf] - membership[:, other]
-        plus.append((difference > 0).astype(np.int64))
-        minus.append((difference < 0).astype(np.int64))
-    return np.array(plus, dtype=np.float64), np.array(minus, dtype=np.float64)
+    cache = axis.__dict__.setdefault("_options", {})
+    if node not in cache:
+        membership = axis.membership.astype(np.float64)
+        inside = np.array(sorted(axis.members[node]), dtype=np.int64)
+        outside = np.setdiff1d(np.arange(axis.leaf_count), inside)
+        single = membership[:, inside].T
+        difference = (
+            membership[:, inside].T[:, None, :] - membership[:, outside].T[None, :, :]
+        ).reshape(-1, len(axis))
+        plus = np.concatenate([single, (difference > 0).astype(np.float64)])
+        minus = np.concatenate([np.zeros_like(single), (difference < 0).astype(np.float64)])
+        cache[node] = (plus, minus)
+    return cache[node]
 
 
-def _contract(matrices: list[np.ndarray], tensor: np.ndarray) -> np.ndarray:
+SPARSE_FROM = 64  # an axis with more nodes than this is contracted as a sparse matrix
+
+
+def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
     """Sum over cells of tensor[cell] * prod_a matrices[a][option_a, cell_a].
 
-    One axis at a time with tensordot (faster here than einsum's path search).
+    One axis at a time, last axis first (faster here than einsum's path search). Option
+    matrices of long axes (map cells, merged code combinations) are sparse: an option
+    touches only the few nodes above its leaves.
     """
     result = tensor
     for position in reversed(range(len(matrices))):
-        result = np.tensordot(result, matrices[position], axes=([position], [1]))
+        matrix = matrices[position]
+        if sparse.issparse(matrix):
+            moved = np.moveaxis(result, position, -1)
+            flat = moved.reshape(-1, moved.shape[-1])
+            product = np.asarray((matrix @ flat.T).T)
+            result = product.reshape(*moved.shape[:-1], matrix.shape[0])
+        else:
+            result = np.tensordot(result, matrix, axes=([position], [1]))
     return result.transpose(tuple(reversed(range(len(matrices)))))
+
+
+def _maybe_sparse(matrix: np.ndarray):
+    return sparse.csr_array(matrix) if matrix.shape[1] > SPARSE_FROM else matrix
+
+
+class _MergedCodes:
+    """The same lattice with its code axes (all axes after gemeente and period) seen as one.
+
+    On separate code axes a cube moves whole rows and columns of the code table; on one
+    merged axis a "pair" may be any two code combinations, for instance +1 reprimande of a
+    minor and -1 warning of an adult (a move that changes the age and outcome margins
+    together). The arrays are reshaped views of the lattice's own, so statuses set here are
+    set on the lattice. Used when no cube on separate axes exists.
+    """
+
+    def __init__(self, lattice: Lattice) -> None:
+        self.base = lattice
+        head, codes = lattice.axes[:2], lattice.axes[2:]
+        self.node_shape = tuple(len(a) for a in codes)
+        leaf_shape = tuple(a.leaf_count for a in codes)
+        nodes, members = [], []
+        for index in np.ndindex(self.node_shape):
+            nodes.append("|".join(a.nodes[i] for a, i in zip(codes, index, strict=True)))
+            leaves = itertools.product(
+                *(sorted(a.members[i]) for a, i in zip(codes, index, strict=True))
+            )
+            members.append(
+                frozenset(int(np.ravel_multi_index(leaf, leaf_shape)) for leaf in leaves)
+            )
+        merged = Axis("codes", tuple(nodes), tuple(members), int(np.prod(leaf_shape)))
+        self.axes = (*head, merged)
+        self.shape = (*lattice.shape[:2], len(nodes))
+        self.values = lattice.values.reshape(self.shape)
+        self.status = lattice.status.reshape(self.shape)
+        self.locked = lattice.locked.reshape(self.shape)
+        self.upper = lattice.upper.reshape(self.shape)
+
+    def bounds(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        lower, upper = self.base.bounds(k)
+        return lower.reshape(self.shape), upper.reshape(self.shape)
+
+    def merged_cell(self, cell: tuple[int, ...]) -> tuple[int, ...]:
+        return (*cell[:2], int(np.ravel_multi_index(cell[2:], self.node_shape)))
+
+    def base_direction(self, direction: Direction) -> Direction:
+        cells = [
+            (*cell[:2], *(int(i) for i in np.unravel_index(cell[2], self.node_shape)))
+            for cell in direction.cells
+        ]
+        return Direction(cells, direction.weights)
 
 
 class _Search:
@@ -89,9 +156,11 @@ class _Search:
 
     def __init__(self, lattice: Lattice, primary: tuple[int, ...], k: int) -> None:
         self.lattice, self.primary, self.k = lattice, primary, k
-        self.options = [_axis_options(lattice, a, node) for a, node in enumerate(primary)]
-        self.touched = [plus + minus for plus, minus in self.options]
-        self.signed = [plus - minus for plus, minus in self.options]
+        self.options = [
+            _axis_options(axis, node) for axis, node in zip(lattice.axes, primary, strict=True)
+        ]
+        self.touched = [_maybe_sparse(plus + minus) for plus, minus in self.options]
+        self.signed = [_maybe_sparse(plus - minus) for plus, minus in self.options]
 
     def step(self, shift: np.ndarray, size: int, sign: int) -> Direction | None:
         """The cheapest cube that moves the primary by ``sign * size`` from ``values + shift``."""
@@ -202,24 +271,37 @@ class _Protector:
         self.lattice, self.k = lattice, k
         self.result = Protection()
         self.by_cell: dict[tuple[int, ...], list[Direction]] = {}
+        self.merged: _MergedCodes | None = None
 
     def _reaches(self, cell, target: int) -> bool:
         return _reaches(self.lattice, cell, self.by_cell.get(cell, []), target, self.k)
 
     def _certify(self, cell, alternatives: list[tuple[int, int]]) -> bool:
-        """Ensure one of the (target, sign) moves is possible for ``cell``."""
+        """Ensure one of the (target, sign) moves is possible for ``cell``: cubes on the
+        separate axes first, then (with more than one code axis) on the merged code axis."""
         if any(self._reaches(cell, target) for target, _ in alternatives):
             return True
         value = int(self.lattice.values[cell])
-        search = _Search(self.lattice, cell, self.k)
-        for target, sign in alternatives:
-            direction = search.certificate(sign, abs(target - value))
-            if direction is not None:
+        for search, merged in self._searches(cell):
+            for target, sign in alternatives:
+                direction = search.certificate(sign, abs(target - value))
+                if direction is None:
+                    continue
+                if merged is not None:
+                    direction = merged.base_direction(direction)
                 for moved in direction.cells:
                     self.by_cell.setdefault(moved, []).append(direction)
                 self.result.directions.append(direction)
                 return True
         return False
+
+    def _searches(self, cell):
+        """The cube search on separate axes, then (lazily) on the merged code axis."""
+        yield _Search(self.lattice, cell, self.k), None
+        if len(self.lattice.axes) > 3:
+            if self.merged is None:
+                self.merged = _MergedCodes(self.lattice)
+            yield _Search(self.merged, self.merged.merged_cell(cell), self.k), self.merged
 
     def protect_cell(self, cell) -> None:
         """A primary reaches k-1 and 1, else it is masked; a masked cell merely moves."""

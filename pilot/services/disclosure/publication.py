@@ -43,6 +43,7 @@ from pilot.services.disclosure.hypercube import protect
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
 from pilot.services.hotspots.grid import shifted_cell_index
+from pilot.services.incidenten import MINOR_AGE_BANDS
 
 ALL = "ALL"
 SUM = "SUM"
@@ -61,21 +62,38 @@ class CodeAxis:
     single: bool = True  # one code per incident: the codes sum to the incident total
 
 
+ALL_LEVELS = frozenset({"Q", "Y", "P"})
+
+
+@dataclass(frozen=True)
+class Plane:
+    """A table of a breakdown that outsiders get: the code axes it splits by (the others
+    are at their total), optionally only some codes of an axis, at some period levels."""
+
+    axes: tuple[str, ...]
+    only: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (axis, codes shown)
+    levels: frozenset[str] = ALL_LEVELS
+
+
 @dataclass(frozen=True)
 class Breakdown:
     """A family of linked tables over gemeente × period × codes.
 
-    ``wide`` names the time levels ("Q", "Y", "P") at which tranche and national cells
-    are offered; ``cross_levels`` the time levels at which the interior of a two-way
-    breakdown is offered, and ``cross_rows`` (when set) the codes of the first axis whose
-    interior row is offered; the margins are offered wherever the breakdown is.
+    ``planes`` are the tables outsiders get (the grand total always); ``wide`` names the
+    period levels ("Q", "Y", "P") at which tranche and national cells are offered;
+    ``zeros`` are code combinations that cannot occur (a rule of the incident form), which
+    an outsider knows: each is a tuple of (axis, codes) conditions.
     """
 
     name: str
     axes: tuple[CodeAxis, ...]
+    planes: tuple[Plane, ...] = ()
     wide: frozenset[str] = frozenset({"Y", "P"})
-    cross_levels: frozenset[str] = frozenset({"Q", "Y", "P"})
-    cross_rows: tuple[str, ...] | None = None
+    zeros: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.planes:  # a one-way breakdown: its codes
+            object.__setattr__(self, "planes", tuple(Plane((a.name,)) for a in self.axes))
 
 
 def _codes(code_list: codes.CodeList) -> tuple[str, ...]:
@@ -84,25 +102,39 @@ def _codes(code_list: codes.CodeList) -> tuple[str, ...]:
 
 KWALITEIT = ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
 
+_NOT_MINOR = tuple(c for c in _codes(codes.LEEFTIJD) if c not in MINOR_AGE_BANDS)
+
 BREAKDOWNS: tuple[Breakdown, ...] = (
+    # Outcome, clothing and age in one lattice: a reprimande is only for minors (a rule the
+    # outsider knows), so reprimandes are bounded by the minors of the same period.
     Breakdown(
-        "afdoening_kleding",
+        "afdoening",
         (
             CodeAxis("afdoening", _codes(codes.AFDOENING)),
             CodeAxis("kleding", _codes(codes.KLEDING)),
+            CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),
         ),
-        wide=frozenset({"Q", "Y", "P"}),
-        cross_rows=("proces_verbaal",),
+        planes=(
+            Plane(("afdoening",)),
+            Plane(("kleding",)),
+            Plane(("leeftijd",)),
+            Plane(("afdoening", "kleding"), only=(("afdoening", ("proces_verbaal",)),)),
+        ),
+        wide=ALL_LEVELS,
+        zeros=((("afdoening", ("reprimande",)), ("leeftijd", _NOT_MINOR)),),
     ),
     Breakdown("locatie_type", (CodeAxis("locatie_type", _codes(codes.LOCATIE_TYPE)),)),
     Breakdown("kennisname", (CodeAxis("kennisname", _codes(codes.KENNISNAME)),)),
     Breakdown("rol_boa", (CodeAxis("rol_boa", _codes(codes.ROL_BOA)),)),
-    Breakdown("leeftijd", (CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),)),
     Breakdown("gedraging", (CodeAxis("gedraging", _codes(codes.GEDRAGING), single=False),)),
     Breakdown(
         "weekdag_tijdvak",
         (CodeAxis("weekdag", _codes(codes.WEEKDAG)), CodeAxis("tijdvak", _codes(codes.TIJDVAK))),
-        cross_levels=frozenset({"P"}),
+        planes=(
+            Plane(("weekdag",)),
+            Plane(("tijdvak",)),
+            Plane(("weekdag", "tijdvak"), levels=frozenset({"P"})),
+        ),
     ),
     Breakdown("kwaliteit", (CodeAxis("kwaliteit", KWALITEIT, single=False),)),
 )
@@ -317,8 +349,8 @@ class Publication:
         """The number of incidents of a gemeente, tranche ("T1") or the country ("NL")."""
         if (unit, period) in self.excluded:
             return Shown(Status.PRIMARY, None, self.k)
-        lattice = self.lattices["afdoening_kleding"]
-        return self._shown(lattice, lattice.cell(unit, period, ALL, ALL))
+        lattice = self.lattices["afdoening"]
+        return self._shown(lattice, lattice.cell(unit, period, ALL, ALL, ALL))
 
     def bevoegde_boas(self, unit: str, period: str) -> Shown:
         """Boa's trained and mandated on some day of the period (from the boa register)."""
@@ -329,8 +361,8 @@ class Publication:
         """Whether outsiders get any figure of this unit and period (``<k`` counts too)."""
         if (unit, period) in self.excluded:
             return True
-        lattice = self.lattices["afdoening_kleding"]
-        return bool(lattice.offered[lattice.cell(unit, period, ALL, ALL)])
+        lattice = self.lattices["afdoening"]
+        return bool(lattice.offered[lattice.cell(unit, period, ALL, ALL, ALL)])
 
     def figure(self, breakdown: str, unit: str, period: str, *codes_: str) -> Shown:
         """One cell of a breakdown; ``ALL`` for a margin."""
@@ -351,27 +383,31 @@ class Publication:
         return self.police_coverage.get((unit, period), 0)
 
     def rows(self):
-        """Every offered cell, as (tabel, eenheid, periode, code, code2, Shown): the whole
-        outsider publication in one list (the CSV download and the attack tests use it)."""
+        """Every offered cell, as (tabel, eenheid, periode, codes, Shown): the whole outsider
+        publication in one list (the CSV download and the attack tests use it). ``codes``
+        names each code axis and its code, e.g. ``afdoening=proces_verbaal|kleding=ALL``."""
         for name, lattice in self.lattices.items():
             if name in self.withheld:
                 continue
             for index in zip(*np.nonzero(lattice.offered), strict=True):
-                keys = [axis.nodes[i] for axis, i in zip(lattice.axes, index, strict=True)]
-                unit, period, *codes_ = keys
+                unit = lattice.axes[0].nodes[index[0]]
+                period = lattice.axes[1].nodes[index[1]]
                 if (unit, period) in self.excluded and name not in (POLITIE.name, "boas"):
                     continue
-                codes_ += [""] * (2 - len(codes_))
-                yield name, unit, period, codes_[0], codes_[1], self._shown(lattice, index)
+                codes_ = "|".join(
+                    f"{axis.name}={axis.nodes[i]}"
+                    for axis, i in zip(lattice.axes[2:], index[2:], strict=True)
+                )
+                yield name, unit, period, codes_, self._shown(lattice, index)
         for unit, period in sorted(self.excluded):
-            yield "incidenten", unit, period, ALL, "", Shown(Status.PRIMARY, None, self.k)
+            yield "incidenten", unit, period, "", Shown(Status.PRIMARY, None, self.k)
         for cbs_code, lattice in self.maps.items():
             time_axis_, cell_axis = lattice.axes
             for q, quarter in enumerate(time_axis_.nodes):
                 for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
                     if lattice.values[q, i] > 0:
                         cell = shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k)
-                        yield "kaart_500m", cbs_code, quarter, key, "", cell
+                        yield "kaart_500m", cbs_code, quarter, f"cel={key}", cell
 
     def _shown(self, lattice: Lattice, cell: tuple[int, ...]) -> Shown:
         if not lattice.offered[cell]:
@@ -435,16 +471,42 @@ def _code_axis(axis: CodeAxis) -> Axis:
     return Axis.build(axis.name, list(axis.codes), {ALL if axis.single else SUM: list(axis.codes)})
 
 
-def _hidden_interior(breakdown: Breakdown, code_axes: list[Axis], kind: str) -> np.ndarray:
-    """The cells of a two-way breakdown's interior that are not offered at this level."""
-    rows, columns = code_axes
-    hidden = np.zeros((len(rows), len(columns)), dtype=bool)
-    hidden[: rows.leaf_count, : columns.leaf_count] = True
-    if kind in breakdown.cross_levels:
-        shown_rows = breakdown.cross_rows or rows.nodes[: rows.leaf_count]
-        for code in shown_rows:
-            hidden[rows.index(code), :] = False
-    return hidden
+def _code_block(breakdown: Breakdown, code_axes: list[Axis], kind: str) -> np.ndarray:
+    """Which code cells of one gemeente/tranche-period are offered: the planes + the total."""
+    shape = tuple(len(a) for a in code_axes)
+    block = np.zeros(shape, dtype=bool)
+    total = tuple(a.index(ALL) if ALL in a.nodes else None for a in code_axes)
+    if all(i is not None for i in total):
+        block[total] = True
+    for plane in breakdown.planes:
+        if kind not in plane.levels:
+            continue
+        only = dict(plane.only)
+        index = []
+        for axis, spec in zip(code_axes, breakdown.axes, strict=True):
+            if spec.name in plane.axes:
+                shown = only.get(spec.name, axis.nodes[: axis.leaf_count])
+                index.append([axis.index(code) for code in shown])
+            elif ALL in axis.nodes:
+                index.append([axis.index(ALL)])
+            else:
+                index.append([])
+        block[np.ix_(*index)] = True
+    return block
+
+
+def _structural_zeros(breakdown: Breakdown, code_axes: list[Axis]) -> np.ndarray:
+    """Code cells that are zero by a rule of the incident form (``Breakdown.zeros``)."""
+    shape = tuple(len(a) for a in code_axes)
+    zero = np.zeros(shape, dtype=bool)
+    names = [spec.name for spec in breakdown.axes]
+    for rule in breakdown.zeros:
+        index = [list(range(len(axis))) for axis in code_axes]
+        for axis_name, codes_ in rule:
+            axis = code_axes[names.index(axis_name)]
+            index[names.index(axis_name)] = [axis.index(code) for code in codes_]
+        zero[np.ix_(*index)] = True
+    return zero
 
 
 def _offered(
@@ -473,15 +535,7 @@ def _offered(
                     continue
             elif kind not in breakdown.wide:
                 continue
-            block = np.ones(shape[2:], dtype=bool)
-            if len(code_axes) == 2:
-                block &= ~_hidden_interior(breakdown, code_axes, kind)
-            for a, axis in enumerate(code_axes):
-                if SUM in axis.nodes:  # the sum of a multiple-response list is not shown
-                    index = [slice(None)] * len(code_axes)
-                    index[a] = axis.index(SUM)
-                    block[tuple(index)] = False
-            offered[u, t] = block
+            offered[u, t] = _code_block(breakdown, code_axes, kind)
     return offered
 
 
@@ -515,6 +569,7 @@ def _breakdown_lattice(
             if breakdown.name == "gedraging":  # every incident has at least one conduct
                 lower[tuple(index)] = np.broadcast_to(total, shape)[tuple(index)]
             upper[tuple(index)] = np.broadcast_to(total, shape)[tuple(index)] * axis.leaf_count
+    upper[:, :, _structural_zeros(breakdown, code_axes)] = 0
     return Lattice(
         breakdown.name, (units, times, *code_axes), leaves, offered, locked, upper, lower
     )

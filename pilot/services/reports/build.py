@@ -184,7 +184,7 @@ def _outsider_politie_rows(publication: Publication, unit: str, period: Outsider
                 "kwartaal": quarter.code,
                 "boa": publication.spine(unit, quarter.code),
                 "boa_pv": publication.figure(
-                    "afdoening_kleding", unit, quarter.code, "proces_verbaal", "ALL"
+                    "afdoening", unit, quarter.code, "proces_verbaal", "ALL", "ALL"
                 ),
                 **{
                     m: publication.politie(unit, quarter.code, m)

@@ -15,7 +15,7 @@ from pilot.services.disclosure.publication import ALL, Period, Publication
 from pilot.services.reports.figures import Figures
 
 PV = "proces_verbaal"
-AK = "afdoening_kleding"
+AF = "afdoening"  # the lattice of afdoening × kleding × leeftijd
 
 
 @dataclass
@@ -117,14 +117,18 @@ def protected_figures(
     quarters = [q for q in publication.quarters if q in period.quarters]
     return ProtectedFigures(
         incidenten=publication.spine(unit, key),
-        afdoening=breakdown(AK, codes.AFDOENING, ALL),
-        kleding={c: publication.figure(AK, unit, key, ALL, c) for c in _codes(codes.KLEDING)},
-        kleding_pv={c: publication.figure(AK, unit, key, PV, c) for c in _codes(codes.KLEDING)},
+        afdoening=breakdown(AF, codes.AFDOENING, ALL, ALL),
+        kleding={c: publication.figure(AF, unit, key, ALL, c, ALL) for c in _codes(codes.KLEDING)},
+        kleding_pv={
+            c: publication.figure(AF, unit, key, PV, c, ALL) for c in _codes(codes.KLEDING)
+        },
         locatie_type=breakdown("locatie_type", codes.LOCATIE_TYPE),
         gedraging=breakdown("gedraging", codes.GEDRAGING),
         kennisname=breakdown("kennisname", codes.KENNISNAME),
         rol_boa=breakdown("rol_boa", codes.ROL_BOA),
-        leeftijd=breakdown("leeftijd", codes.LEEFTIJD),
+        leeftijd={
+            c: publication.figure(AF, unit, key, ALL, ALL, c) for c in _codes(codes.LEEFTIJD)
+        },
         weekdag={
             int(w): publication.figure("weekdag_tijdvak", unit, key, w, ALL)
             for w in _codes(codes.WEEKDAG)

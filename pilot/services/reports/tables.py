@@ -1,8 +1,9 @@
 """The outsider publication as one CSV: every figure anyone outside a gemeente can get.
 
 One row per offered cell: the table, the unit (a gemeente's CBS code, a tranche "T1" or
-"NL"), the period ("2025-K3", "2025" or "P" for the whole pilot), the code(s) ("ALL" for a
-total) and the value as written in the reports (a number, ``<5`` or ``×``). The reports,
+"NL"), the period ("2025-K3", "2025" or "P" for the whole pilot), the codes (each code axis
+and its code, "ALL" for a total: ``afdoening=proces_verbaal|kleding=ALL|leeftijd=ALL``)
+and the value as written in the reports (a number, ``<5`` or ``×``). The reports,
 maps and this file are cut from the same protected publication, so evaluators can analyse
 exactly what the PDFs show. The download is audited.
 """
@@ -14,7 +15,7 @@ from pilot import audit
 from pilot.extensions import db
 from pilot.services.disclosure import policy
 
-COLUMNS = ("tabel", "eenheid", "periode", "code", "code2", "waarde")
+COLUMNS = ("tabel", "eenheid", "periode", "codes", "waarde")
 
 
 def publication_csv() -> str:
@@ -24,8 +25,8 @@ def publication_csv() -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(COLUMNS)
     rows = 0
-    for table, unit, period, code, code2, shown in publication.rows():
-        writer.writerow((table, unit, period, code, code2, shown.text.replace(".", "")))
+    for table, unit, period, codes, shown in publication.rows():
+        writer.writerow((table, unit, period, codes, shown.text.replace(".", "")))
         rows += 1
     audit.record("downloaden", "tabellen", "publicatie", rijen=rows, versie=publication.version)
     db.session.commit()
