@@ -88,10 +88,6 @@ def _add(errors: RowErrors, name: str, message: str) -> None:
     errors.setdefault(name, []).append(message)
 
 
-def _datum(value) -> str:
-    return value.strftime("%d-%m-%Y")
-
-
 def zaaknummer_hash(zaaknummer: str | None) -> str | None:
     if zaaknummer is None or not zaaknummer.strip():
         return None
@@ -125,14 +121,18 @@ def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None
             _add(errors, "locatie", "Deze coördinaten liggen niet in Nederland.")
     if not item.gedragingen:
         _add(errors, "gedragingen", "Kies ten minste één gedraging.")
-    elif unknown := set(item.gedragingen) - _gedraging_codes():
-        _add(errors, "gedragingen", f"Onbekende gedraging: {', '.join(sorted(unknown))}.")
+    elif set(item.gedragingen) - _gedraging_codes():
+        _add(
+            errors,
+            "gedragingen",
+            f"Onbekende gedraging: kies uit {', '.join(c.code for c in codes.GEDRAGING.codes)}.",
+        )
     for name, code_list in CODE_FIELDS.items():
         value = getattr(item, name)
         if not value:
             _add(errors, name, f"Kies een waarde voor '{code_list.titel}'.")
         elif value not in code_list:
-            _add(errors, name, f"Onbekende code '{value}' voor '{code_list.titel}'.")
+            _add(errors, name, f"Onbekende code voor '{code_list.titel}': kies uit de codelijst.")
     _check_counts(item, errors)
     if item.opmerking:
         if len(item.opmerking) > MAX_OPMERKING:
@@ -182,9 +182,15 @@ def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], er
         return
     day = derive_local_date(item.tijdstip)
     if not boa.getraind_op(day):
-        _add(errors, "boa_id", f"Boa {boa.code} was op {_datum(day)} nog niet opgeleid.")
+        _add(
+            errors, "boa_id", f"Boa {boa.code} was op de datum van het incident nog niet opgeleid."
+        )
     elif not boa.mandaat_op(day):
-        _add(errors, "boa_id", f"Boa {boa.code} had op {_datum(day)} geen mandaat van het OM.")
+        _add(
+            errors,
+            "boa_id",
+            f"Boa {boa.code} had op de datum van het incident geen mandaat van het OM.",
+        )
 
 
 def derive_local_date(tijdstip: datetime) -> date:
