@@ -51,7 +51,10 @@ def purge_command(voor: str, cbs_code: str | None, ja: bool):
             f"importbestanden; totalen bewaard van {len(row.kwartalen)} kwartalen"
         )
     if not ja:
-        click.confirm("Definitief verwijderen?", abort=True)
+        answer = click.prompt("Definitief verwijderen? (ja/nee)", default="nee")
+        if answer.strip().lower() not in {"j", "ja"}:
+            click.echo("Niets verwijderd.", err=True)
+            raise SystemExit(1)
     with acting_as("cli"):
         done = purge(gemeenten, boundary, clock.today(), current_app.instance_path)
     click.echo(
