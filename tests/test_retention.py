@@ -1,11 +1,13 @@
 """Retention: a purge before a quarter boundary removes incident rows, their audit copies
 and pending uploads, while every figure outsiders can get stays exactly as it was."""
 
+import io
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pdfplumber
 import pytest
 
 from pilot import codes
@@ -16,6 +18,7 @@ from pilot.services.disclosure.publication import build_publication
 from pilot.services.errors import DomainError
 from pilot.services.imports.uploads import pending_uploads, preview_upload
 from pilot.services.incidenten import IncidentInput, validate_batch
+from pilot.services.reports.build import build_gemeente_report
 from pilot.services.retention.purge import boundaries, plan_purge, purge
 from tests.factories import gemeente, make_boa, make_incident
 from tests.test_imports import row, write_csv
@@ -261,3 +264,58 @@ def test_purging_the_same_period_twice_changes_nothing(seeded, app):
     )
     assert publication_state(_publish()) == state
     assert np.all(_publish().lattices["afdoening_kleding"].values >= 0)
+
+
+ROW_LABELS = (
+    "Incidenten ", "Processen-verbaal ", "Waarschuwingen ", "Overgedragen aan politie ",
+    "Maandag ", "Dinsdag ", "Woensdag ", "Donderdag ", "Vrijdag ", "Zaterdag ", "Zondag ",
+    "Uniform ", "In burger ", "Laat geregistreerd ", "Leeftijd verdachte(n) onbekend ",
+    "Proces-verbaal zonder zaaknummer ", "Locatie niet tegen de gemeentegrens ", "2024-K3 ",
+    "2024-K4 ",
+)  # fmt: skip
+
+
+def _report_rows(periode) -> tuple[dict[str, str], str]:
+    """The report's table rows (first line starting with each label, the table of contents
+    left out), and its whole text."""
+    pdf = build_gemeente_report(gemeente("GM0599"), periode, exact=True).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    lines = text.splitlines()
+    rows = {
+        label: next((line for line in lines if line.startswith(label) and "blz." not in line), None)
+        for label in ROW_LABELS
+    }
+    return rows, " ".join(lines)
+
+
+def test_the_coordinators_report_says_what_comes_from_the_frozen_tables(seeded, app):
+    from pilot.models import PolitieCijfer
+    from pilot.services.reports.periods import Period
+
+    for month in (8, 10, 11, 12):  # all of 2024-K4, one month of 2024-K3
+        db.session.add(
+            PolitieCijfer(
+                gemeente_id=gemeente("GM0599").id, maand=date(2024, month, 1), meldingen=month
+            )
+        )
+    db.session.commit()
+    whole = Period(date(2024, 7, 1), date(2025, 9, 30), "Hele pilotperiode")
+    before, text = _report_rows(whole)
+    assert None not in before.values() and "Bewaartermijn" not in text
+    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+
+    after, text = _report_rows(whole)
+    assert before["2024-K3 "] != "2024-K3 — — 8 — —"
+    assert after.pop("2024-K3 ") == "2024-K3 — — 8 — —", "one month of police: not comparable"
+    before.pop("2024-K3 ")
+    assert after == before
+    assert "De incidentgegevens van Rotterdam van vóór 01-01-2025 zijn verwijderd" in text
+    assert "Voor 2024-K3, 2024-K4 komen de aantallen uit die tabellen" in text
+    assert "het aantal actieve boa’s en het aantal ingetrokken registraties" in text
+
+    _, text = _report_rows(Period(date(2024, 8, 15), date(2025, 9, 30), "deels"))
+    assert "Voor 2024-K4 komen de aantallen" in text
+    assert "2024-K3 valt maar voor een deel in de gekozen periode" in text
+    _, text = _report_rows(Period(date(2025, 1, 1), date(2025, 9, 30), "na"))
+    assert "Bewaartermijn" not in text
