@@ -48,8 +48,9 @@ FIELD_NAMES = {
     "tijdvak": "tijdstip",
 }
 UNNAMED = {"vingerafdruk"}  # a hash of moment, place, boa and conduct: follows those fields
-# Payload keys that place an incident in space or time; an event holding one is scrubbed.
-LOCATION_AND_TIME = frozenset(FIELD_NAMES)
+# Payload keys that place an incident in space or time (the fingerprint hashes both); an
+# older event holding one is scrubbed by the retention purge.
+LOCATION_AND_TIME = frozenset(FIELD_NAMES) | UNNAMED
 
 _cli_actor: ContextVar[tuple[int | None, str] | None] = ContextVar("cli_actor", default=None)
 
