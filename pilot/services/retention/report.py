@@ -5,8 +5,9 @@ each purged quarter that lies wholly inside the report's period, the frozen coun
 added to the figures the report counts from the remaining rows: incidents, outcome,
 uniform/plain clothes (and their processen-verbaal), location type, conduct, weekday ×
 time band, the data-quality counts and the 500 m map cells. Months and withdrawals cannot
-be rebuilt from them (authorised boa's come from the boa register, not from incidents); a quarter only partly inside the period is not
-counted at all. ``PurgedPart`` says all this so the report can say it too.
+be rebuilt from them (authorised boa's come from the boa register, not from incidents);
+a quarter only partly inside the period is not counted at all. ``PurgedPart`` says all
+this so the report can say it too.
 """
 
 from collections import defaultdict
