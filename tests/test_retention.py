@@ -2,6 +2,7 @@
 and pending uploads, while every figure outsiders can get stays exactly as it was."""
 
 import io
+import re
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from pilot import codes
 from pilot.extensions import db
-from pilot.models import AuditEvent, FrozenQuarter, Gemeente, Incident
+from pilot.models import AuditEvent, FrozenQuarter, Gemeente, Incident, Rol
 from pilot.services.disclosure.lattice import Lattice
 from pilot.services.disclosure.publication import build_publication
 from pilot.services.errors import DomainError
@@ -27,7 +28,7 @@ K = 5
 TODAY = date(2025, 11, 15)  # the frozen clock's day: 2025-K3 is the newest completed quarter
 SEED = {  # incidents per month (cycled) and points per gemeente
     "GM0599": ([9, 4, 12, 7, 3, 10], [(51.9225, 4.4792), (51.9175, 4.4850), (51.9110, 4.4700),
-                                      (51.9300, 4.4600), (51.9050, 4.4900)]),
+                                      (51.9225, 4.4792), (51.9050, 4.4900)]),  # one hotter cell
     "GM0344": ([5, 2, 6, 1, 7], [(52.0907, 5.1214), (52.0850, 5.1100), (52.0950, 5.1300)]),
     "GM0202": ([1, 0, 2, 1], [(51.9851, 5.8987), (51.9800, 5.9100)]),  # quarters below k
 }  # fmt: skip
@@ -319,3 +320,41 @@ def test_the_coordinators_report_says_what_comes_from_the_frozen_tables(seeded, 
     assert "2024-K3 valt maar voor een deel in de gekozen periode" in text
     _, text = _report_rows(Period(date(2025, 1, 1), date(2025, 9, 30), "na"))
     assert "Bewaartermijn" not in text
+
+
+FINGERPRINT = re.compile(r"[0-9a-f]{12,}")  # the report's SHA-256 (it names the data version)
+
+
+def _outsider_outputs(client) -> dict[str, str]:
+    """What an evaluator can download about the purged quarters, fingerprints left out."""
+    outputs = {"tabellen.csv": client.get("/rapporten/tabellen.csv").get_data(as_text=True)}
+    for quarter in ("2024-07-01", "2024-10-01", "2025-07-01"):
+        for fmt in ("csv", "geojson"):
+            response = client.get(f"/hotspots/kaart/download/{fmt}?kwartaal={quarter}")
+            assert response.status_code == 200, response.status_code
+            outputs[f"kaart {quarter}.{fmt}"] = response.get_data(as_text=True)
+    for url in (
+        "/rapporten/totaal.pdf",
+        "/rapporten/gemeente.pdf?gemeente=GM0599&periode=P",
+        "/rapporten/gemeente.pdf?gemeente=GM0599&periode=2024",
+        "/rapporten/gemeente.pdf?gemeente=GM0344&periode=2024-K4",
+        "/rapporten/gemeente.pdf?gemeente=GM0202&periode=2024-K3",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        with pdfplumber.open(io.BytesIO(response.data)) as document:
+            text = "\n".join(page.extract_text() or "" for page in document.pages)
+        outputs[url] = FINGERPRINT.sub("#", text)
+    return outputs
+
+
+def test_an_evaluator_gets_the_same_reports_maps_and_tables_after_a_purge(
+    seeded, app, client, login_as
+):
+    login_as(Rol.EVALUATOR)
+    before = _outsider_outputs(client)
+    assert "<5" in before["tabellen.csv"] and before["kaart 2024-07-01.csv"].count("\n") > 3
+    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    after = _outsider_outputs(client)
+    for name, text in before.items():
+        assert after[name] == text, name
