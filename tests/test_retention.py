@@ -75,8 +75,10 @@ def seed() -> None:
                     zaaknummer=f"PV-{i}" if i % 4 == 0 else None,
                     aangemaakt_op=moment + timedelta(days=i % 12, hours=1),
                     ingetrokken_op=moment + timedelta(days=2) if i % 17 == 0 else None,
+                    commit=False,
                     **{name: values[i % len(values)] for name, values in CYCLES.items()},
                 )  # fmt: skip
+    db.session.commit()
 
 
 def _lattice_state(lattice: Lattice) -> tuple:
