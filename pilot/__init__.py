@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.incidenten.views import bp as incidenten_bp
     from pilot.politiecijfers.views import bp as politiecijfers_bp
     from pilot.reports.views import bp as reports_bp
+    from pilot.retention.views import bp as retention_bp
     from pilot.users.views import bp as users_bp
 
     for blueprint in (
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         hotspots_bp,
         reports_bp,
         dataset_bp,
+        retention_bp,
     ):
         app.register_blueprint(blueprint)
 

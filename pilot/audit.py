@@ -3,7 +3,9 @@
 Every insert, update and delete of an audited model becomes an ``AuditEvent`` in the same
 transaction (an ``after_flush`` listener), so no code path can change data unaudited.
 Events that are not row changes (log-in, export, import, download) use ``record``.
-Fields that hold personal or secret data are never copied into the trail.
+Fields that hold personal or secret data are never copied into the trail, and an incident's
+event keeps only the names of the fields that changed: never its location or time, whose
+exact values stay in the incident row alone, so purging that row (retention) leaves no copy.
 """
 
 from collections.abc import Iterator
@@ -32,6 +34,23 @@ SECRET_FIELDS = {
 }
 BOOKKEEPING_FIELDS = {"version", "gewijzigd_op", "aangemaakt_op", "laatst_ingelogd_op"}
 NEVER_LOGGED = SECRET_FIELDS | BOOKKEEPING_FIELDS
+# Models whose events name the changed fields without their values (see the docstring).
+NAMES_ONLY = (Incident,)
+# Derived columns are named after the field a person entered.
+FIELD_NAMES = {
+    "lat": "locatie",
+    "lon": "locatie",
+    "rd_x": "locatie",
+    "rd_y": "locatie",
+    "tijdstip": "tijdstip",
+    "lokale_datum": "tijdstip",
+    "weekdag": "tijdstip",
+    "tijdvak": "tijdstip",
+}
+UNNAMED = {"vingerafdruk"}  # a hash of moment, place, boa and conduct: follows those fields
+# Payload keys that place an incident in space or time (the fingerprint hashes both); an
+# older event holding one is scrubbed by the retention purge.
+LOCATION_AND_TIME = frozenset(FIELD_NAMES) | UNNAMED
 
 _cli_actor: ContextVar[tuple[int | None, str] | None] = ContextVar("cli_actor", default=None)
 
@@ -96,6 +115,13 @@ def _action(changes: dict[str, Any]) -> str:
     return "wijzigen"
 
 
+def _names_only(kind: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The payload of an incident event: which fields changed, not to what."""
+    if kind == "aanmaken":
+        return {}
+    return {"velden": sorted({FIELD_NAMES.get(n, n) for n in changes if n not in UNNAMED})}
+
+
 def _after_flush(session: Session, _context) -> None:
     user_id, actor = current_actor()
     rows = []
@@ -113,6 +139,8 @@ def _after_flush(session: Session, _context) -> None:
             if not changes:
                 continue
             kind = _action(changes)
+        if isinstance(obj, NAMES_ONLY):
+            changes = _names_only(kind, changes)
         rows.append(
             {
                 "tijdstip": clock.now(),
@@ -149,6 +177,15 @@ def record(
             details={key: _plain(value) for key, value in details.items()},
         )
     )
+
+
+def clear_payload(event: AuditEvent) -> None:
+    """Empty an event's payload, keeping who, when, what kind of change and which record.
+
+    The one sanctioned change to a stored event (retention purge). Stand-in until the
+    hash chain of issue 12 brings its own version, which keeps a hash of the payload.
+    """
+    event.details = {}
 
 
 def history_of(entiteit: str, entiteit_id: int | str):

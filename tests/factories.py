@@ -43,10 +43,12 @@ def make_incident(
     tijdstip: datetime | None = None,
     gedragingen: tuple[str, ...] = ("opmerkingen",),
     grens_gecontroleerd: bool = True,
+    commit: bool = True,
     **fields,
 ) -> Incident:
     """Store one incident of ``boa``'s gemeente; ``fields`` are IncidentInput fields or
-    other Incident columns (``synthetisch``, …)."""
+    other Incident columns (``synthetisch``, …). ``commit=False`` leaves the commit to the
+    caller (many incidents in one transaction)."""
     values = {
         "locatie_type": "straat",
         "kennisname": "eigen_waarneming",
@@ -71,5 +73,6 @@ def make_incident(
     owner = db.session.get(Gemeente, boa.gemeente_id)
     incident = Incident(**row_values(owner, item, grens_gecontroleerd), **columns)
     db.session.add(incident)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return incident

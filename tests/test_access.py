@@ -54,6 +54,9 @@ EXPECTED: dict[str, frozenset | str] = {
     "imports.download_errors": frozenset({C}),
     "imports.confirm_import": frozenset({C}),
     "imports.download_template": frozenset({C}),
+    "retention.show_retention": frozenset({B}),
+    "retention.confirm_purge": frozenset({B}),
+    "retention.purge_data": frozenset({B}),
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

@@ -4,7 +4,7 @@ the screens writes AuditEvents (who, what, which record) without personal or sec
 from flask import Flask
 
 from pilot.extensions import db
-from pilot.models import AuditEvent, Boa, Rol, User
+from pilot.models import AuditEvent, Boa, Incident, Rol, User
 
 NUMMER = "PN-5551234"
 NEW_PASSWORD = "een-heel-geheim-wachtwoord"
@@ -108,3 +108,37 @@ def test_refused_change_writes_no_audit_event(app: Flask, client, login_as):
     assert response.status_code == 200
     assert 'id="pilot_eind-fout">De einddatum ligt vóór de startdatum' in response.text
     assert [e for e in _events(app, "gemeente") if e.actie == "wijzigen"] == []
+
+
+def test_incident_events_name_the_changed_fields_never_location_or_time(
+    app: Flask, client, login_as, boundaries_loaded, frozen_clock
+):
+    from tests.factories import make_boa
+    from tests.test_incidenten import BASE, form
+
+    login_as(Rol.COORDINATOR, "GM0599")
+    with app.app_context():
+        boa_id = make_boa("GM0599", code="BOA-R-01").id
+    client.post(f"{BASE}/nieuw", data=form(boa_id, datum="2025-09-12", tijd="23:17"))
+    with app.app_context():
+        incident_id = db.session.execute(db.select(Incident.id)).scalar_one()
+    moved = form(boa_id, datum="2025-09-13", tijd="01:47", lat="51.91913", lon="4.47561",
+                 afdoening="proces_verbaal", version="1")  # fmt: skip
+    assert client.post(f"{BASE}/{incident_id}/wijzigen", data=moved).status_code == 302
+    withdraw = {"reden": "dubbel ingevoerd", "version": "2"}
+    assert client.post(f"{BASE}/{incident_id}/intrekken", data=withdraw).status_code == 302
+
+    created, changed, withdrawn = _events(app, "incident")
+    assert (created.actie, created.details) == ("aanmaken", {})
+    assert changed.actie == "wijzigen"
+    assert changed.details == {"velden": ["afdoening", "locatie", "tijdstip"]}
+    assert withdrawn.actie == "intrekken"
+    assert withdrawn.details == {"velden": ["ingetrokken_op", "intrek_reden"]}
+    trail = " ".join(str(e.details) for e in (created, changed, withdrawn))
+    for value in ("51.9", "4.47", "2025-09", "23:17", "01:47", "21:17", "23:47", "proces"):
+        assert value not in trail
+    page = client.get(f"{BASE}/{incident_id}").get_data(as_text=True)
+    history = page[page.index("<h2>Geschiedenis</h2>") :]
+    assert "afdoening, locatie, datum en tijd" in history
+    assert "ingetrokken, reden van intrekken" in history
+    assert "51.919" not in history and "01:47" not in history

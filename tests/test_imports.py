@@ -110,9 +110,12 @@ def test_good_and_bad_rows_give_exactly_the_expected_row_errors(app, boa_code, t
         found = {(e.rij, e.kolom): e.melding for e in analysis.fouten}
         assert incident_count() == 0
     assert found == {
-        (3, "datum/tijd"): "Datum '31-02-2025' bestaat niet.",
-        (4, "afdoening"): "Onbekende code 'boete' voor 'Afdoening'.",
-        (5, "boa_code"): "Onbekende boa-code 'BOA-XXXX' voor Rotterdam.",
+        (3, "datum/tijd"): "Deze datum bestaat niet (dag of maand te groot).",
+        (4, "afdoening"): "Onbekende code voor 'Afdoening': kies uit de codelijst.",
+        (5, "boa_code"): (
+            "Onbekende boa-code voor Rotterdam: gebruik de code uit de lijst van boa's "
+            "(zie het sjabloon)."
+        ),
         (
             6,
             "locatie",
@@ -121,9 +124,11 @@ def test_good_and_bad_rows_give_exactly_the_expected_row_errors(app, boa_code, t
             "De opmerking lijkt een telefoonnummer te bevatten. Verwijder dit: noteer geen "
             "namen, adressen, BSN, telefoonnummers, e-mailadressen of kentekens."
         ),
-        (8, "datum/tijd"): "Tijd '25:00' niet herkend: gebruik uu:mm (bijvoorbeeld 21:30).",
-        (8, "aantal_verdachten"): "'twee' in kolom aantal_verdachten is geen getal.",
-        (10, "gedragingen"): "Onbekende gedraging: fluiten.",
+        (8, "datum/tijd"): "Tijd niet herkend: gebruik uu:mm (bijvoorbeeld 21:30).",
+        (8, "aantal_verdachten"): "De waarde in kolom aantal_verdachten is geen getal.",
+        (10, "gedragingen"): (
+            "Onbekende gedraging: kies uit opmerkingen, gebaren, geluiden, aanrakingen."
+        ),
     }
     assert (analysis.rijen, analysis.geldig, analysis.rijen_met_fouten) == (9, 2, 7)
 
@@ -136,7 +141,7 @@ def test_cli_alles_of_niets_writes_nothing_when_one_row_fails(app, runner, boa_c
         args=["imports", "incidenten", str(path), "--gemeente", "GM0599", "--alles-of-niets"]
     )
     assert result.exit_code == 1
-    assert "Rij 3, afdoening: Onbekende code 'boete'" in result.output
+    assert "Rij 3, afdoening: Onbekende code voor 'Afdoening'" in result.output
     with app.app_context():
         assert incident_count() == 0
         [event] = import_events()
@@ -303,7 +308,7 @@ def test_template_round_trip_through_the_web_flow(app, client, login_as, boa_cod
     preview_url = response.headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert re.search(r'id="geldig">1<', page) and re.search(r'id="met-fouten">1<', page)
-    assert "Onbekende code &#39;x&#39; voor &#39;Afdoening&#39;" in page
+    assert "Onbekende code voor &#39;Afdoening&#39;: kies uit de codelijst." in page
     with app.app_context():
         assert incident_count() == 0  # nothing before confirming
     errors = client.get(preview_url + "/fouten.csv")

@@ -9,7 +9,16 @@ def register(app: Flask) -> None:
     from pilot.cli.gemeenten import gemeenten_cli
     from pilot.cli.imports import imports_cli
     from pilot.cli.reports import reports_cli
+    from pilot.cli.retention import retention_cli
     from pilot.cli.users import users_cli
 
-    for command in (users_cli, gemeenten_cli, demo, imports_cli, reports_cli, dataset_cli):
+    for command in (
+        users_cli,
+        gemeenten_cli,
+        demo,
+        imports_cli,
+        reports_cli,
+        dataset_cli,
+        retention_cli,
+    ):
         app.cli.add_command(command)

@@ -76,3 +76,14 @@ def sjabloon(uit: Path, cbs_code: str | None):
         codes = boa_codes_of(gemeente_or_fail(cbs_code)) if cbs_code else []
         uit.write_bytes(template_xlsx(codes))
     click.echo(f"Sjabloon geschreven naar {uit}.")
+
+
+@imports_cli.command("purge-uploads")
+def purge_uploads():
+    """Verwijder niet-bevestigde importbestanden ouder dan 24 uur (voor cron of een taak)."""
+    from flask import current_app
+
+    from pilot.services.imports.uploads import purge_expired
+
+    removed = purge_expired(current_app.instance_path)
+    click.echo(f"{getal(removed)} niet-bevestigde importbestanden verwijderd.")

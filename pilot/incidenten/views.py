@@ -27,6 +27,22 @@ CONFLICT_MESSAGE = (
     "en sla opnieuw op om uw wijziging toch door te voeren."
 )
 FIELD_CODES = {**incidenten.CODE_FIELDS, "tijdvak": codes.TIJDVAK}
+# How the audit history names a changed field (pilot.audit keeps names, never values).
+FIELD_LABELS = {
+    "tijdstip": "datum en tijd",
+    "locatie": "locatie",
+    "boa_id": "boa",
+    "gedragingen": "gedragingen",
+    "aantal_verdachten": "aantal verdachten",
+    "aantal_slachtoffers": "aantal slachtoffers",
+    "slachtofferhulp": "slachtofferhulp",
+    "zaaknummer_hmac": "zaaknummer",
+    "opmerking": "opmerking",
+    "ingetrokken_op": "ingetrokken",
+    "intrek_reden": "reden van intrekken",
+    "grens_gecontroleerd": "grenscontrole",
+    **{name: code_list.titel.lower() for name, code_list in incidenten.CODE_FIELDS.items()},
+}
 
 
 @bp.app_template_global()
@@ -41,6 +57,15 @@ def incident_waarde(name: str, value):
     if isinstance(value, bool):
         return "ja" if value else "nee"
     return value
+
+
+@bp.app_template_global()
+def gewijzigde_velden(details: dict | None) -> str:
+    """The fields an audit event says were changed, in words (older events: their keys)."""
+    details = details or {}
+    names = details.get("velden", list(details))
+    labels = dict.fromkeys(FIELD_LABELS.get(name, name.replace("_", " ")) for name in names)
+    return ", ".join(labels) or "—"
 
 
 def _boas(gemeente: Gemeente) -> list:

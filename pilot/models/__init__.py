@@ -6,6 +6,7 @@ from pilot.models.boa import Boa
 from pilot.models.gemeente import Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
+from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
 from pilot.models.user import Rol, User
 
 __all__ = [
@@ -13,6 +14,9 @@ __all__ = [
     "Base",
     "Boa",
     "Dienst",
+    "FrozenCell",
+    "FrozenLeaf",
+    "FrozenQuarter",
     "Gemeente",
     "Incident",
     "PolitieCijfer",

@@ -76,7 +76,7 @@ def pilot_period_error(gemeente: Gemeente, day: date) -> str | None:
         return None
     end = f"{gemeente.pilot_eind:%d-%m-%Y}" if gemeente.pilot_eind else "heden"
     return (
-        f"De datum {day:%d-%m-%Y} valt buiten de pilotperiode van {gemeente.naam} "
+        f"De datum valt buiten de pilotperiode van {gemeente.naam} "
         f"({gemeente.pilot_start:%d-%m-%Y} t/m {end})."
     )
 

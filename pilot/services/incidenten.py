@@ -6,7 +6,8 @@ single record is a batch of one. Locations are tested for the whole batch at onc
 is fast for a 100,000-row import and exact for one form.
 
 Rules (each gives a Dutch message on the field it concerns):
-- tijdstip: given, not in the future, local date within the gemeente's pilot period;
+- tijdstip: given, not in the future, local date within the gemeente's pilot period and
+  not in a period whose incidents were purged (retention: the figures are frozen);
 - boa: belongs to the gemeente, trained on or before that date, OM mandate on that date;
 - location: inside the gemeente's boundary within the configured tolerance (default
   250 m, because loaded boundaries are simplified); without a boundary the rule is skipped
@@ -38,6 +39,7 @@ from pilot.services import pii
 from pilot.services.derived import Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError
 from pilot.services.gemeenten import boundary_of, pilot_period_error
+from pilot.services.retention.frozen import purged_before
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
 
@@ -88,10 +90,6 @@ def _add(errors: RowErrors, name: str, message: str) -> None:
     errors.setdefault(name, []).append(message)
 
 
-def _datum(value) -> str:
-    return value.strftime("%d-%m-%Y")
-
-
 def zaaknummer_hash(zaaknummer: str | None) -> str | None:
     if zaaknummer is None or not zaaknummer.strip():
         return None
@@ -125,14 +123,18 @@ def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None
             _add(errors, "locatie", "Deze coördinaten liggen niet in Nederland.")
     if not item.gedragingen:
         _add(errors, "gedragingen", "Kies ten minste één gedraging.")
-    elif unknown := set(item.gedragingen) - _gedraging_codes():
-        _add(errors, "gedragingen", f"Onbekende gedraging: {', '.join(sorted(unknown))}.")
+    elif set(item.gedragingen) - _gedraging_codes():
+        _add(
+            errors,
+            "gedragingen",
+            f"Onbekende gedraging: kies uit {', '.join(c.code for c in codes.GEDRAGING.codes)}.",
+        )
     for name, code_list in CODE_FIELDS.items():
         value = getattr(item, name)
         if not value:
             _add(errors, name, f"Kies een waarde voor '{code_list.titel}'.")
         elif value not in code_list:
-            _add(errors, name, f"Onbekende code '{value}' voor '{code_list.titel}'.")
+            _add(errors, name, f"Onbekende code voor '{code_list.titel}': kies uit de codelijst.")
     _check_counts(item, errors)
     if item.opmerking:
         if len(item.opmerking) > MAX_OPMERKING:
@@ -182,20 +184,37 @@ def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], er
         return
     day = derive_local_date(item.tijdstip)
     if not boa.getraind_op(day):
-        _add(errors, "boa_id", f"Boa {boa.code} was op {_datum(day)} nog niet opgeleid.")
+        _add(
+            errors, "boa_id", f"Boa {boa.code} was op de datum van het incident nog niet opgeleid."
+        )
     elif not boa.mandaat_op(day):
-        _add(errors, "boa_id", f"Boa {boa.code} had op {_datum(day)} geen mandaat van het OM.")
+        _add(
+            errors,
+            "boa_id",
+            f"Boa {boa.code} had op de datum van het incident geen mandaat van het OM.",
+        )
 
 
 def derive_local_date(tijdstip: datetime) -> date:
     return tijdstip.astimezone(clock.AMSTERDAM).date()
 
 
-def _check_period(gemeente: Gemeente, item: IncidentInput, errors: RowErrors) -> None:
+def _check_period(
+    gemeente: Gemeente, item: IncidentInput, errors: RowErrors, purged: date | None
+) -> None:
     if item.tijdstip is None or item.tijdstip.tzinfo is None:
         return
-    if message := pilot_period_error(gemeente, derive_local_date(item.tijdstip)):
+    day = derive_local_date(item.tijdstip)
+    if message := pilot_period_error(gemeente, day):
         _add(errors, "tijdstip", message)
+    elif purged is not None and day < purged:
+        _add(
+            errors,
+            "tijdstip",
+            f"De incidentgegevens van {gemeente.naam} van vóór {purged:%d-%m-%Y} zijn "
+            "verwijderd (bewaartermijn); een incident van vóór die datum kan niet meer "
+            "worden geregistreerd.",
+        )
 
 
 def boas_by_id(gemeente: Gemeente) -> dict[int, Boa]:
@@ -221,11 +240,12 @@ def validate_batch(
     """Errors per item (an empty dict means valid). Nothing is written."""
     now = now or clock.now()
     boas = boas_by_id(gemeente)
+    purged = purged_before(db.session, gemeente.id)
     results: list[RowErrors] = []
     for item in items:
         errors: RowErrors = {}
         _check_fields(item, now, errors)
-        _check_period(gemeente, item, errors)
+        _check_period(gemeente, item, errors, purged)
         _check_boa(gemeente, item, boas, errors)
         results.append(errors)
     located = [i for i, item in enumerate(items) if "locatie" not in results[i]]

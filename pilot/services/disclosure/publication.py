@@ -23,7 +23,9 @@ Rules on top of the lattice:
   gemeente's quarter total; maps over longer periods are not offered to outsiders.
 
 The publication is computed from the data and today's date only, so it is the same for
-every outsider; it is cached until the data change.
+every outsider; it is cached until the data change. Its leaves come from the incident rows
+and, for gemeente-quarters whose incidents were purged (retention), from the counts frozen
+at the purge (``pilot.services.retention.frozen``), so a purge changes no figure.
 """
 
 import calendar
@@ -37,13 +39,14 @@ import numpy as np
 from sqlalchemy import and_, extract, func, literal_column, or_, select
 
 from pilot import codes
-from pilot.models import Boa, Gemeente, Incident, PolitieCijfer
+from pilot.models import Boa, FrozenQuarter, Gemeente, Incident, PolitieCijfer
 from pilot.quarters import Quarter, quarter_of, quarters_between
 from pilot.services.disclosure.hypercube import protect
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
 from pilot.services.hotspots.grid import shifted_cell_index
 from pilot.services.incidenten import MINOR_AGE_BANDS
+from pilot.services.retention.frozen import add_frozen
 
 ALL = "ALL"
 SUM = "SUM"
@@ -193,6 +196,17 @@ class _Rows:
     quarter: np.ndarray
     count: np.ndarray
     columns: dict[str, np.ndarray]
+
+
+@dataclass
+class LeafCounts:
+    """What the publication is built from, per gemeente × quarter (positions in the lists
+    it was counted for): the incident total, each breakdown's leaves (gemeente × quarter ×
+    code(s)) and the incidents per map cell."""
+
+    spine: np.ndarray
+    leaves: dict[str, np.ndarray]
+    cells: dict[int, dict[tuple[int, str], int]]  # gemeente id -> (quarter, "x:y") -> count
 
 
 def time_axis(gemeenten: list[Gemeente], today: date) -> tuple[list[Quarter], dict[str, Period]]:
@@ -541,15 +555,14 @@ def _offered(
 
 def _breakdown_lattice(
     breakdown: Breakdown,
-    rows: _Rows,
+    leaves: np.ndarray,
     units: Axis,
     times: Axis,
     spine_leaves: np.ndarray,
     context: dict,
 ) -> Lattice:
     code_axes = [_code_axis(axis) for axis in breakdown.axes]
-    leaf_shape = (units.leaf_count, times.leaf_count, *(a.leaf_count for a in code_axes))
-    leaves = _breakdown_leaves(breakdown, rows, leaf_shape)
+    leaves = leaves.copy()
     leaves[spine_leaves == 0] = 0  # excluded gemeente-quarters
     offered = _offered(breakdown, units, times, code_axes, **context)
     spine = aggregate((units, times), spine_leaves)
@@ -674,7 +687,7 @@ def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]):
     statement = (
         select(*keys, func.count())
         .join(Gemeente, Gemeente.id == c.gemeente_id)
-        .where(in_period)
+        .where(in_period, c.gemeente_id.in_([g.id for g in gemeenten]))
         .group_by(*keys)
     )
     offset = 1_000_000 // MAP_CELL_M
@@ -709,6 +722,20 @@ def _map_lattice(gemeente: Gemeente, cells: dict[tuple[int, str], int], quarters
     return lattice
 
 
+def count_leaves(connection, gemeenten: list[Gemeente], quarters: list[Quarter]) -> LeafCounts:
+    """The leaf counts of the incident rows (the data-reading part of the publication)."""
+    rows = _incident_rows(connection, gemeenten, quarters)
+    spine = np.zeros((len(gemeenten), len(quarters)), dtype=np.int64)
+    np.add.at(spine, (rows.gemeente, rows.quarter), rows.count)
+    leaves = {
+        b.name: _breakdown_leaves(
+            b, rows, (len(gemeenten), len(quarters), *(len(axis.codes) for axis in b.axes))
+        )
+        for b in BREAKDOWNS
+    }
+    return LeafCounts(spine, leaves, _map_rows(connection, gemeenten, quarters))
+
+
 def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date) -> Publication:
     """Count, suppress and protect every outsider figure (see the module docstring)."""
     gemeenten = sorted(
@@ -722,10 +749,10 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
     publication = Publication(k, gemeenten, quarters, periods, set())
     if not quarters:
         return publication
-    rows = _incident_rows(connection, gemeenten, quarters)
+    counts = count_leaves(connection, gemeenten, quarters)
+    add_frozen(connection, counts, gemeenten, quarters, BREAKDOWNS, MAP_CELL_M)
     units, times = _unit_axis(gemeenten), _period_axis(quarters, periods)
-    spine_leaves = np.zeros((units.leaf_count, times.leaf_count), dtype=np.int64)
-    np.add.at(spine_leaves, (rows.gemeente, rows.quarter), rows.count)
+    spine_leaves = counts.spine.copy()
     for g, q in zip(*np.nonzero((spine_leaves > 0) & (spine_leaves < k)), strict=True):
         publication.excluded.add((gemeenten[g].cbs_code, quarters[q].code))
     spine_leaves[(spine_leaves > 0) & (spine_leaves < k)] = 0
@@ -736,7 +763,8 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         "excluded": publication.excluded,
     }
     for breakdown in BREAKDOWNS:
-        lattice = _breakdown_lattice(breakdown, rows, units, times, spine_leaves, context)
+        leaves = counts.leaves[breakdown.name]
+        lattice = _breakdown_lattice(breakdown, leaves, units, times, spine_leaves, context)
         lattice.mark_primary(k)
         if protect(lattice, k).unprotected:
             publication.withheld.add(breakdown.name)
@@ -754,7 +782,7 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
     if protect(boas, k).unprotected:
         publication.withheld.add("boas")
     publication.lattices["boas"] = boas
-    map_counts = _map_rows(connection, gemeenten, quarters)
+    map_counts = counts.cells
     for g, gemeente in enumerate(gemeenten):
         offered_q = [q for q in range(len(quarters)) if spine_leaves[g, q] > 0]
         if not offered_q:
@@ -795,5 +823,6 @@ def data_version(connection) -> str:
             Gemeente.pilot_eind,
         ).order_by(Gemeente.id)
     ).all()
-    parts: Iterable = [tuple(incident), tuple(politie), *map(tuple, gemeenten)]
+    frozen = connection.execute(select(func.count(), func.sum(FrozenQuarter.id))).one()
+    parts: Iterable = [tuple(incident), tuple(politie), tuple(frozen), *map(tuple, gemeenten)]
     return hashlib.sha256(repr(list(parts)).encode()).hexdigest()

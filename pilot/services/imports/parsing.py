@@ -6,7 +6,9 @@ domain rule (pilot period, mandate, boundary, codes, counts, personal data) is l
 are passed on unchanged so that the service reports them in the same words as the form.
 
 Errors are keyed by the service's field names (``tijdstip``, ``locatie``, ``boa_id``, …),
-so a format error and a rule error about the same field never both appear.
+so a format error and a rule error about the same field never both appear. A message names
+the column and the problem, never the cell's value: a wrong cell may hold anything (a
+name, a BSN), and the preview and the error file must not repeat it.
 """
 
 import math
@@ -84,13 +86,12 @@ def parse_date(value: object) -> date:
         year, month, day = (int(g) for g in match.groups())
     else:
         raise FormatError(
-            f"Datum '{text}' niet herkend: gebruik dd-mm-jjjj (bijvoorbeeld 12-09-2025) of "
-            "jjjj-mm-dd."
+            "Datum niet herkend: gebruik dd-mm-jjjj (bijvoorbeeld 12-09-2025) of jjjj-mm-dd."
         )
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise FormatError(f"Datum '{text}' bestaat niet.") from exc
+        raise FormatError("Deze datum bestaat niet (dag of maand te groot).") from exc
 
 
 def parse_time(value: object) -> time:
@@ -108,12 +109,12 @@ def parse_time(value: object) -> time:
     match = TIME_HM.match(text)
     if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
         return time(int(match.group(1)), int(match.group(2)))
-    raise FormatError(f"Tijd '{text}' niet herkend: gebruik uu:mm (bijvoorbeeld 21:30).")
+    raise FormatError("Tijd niet herkend: gebruik uu:mm (bijvoorbeeld 21:30).")
 
 
 def parse_number(value: object, column: str) -> float | None:
     if isinstance(value, bool):
-        raise FormatError(f"'{value}' in kolom {column} is geen getal.")
+        raise FormatError(f"De waarde in kolom {column} is geen getal.")
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -127,9 +128,9 @@ def parse_number(value: object, column: str) -> float | None:
         try:
             number = float(text)
         except ValueError as exc:
-            raise FormatError(f"'{_text(value)}' in kolom {column} is geen getal.") from exc
+            raise FormatError(f"De waarde in kolom {column} is geen getal.") from exc
     if not math.isfinite(number):
-        raise FormatError(f"'{_text(value)}' in kolom {column} is geen getal.")
+        raise FormatError(f"De waarde in kolom {column} is geen getal.")
     return number
 
 
@@ -138,7 +139,7 @@ def parse_count(value: object, column: str) -> int | None:
     if number is None:
         return None
     if not number.is_integer():
-        raise FormatError(f"'{_text(value)}' in kolom {column} is geen geheel getal.")
+        raise FormatError(f"De waarde in kolom {column} is geen geheel getal.")
     return int(number)
 
 
@@ -150,7 +151,7 @@ def parse_bool(value: object) -> bool:
         return False
     if text in BOOLEANS:
         return BOOLEANS[text]
-    raise FormatError(f"'{_text(value)}' niet herkend: vul 'ja' of 'nee' in.")
+    raise FormatError("Niet herkend: vul 'ja' of 'nee' in.")
 
 
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -312,7 +313,10 @@ class _RowParser:
         if not code:
             errors["boa_id"] = ["Vul de boa-code in."]
         elif code not in self.boas:
-            errors["boa_id"] = [f"Onbekende boa-code '{code}' voor {self.gemeente_naam}."]
+            errors["boa_id"] = [
+                f"Onbekende boa-code voor {self.gemeente_naam}: gebruik de code uit de lijst "
+                "van boa's (zie het sjabloon)."
+            ]
         else:
             item.boa_id = self.boas[code]
 

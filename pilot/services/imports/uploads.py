@@ -4,7 +4,9 @@ Never in the session cookie: a file of 100,000 rows does not fit there, and the 
 readable by the browser. Each upload gets a random token and its own folder
 ``<instance>/uploads/<token>/`` holding the file, a small ``meta.json`` (who, which
 gemeente, the preview's figures) and the full error list as CSV. Only the uploader, for
-that gemeente, can open it again; folders older than a day are removed.
+that gemeente, can open it again. Folders older than a day are removed on every new upload
+and by ``flask --app pilot imports purge-uploads`` (cron); the retention purge removes a
+gemeente's pending uploads at once (``discard_pending``).
 """
 
 import csv
@@ -52,11 +54,46 @@ def _root(instance_path: str) -> Path:
     return Path(instance_path) / FOLDER
 
 
-def _purge_old(root: Path) -> None:
+def _purge_old(root: Path) -> int:
     limit = clock.now().timestamp() - MAX_AGE_SECONDS
+    removed = 0
     for folder in root.glob("*"):
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def purge_expired(instance_path: str) -> int:
+    """Remove the uploads older than MAX_AGE_SECONDS that were never confirmed; how many."""
+    root = _root(instance_path)
+    return _purge_old(root) if root.is_dir() else 0
+
+
+def pending_uploads(instance_path: str) -> dict[int, list[Path]]:
+    """The folders of unconfirmed uploads per gemeente id (from their meta.json)."""
+    found: dict[int, list[Path]] = {}
+    root = _root(instance_path)
+    for meta in sorted(root.glob("*/meta.json")) if root.is_dir() else []:
+        try:
+            gemeente_id = json.loads(meta.read_text(encoding="utf-8"))["gemeente_id"]
+        except (OSError, ValueError, KeyError):
+            continue
+        found.setdefault(gemeente_id, []).append(meta.parent)
+    return found
+
+
+def discard_pending(instance_path: str, gemeente_ids: set[int]) -> int:
+    """Remove the unconfirmed uploads of these gemeenten (retention purge); how many."""
+    folders = [
+        folder
+        for gemeente_id, found in pending_uploads(instance_path).items()
+        if gemeente_id in gemeente_ids
+        for folder in found
+    ]
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(folders)
 
 
 def _safe_name(name: str) -> str:
@@ -127,4 +164,13 @@ def discard(upload: Upload) -> None:
     shutil.rmtree(upload.folder, ignore_errors=True)
 
 
-__all__ = ["ImportFileError", "Upload", "discard", "get_upload", "preview_upload"]
+__all__ = [
+    "ImportFileError",
+    "Upload",
+    "discard",
+    "discard_pending",
+    "get_upload",
+    "pending_uploads",
+    "preview_upload",
+    "purge_expired",
+]

@@ -39,6 +39,7 @@ from pilot.services.reports.fingerprint import report_fingerprint
 from pilot.services.reports.pdf import render_pdf
 from pilot.services.reports.periods import Period
 from pilot.services.reports.protected import ProtectedFigures, protected_figures
+from pilot.services.retention.report import PurgedPart, add_purged
 
 CELL_M = 500
 
@@ -89,8 +90,12 @@ def _gemeente_charts(figures: Figures, periode: Period, fmt: Formatter) -> dict[
     }
 
 
-def _politie_rows(figures: Figures, periode: Period) -> list[dict]:
-    """Boa and police figures per quarter, for the quarters that have police figures."""
+def _politie_rows(figures: Figures, periode: Period, purged: PurgedPart | None) -> list[dict]:
+    """Boa and police figures per quarter, for the quarters that have police figures.
+
+    The boa columns count the months with police figures; of a purged quarter only the
+    quarter total is kept, so it is shown when all three months have police figures.
+    """
     quarters: dict[str, dict] = {}
     for month in periode.maanden():
         police = figures.politie.get(month)
@@ -111,6 +116,13 @@ def _politie_rows(figures: Figures, periode: Period) -> list[dict]:
         for name, value in police.items():
             if value is not None:
                 row[name] = (row[name] or 0) + value
+    for code, (incidenten, pv) in (purged.per_kwartaal if purged else {}).items():
+        if code not in quarters:
+            continue
+        months = [m for m in periode.maanden() if quarter_of(date(*m, 1)).code == code]
+        whole = all(m in figures.politie for m in months)  # else not comparable by month
+        quarters[code]["boa"] = incidenten if whole else None
+        quarters[code]["boa_pv"] = pv if whole else None
     return [{"kwartaal": label, **row} for label, row in quarters.items()]
 
 
@@ -122,6 +134,8 @@ def build_gemeente_report(
     now = now or clock.now()
     fmt = policy.formatter(exact=True)
     figures = count_figures([gemeente.id], periode)[gemeente.id]
+    cells = grid_cells([gemeente.id], periode, CELL_M)
+    purged = add_purged(gemeente, periode, figures, cells, CELL_M)
     params = {
         "soort": "gemeente",
         "gemeente": gemeente.cbs_code,
@@ -131,7 +145,6 @@ def build_gemeente_report(
         "onderdrukt": fmt.actief,
     }
     fingerprint = report_fingerprint(params, [gemeente.id], periode)
-    cells = grid_cells([gemeente.id], periode, CELL_M)
     pdf = render_pdf(
         "reports/gemeente.html",
         gemeente=gemeente,
@@ -141,7 +154,8 @@ def build_gemeente_report(
         charts=_gemeente_charts(figures, periode, fmt),
         weekdagen=_weekday_table(figures),
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
-        politie=_politie_rows(figures, periode),
+        politie=_politie_rows(figures, periode, purged),
+        bewaard=purged,
         vingerafdruk=fingerprint,
         gegenereerd=now,
         cel_m=CELL_M,

@@ -1,0 +1,1 @@
+"""Retention: the beheerder's purge pages."""
