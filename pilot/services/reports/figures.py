@@ -7,13 +7,14 @@ of every count except the data-quality count of withdrawals.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, distinct, func, or_
+from sqlalchemy import and_, case, distinct, func, or_
 
 from pilot import codes
 from pilot.extensions import db
-from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
+from pilot.models import Boa, Dienst, Incident, PolitieCijfer
+from pilot.services.hotspots.grid import HotspotFilter, cell_counts
 from pilot.services.reports.periods import Period
 
 LATE_REGISTRATION = timedelta(days=7)
@@ -67,13 +68,6 @@ class Figures:
     def politie_totaal(self, name: str) -> int | None:
         values = [row[name] for row in self.politie.values() if row[name] is not None]
         return sum(values) if values else None
-
-
-def _floor_div(column, size: int):
-    """floor(column / size) in SQL; RD coordinates are positive, so SQLite may truncate."""
-    if db.engine.dialect.name == "sqlite":
-        return cast(column / size, Integer)
-    return cast(func.floor(column / size), Integer)
 
 
 def _registration_late():
@@ -318,16 +312,14 @@ def sum_figures(figures: list[Figures]) -> Figures:
 
 
 def grid_cells(ids: list[int], periode: Period, size: int = 500) -> list[tuple[int, int, int]]:
-    """Incident counts per square RD cell of ``size`` m: (x corner, y corner, count).
+    """Incident counts per CBS-aligned RD cell of ``size`` m: (x corner, y corner, count).
 
-    The one place the report reads hotspot cells; it can later call the hotspot service
-    (``pilot.services.hotspots``) instead, with the same result shape.
+    The hotspot grid's own SQL (``pilot.services.hotspots.grid``), so reports and maps
+    count cells the same way.
     """
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for cells in grid_cells_per_gemeente(ids, periode, size).values():
-        for x, y, n in cells:
-            counts[x, y] += n
-    return [(x, y, n) for (x, y), n in sorted(counts.items())]
+    flt = HotspotFilter(van=periode.van, tot=periode.tot, gemeente_ids=tuple(ids))
+    cells = cell_counts(db.session, flt, size) if ids else []
+    return sorted((cell.x, cell.y, cell.count) for cell in cells)
 
 
 def grid_cells_per_gemeente(
@@ -337,21 +329,7 @@ def grid_cells_per_gemeente(
     result: dict[int, list[tuple[int, int, int]]] = {gemeente_id: [] for gemeente_id in ids}
     if not ids:
         return result
-    cx = _floor_div(Incident.rd_x, size)
-    cy = _floor_div(Incident.rd_y, size)
-    statement = (
-        db.select(Incident.gemeente_id, cx, cy, func.count())
-        .where(_incidents(ids, periode))
-        .group_by(Incident.gemeente_id, cx, cy)
-        .order_by(Incident.gemeente_id, cx, cy)
-    )
-    for gemeente_id, x, y, n in db.session.execute(statement):
-        result[gemeente_id].append((int(x) * size, int(y) * size, n))
-    return result
-
-
-def pilot_range(gemeenten: list[Gemeente], today: date) -> Period:
-    """The period from the first gemeente's start to the last one's end (or today)."""
-    van = min(g.pilot_start for g in gemeenten)
-    tot = max((g.pilot_eind or today) for g in gemeenten)
-    return Period(van, max(van, tot), "Hele pilotperiode")
+    flt = HotspotFilter(van=periode.van, tot=periode.tot, gemeente_ids=tuple(ids))
+    for cell in cell_counts(db.session, flt, size, per_gemeente=True):
+        result[cell.gemeente_id].append((cell.x, cell.y, cell.count))
+    return {gemeente_id: sorted(cells) for gemeente_id, cells in result.items()}
