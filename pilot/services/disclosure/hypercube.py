@@ -81,9 +81,10 @@ SPARSE_FROM = 64  # an axis with more nodes than this is contracted as a sparse 
 
 
 def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
-    """Sum over cells of tensor[cell] * prod_a matrices[a][option_a, cell_a].
+    """Sum over cells of tensor[cell, ...] * prod_a matrices[a][option_a, cell_a].
 
-    One axis at a time, last axis first (faster here than einsum's path search). Option
+    One axis at a time, last axis first (faster here than einsum's path search). Extra
+    trailing axes of ``tensor`` (step sizes) are kept, after the option axes. Option
     matrices of long axes (map cells, merged code combinations) are sparse: an option
     touches only the few nodes above its leaves.
     """
@@ -97,7 +98,9 @@ def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
             result = product.reshape(*moved.shape[:-1], matrix.shape[0])
         else:
             result = np.tensordot(result, matrix, axes=([position], [1]))
-    return result.transpose(tuple(reversed(range(len(matrices)))))
+    extra = result.ndim - len(matrices)
+    options = tuple(range(result.ndim - 1, extra - 1, -1))
+    return result.transpose(options + tuple(range(extra)))
 
 
 def _maybe_sparse(matrix: np.ndarray):
@@ -180,19 +183,22 @@ class _Search:
         cost = np.where(exact & ~usable, LOCKED, cost)
         # A corner has sign +1 where the product of the axis signs is +1 (the primary's
         # own direction), -1 elsewhere: [sign = ±1] = (prod |w| ± prod w) / 2.
-        violations = _contract(self.touched, bad_same + bad_opposite)
-        violations += _contract(self.signed, bad_same - bad_opposite)
-        total = _contract(self.touched, cost + CORNER_COST)
+        both = _contract(self.touched, np.stack([bad_same + bad_opposite, cost + CORNER_COST], -1))
+        violations = both[..., 0] + _contract(self.signed, bad_same - bad_opposite)
+        total = both[..., 1]
         total[violations > 0.25] = np.inf
         best = np.unravel_index(np.argmin(total), total.shape)
         if not np.isfinite(total[best]) or total[best] >= LOCKED:
             return None
+        return self._direction(best, sign * size)
+
+    def _direction(self, best: tuple[int, ...], move: int) -> Direction:
         weights = [self.options[a][0][c] - self.options[a][1][c] for a, c in enumerate(best)]
         change = weights[0]
         for weight in weights[1:]:
             change = np.multiply.outer(change, weight)
         cells = [tuple(int(i) for i in index) for index in zip(*np.nonzero(change), strict=True)]
-        return Direction(cells, [int(change[cell]) * sign * size for cell in cells])
+        return Direction(cells, [int(change[cell]) * move for cell in cells])
 
     def certificate(self, sign: int, distance: int) -> Direction | None:
         """Cubes, largest steps first, that together move the primary ``distance`` units."""
@@ -219,11 +225,11 @@ class _Search:
 
 def _reach(lattice: Lattice, direction: Direction, k: int) -> tuple[float, float]:
     """The range of multiples of ``direction`` that keeps every cell in its bounds."""
-    lower, upper = lattice.bounds(k)
     low, high = -np.inf, np.inf
     for cell, weight in zip(direction.cells, direction.weights, strict=True):
         value = lattice.values[cell]
-        a, b = (lower[cell] - value) / weight, (upper[cell] - value) / weight
+        lower, upper = lattice.cell_bounds(cell, k)
+        a, b = (lower - value) / weight, (upper - value) / weight
         low, high = max(low, min(a, b)), min(high, max(a, b))
     return low, high
 

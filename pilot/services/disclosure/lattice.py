@@ -167,5 +167,17 @@ class Lattice:
         lower[secondary] = np.maximum(lower[secondary], k)
         return lower, upper
 
+    def cell_bounds(self, cell: tuple[int, ...], k: int) -> tuple[int, int]:
+        """``bounds`` of one cell, without computing them for the whole lattice."""
+        status, value = self.status[cell], int(self.values[cell])
+        lower, upper = int(self.lower[cell]), int(self.upper[cell])
+        if status == Status.EXACT:
+            return value, value
+        if status == Status.PRIMARY:
+            return max(lower, 1), min(upper, k - 1)
+        if status == Status.SECONDARY:
+            return max(lower, k), upper
+        return lower, upper
+
     def suppressed(self) -> np.ndarray:
         return np.isin(self.status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
