@@ -6,7 +6,13 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
-from pilot.config import default_config, from_environment, load_secrets
+from pilot.config import (
+    check_production,
+    create_private_sqlite,
+    default_config,
+    from_environment,
+    load_secrets,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 __version__ = "0.1.0"
@@ -20,12 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True, mode=0o700)
     app.config.from_mapping(default_config(app.instance_path))
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
     load_secrets(app.config, app.instance_path)
+    check_production(app.config)
+    create_private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PILOT_VERSION"] = __version__
 
     register_extensions(app)
@@ -37,13 +45,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from pilot import access, audit
-    from pilot.extensions import csrf, db, login_manager, migrate
+    from pilot import access, audit, headers
+    from pilot.auth import guard
+    from pilot.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    headers.init_app(app)
+    guard.init_app(app)
     access.init_app(app)
     audit.init_app(app)
     with app.app_context():
@@ -61,6 +73,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from pilot.account.views import bp as account_bp
+    from pilot.audittrail.views import bp as audittrail_bp
     from pilot.auth.views import bp as auth_bp
     from pilot.boas.views import bp as boas_bp
     from pilot.dataset.views import bp as dataset_bp
@@ -78,7 +92,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         home_bp,
         auth_bp,
+        account_bp,
         users_bp,
+        audittrail_bp,
         gemeenten_bp,
         boas_bp,
         incidenten_bp,

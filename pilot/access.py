@@ -8,7 +8,7 @@ until someone decides, and the route × role test fails until that decision is m
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from pilot.extensions import db, login_manager
@@ -72,6 +72,9 @@ def _enforce_declared_access():
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The user of this request's live server-side session (``pilot.auth.guard``)."""
+    if not user_id.isdigit() or g.get("session_user_id") != int(user_id):
+        return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.actief else None
 

@@ -2,17 +2,25 @@
 
 Read when ``create_app`` runs, never at import time. Secrets come from the environment
 (``PILOT_SECRET_KEY``, ``PILOT_PSEUDONYM_KEY``) or from files in the instance folder that
-are generated on first run; in production mode they must be given explicitly.
+are generated on first run. In production mode (``PILOT_PRODUCTION=1``) ``check_production``
+refuses to start with keys from the instance folder (a backup of it beside the SQLite file
+would let anyone brute-force the keyed hashes), keys shorter than 32 bytes, equal session
+and pseudonym keys, or debug mode.
 """
 
 import os
 import secrets
 from pathlib import Path
 
+from flask.helpers import get_debug_flag
+
 SECRET_FILES = {
     "SECRET_KEY": ("PILOT_SECRET_KEY", "secret_key"),
     "PSEUDONYM_KEY": ("PILOT_PSEUDONYM_KEY", "pseudonym_key"),
 }
+
+
+MIN_KEY_BYTES = 32
 
 
 class ConfigurationError(RuntimeError):
@@ -33,6 +41,10 @@ def default_config(instance_path: str) -> dict:
         "PILOT_BOUNDARY_TOLERANCE_M": 250.0,
         "PILOT_PAGE_SIZE": 50,
         "PILOT_PRODUCTION": False,
+        "PILOT_SESSION_IDLE_MINUTES": 30,
+        "PILOT_SESSION_MAX_HOURS": 12,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 
@@ -49,9 +61,15 @@ def from_environment() -> dict:
         config["PILOT_PRODUCTION"] = True
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+        config["SESSION_COOKIE_NAME"] = "__Host-sessie"  # Secure, Path=/, no Domain
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)
+    for name in ("PILOT_SESSION_IDLE_MINUTES", "PILOT_SESSION_MAX_HOURS"):
+        if value := os.environ.get(name):
+            config[name] = int(value)
+    if value := os.environ.get("PILOT_RATELIMIT_STORAGE"):
+        config["RATELIMIT_STORAGE_URI"] = value
     return config
 
 
@@ -68,13 +86,13 @@ def load_secrets(config: dict, instance_path: str) -> None:
             config[setting] = value
             continue
         path = Path(instance_path) / file_name
+        if config.get("PILOT_PRODUCTION"):
+            raise ConfigurationError(
+                f"{env_name} ontbreekt: zet deze variabele voordat de app in productie start "
+                "(sleutels uit de instance-map worden in productie niet gebruikt)."
+            )
         if path.exists():
             config[setting] = path.read_text().strip()
-        elif config.get("PILOT_PRODUCTION"):
-            raise ConfigurationError(
-                f"{env_name} ontbreekt: zet deze variabele of het bestand {path} "
-                "voordat de app in productie start."
-            )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             value = secrets.token_hex(32)
@@ -82,3 +100,30 @@ def load_secrets(config: dict, instance_path: str) -> None:
             with os.fdopen(fd, "w") as handle:
                 handle.write(value)
             config[setting] = value
+
+
+def check_production(config: dict) -> None:
+    """Refuse a production start with weak or shared keys or with debug on."""
+    if not config.get("PILOT_PRODUCTION"):
+        return
+    problems = []
+    for setting in SECRET_FILES:
+        if len(str(config.get(setting) or "").encode()) < MIN_KEY_BYTES:
+            problems.append(f"{setting} is korter dan {MIN_KEY_BYTES} bytes")
+    if config.get("SECRET_KEY") == config.get("PSEUDONYM_KEY"):
+        problems.append("SECRET_KEY en PSEUDONYM_KEY zijn gelijk")
+    if config.get("DEBUG") or get_debug_flag():
+        problems.append("debugmodus staat aan (FLASK_DEBUG)")
+    if problems:
+        raise ConfigurationError("De app start niet in productie: " + "; ".join(problems) + ".")
+
+
+def create_private_sqlite(uri: str) -> None:
+    """Create the SQLite file with mode 0600 before SQLAlchemy opens it (default 0644)."""
+    if not uri.startswith("sqlite:///") or uri == "sqlite:///:memory:":
+        return
+    path = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

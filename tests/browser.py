@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from pilot import clock
 from pilot.models import User
-from tests.conftest import IN_CI, PASSWORD, ROOT
+from tests.conftest import IN_CI, PASSWORD, ROOT, TOTP_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -105,6 +107,8 @@ def logged_in_page(server: str, user: User):
             page.goto(f"{server}/inloggen")
             page.fill("#gebruikersnaam", user.gebruikersnaam)
             page.fill("#wachtwoord", PASSWORD)
+            page.click("button[type=submit]")
+            page.fill("#code", pyotp.TOTP(TOTP_SECRET).at(clock.now()))
             page.click("button[type=submit]")
             yield page
         finally:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -26,6 +27,8 @@ from tests.postgres import PostgresServer, PostgresUnavailable
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("PILOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 PASSWORD = "test-wachtwoord-123"
+# Every test user has MFA set up with this TOTP secret (base32); ``totp_code`` gives a code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 # Saturday 15-11-2025, 12:00 in Amsterdam: inside every gemeente's pilot period, after every
 # incident the tests register, and with 2025-K3 as the newest completed quarter.
@@ -182,6 +185,8 @@ def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
                 rol=rol.value,
                 gemeente_id=gemeente.id if gemeente else None,
                 actief=True,
+                totp_secret=TOTP_SECRET,
+                mfa_actief=True,
             )
             db.session.add(user)
             db.session.commit()
@@ -192,18 +197,42 @@ def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
     return make
 
 
+def totp_code(user_id: int) -> str:
+    """A TOTP code the app accepts now for ``user_id`` (inside an app context): the current
+    time step's, or the next one's when the current step was already used (one drift step)."""
+    from pilot.services.mfa import STEP
+
+    user = db.session.get(User, user_id)
+    db.session.refresh(user)
+    step = int(clock.now().timestamp()) // STEP
+    if user.totp_laatste_stap is not None and user.totp_laatste_stap >= step:
+        step = user.totp_laatste_stap + 1
+    return pyotp.TOTP(user.totp_secret).generate_otp(step)
+
+
+def log_in(app: Flask, the_client: FlaskClient, user: User, password: str = PASSWORD):
+    """Both log-in steps through HTTP (password, then a TOTP code); returns the last response."""
+    response = the_client.post(
+        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": password}
+    )
+    assert response.status_code == 302, response.data
+    assert response.headers["Location"].endswith("/inloggen/code"), response.headers
+    with app.app_context():
+        code = totp_code(user.id)
+    response = the_client.post("/inloggen/code", data={"code": code})
+    assert response.status_code == 302, response.data
+    return response
+
+
 @pytest.fixture
-def login_as(client: FlaskClient, make_user) -> Callable[..., User]:
+def login_as(app: Flask, client: FlaskClient, make_user) -> Callable[..., User]:
     """Create a user of ``rol`` (coordinators default to Rotterdam) and log the client in."""
 
     def login(rol: Rol, cbs_code: str | None = None, the_client: FlaskClient | None = None):
         if rol is Rol.COORDINATOR and cbs_code is None:
             cbs_code = "GM0599"
         user = make_user(rol, cbs_code if rol is Rol.COORDINATOR else None)
-        response = (the_client or client).post(
-            "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
-        )
-        assert response.status_code == 302, response.data
+        log_in(app, the_client or client, user)
         return user
 
     return login

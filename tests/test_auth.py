@@ -2,7 +2,7 @@ from flask import Flask
 
 from pilot.extensions import db
 from pilot.models import AuditEvent, Rol, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 
 def test_login_with_wrong_password_is_refused_with_dutch_message(client, make_user):
@@ -17,9 +17,7 @@ def test_login_with_wrong_password_is_refused_with_dutch_message(client, make_us
 
 def test_login_is_audited_and_lands_on_role_page(app: Flask, client, make_user):
     user = make_user(Rol.COORDINATOR, "GM0344")
-    response = client.post(
-        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
-    )
+    response = log_in(app, client, user)
     assert response.headers["Location"].endswith("/gemeente/GM0344/")
     with app.app_context():
         events = (
@@ -43,13 +41,20 @@ def test_deactivated_user_cannot_log_in(app: Flask, client, make_user):
     assert "onjuist wachtwoord" in response.text
 
 
-def test_open_redirect_after_login_is_refused(client, make_user):
+def test_open_redirect_after_login_is_refused(app, client, make_user):
     user = make_user(Rol.BEHEERDER)
-    response = client.post(
+    client.post(
         "/inloggen?next=//evil.example/x",
         data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD},
     )
+    with app.app_context():
+        from tests.conftest import totp_code
+
+        code = totp_code(user.id)
+    response = client.post("/inloggen/code", data={"code": code})
+    assert response.status_code == 302
     assert "evil.example" not in response.headers["Location"]
+    assert response.headers["Location"].endswith("/beheer/gemeenten")
 
 
 def test_logout_requires_post_and_logs_out(client, login_as):

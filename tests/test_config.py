@@ -65,9 +65,13 @@ def test_production_refuses_to_start_without_keys(make_app, tmp_path):
     assert not (tmp_path / "instance" / "pseudonym_key").exists()
 
 
+LONG_KEY = "s" * 40
+OTHER_LONG_KEY = "p" * 40
+
+
 def test_production_starts_with_keys_and_secure_cookies(make_app):
     app = make_app(
-        PILOT_PRODUCTION="1", PILOT_SECRET_KEY="sessie-sleutel", PILOT_PSEUDONYM_KEY="hmac"
+        PILOT_PRODUCTION="1", PILOT_SECRET_KEY=LONG_KEY, PILOT_PSEUDONYM_KEY=OTHER_LONG_KEY
     )
     assert app.config["PILOT_PRODUCTION"] is True
     assert app.config["SESSION_COOKIE_SECURE"] is True

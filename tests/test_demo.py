@@ -61,7 +61,18 @@ def test_demo_seed_is_valid_synthetic_idempotent_and_free_of_personal_data(
         assert {m: _count(m) for m in counts} == counts
 
 
-DIGEST_COLUMNS = {"vingerafdruk", "zaaknummer_hmac", "personeelsnummer_hmac", "password_hash"}
+DIGEST_COLUMNS = {
+    "vingerafdruk",
+    "zaaknummer_hmac",
+    "personeelsnummer_hmac",
+    "password_hash",
+    "payload_hash",
+    "vorige_hash",
+    "hash",
+    "token_hash",
+    "code_hash",
+    "sleutel",
+}
 HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 

@@ -66,7 +66,7 @@ def test_cli_creates_the_first_beheerder_who_can_log_in(app: Flask, runner):
         "/inloggen",
         data={"gebruikersnaam": "eerste.beheerder", "wachtwoord": "een-lang-wachtwoord"},
     )
-    assert login.headers["Location"].endswith("/beheer/gemeenten")
+    assert login.headers["Location"].endswith("/inloggen/tweede-stap-instellen")
 
 
 def test_cli_creates_a_coordinator_for_a_gemeente(app: Flask, runner):

@@ -211,8 +211,8 @@ def test_outsiders_get_the_newest_completed_quarter_by_default(client, login_as)
 
 
 def test_outsider_quarters_stop_at_the_end_of_the_pilot(client, login_as):
-    login_as(Rol.MINISTERIE)
     with clock.frozen(datetime(2026, 10, 1, 10, tzinfo=UTC)):  # 2026-K3 has just ended
+        login_as(Rol.MINISTERIE)
         page = client.get("/hotspots/kaart").text
     assert '<option selected value="2026-04-01">2026 K2</option>' in page
     assert "2026 K3" not in page

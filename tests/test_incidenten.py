@@ -9,7 +9,7 @@ import pytest
 
 from pilot.extensions import db
 from pilot.models import AuditEvent, Incident, Rol
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.factories import make_boa, make_incident
 
 BASE = "/gemeente/GM0599/incidenten"
@@ -234,10 +234,7 @@ def test_withdraw_needs_a_reason_then_record_leaves_list_and_cannot_be_edited(ro
 def _second_session(app, make_user):
     other = app.test_client()
     user = make_user(Rol.COORDINATOR, "GM0599", gebruikersnaam="tweede-coordinator")
-    response = other.post(
-        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
-    )
-    assert response.status_code == 302
+    log_in(app, other, user)
     return other
 
 

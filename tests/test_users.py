@@ -4,7 +4,7 @@ from flask import Flask
 
 from pilot.extensions import db
 from pilot.models import Rol, User
-from tests.conftest import PASSWORD, gemeente_by_code
+from tests.conftest import PASSWORD, gemeente_by_code, totp_code
 
 
 def _gemeente(app: Flask, cbs_code: str):
@@ -57,7 +57,9 @@ def test_create_coordinator_through_the_form(app, client, login_as):
     login = new_client.post(
         "/inloggen", data={"gebruikersnaam": "coord.breda", "wachtwoord": "lang-genoeg-wachtwoord"}
     )
-    assert login.headers["Location"].endswith("/gemeente/GM0758/")
+    assert login.headers["Location"].endswith("/inloggen/tweede-stap-instellen")
+    with app.app_context():
+        assert db.session.get(User, user.id).wachtwoord_tijdelijk is True
 
 
 def test_create_user_shows_domain_errors_on_the_fields(app, client, login_as, make_user):
@@ -137,6 +139,10 @@ def test_deactivate_requires_csrf_token(csrf_app, make_user):
         "/inloggen",
         data={"gebruikersnaam": admin.gebruikersnaam, "wachtwoord": PASSWORD, "csrf_token": token},
     )
+    token = client.get("/inloggen/code").text.split('name="csrf_token" type="hidden" value="')[1]
+    with app.app_context():
+        code = totp_code(admin.id)
+    client.post("/inloggen/code", data={"code": code, "csrf_token": token.split('"')[0]})
     refused = client.post(f"/beheer/gebruikers/{target.id}/deactiveren")
     assert refused.status_code == 400
     page = client.get("/beheer/gebruikers").text

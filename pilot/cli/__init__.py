@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from pilot.cli.audittrail import audittrail_cli
     from pilot.cli.dataset import dataset_cli
     from pilot.cli.demo import demo
     from pilot.cli.gemeenten import gemeenten_cli
@@ -20,5 +21,6 @@ def register(app: Flask) -> None:
         reports_cli,
         dataset_cli,
         retention_cli,
+        audittrail_cli,
     ):
         app.cli.add_command(command)

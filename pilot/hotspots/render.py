@@ -146,17 +146,23 @@ var {{ this.get_name() }} = (function (d) {
 
 
 class _Legend(MacroElement):
+    """The legend, styled by classes in a ``<style>`` of the page head (no inline style
+    attributes: the Content-Security-Policy allows styles only with the request's nonce)."""
+
     _template = Template(
-        """{% macro html(this, kwargs) %}
-<div class="kaart-legenda" style="position:absolute;bottom:24px;left:10px;z-index:1000;
- background:#fff;padding:6px 8px;border:1px solid #999;font:12px sans-serif">
+        """{% macro header(this, kwargs) %}<style>
+.kaart-legenda{position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
+ padding:6px 8px;border:1px solid #999;font:12px sans-serif}
+.kaart-legenda .vak{display:inline-block;width:14px;height:10px}
+.kaart-legenda .hot{border:2px solid #000}.kaart-legenda .cold{border:2px solid #2166ac}
+{% for _label, colour in this.rows %}.kaart-legenda .k{{ loop.index }}{background:{{ colour }}}
+{% endfor %}</style>{% endmacro %}
+{% macro html(this, kwargs) %}
+<div class="kaart-legenda">
 <strong>Incidenten per cel ({{ this.size }} m)</strong><br>
-{% for label, colour in this.rows %}<span style="display:inline-block;width:14px;height:10px;
-background:{{ colour }}"></span> {{ label }}<br>{% endfor %}
-<span style="display:inline-block;width:14px;height:10px;border:2px solid #000">
-</span> Gi*-hotspot<br>
-<span style="display:inline-block;width:14px;height:10px;border:2px solid #2166ac">
-</span> Gi*-coldspot
+{% for label, _colour in this.rows %}<span class="vak k{{ loop.index }}"></span> {{ label }}<br>
+{% endfor %}<span class="vak hot"></span> Gi*-hotspot<br>
+<span class="vak cold"></span> Gi*-coldspot
 </div>{% endmacro %}"""
     )
 

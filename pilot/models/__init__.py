@@ -7,7 +7,7 @@ from pilot.models.gemeente import Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
-from pilot.models.user import Rol, User
+from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
 __all__ = [
     "AuditEvent",
@@ -19,9 +19,12 @@ __all__ = [
     "FrozenQuarter",
     "Gemeente",
     "Incident",
+    "LoginFailure",
     "PolitieCijfer",
+    "RecoveryCode",
     "Rol",
     "UTCDateTime",
     "User",
+    "UserSession",
     "utcnow",
 ]

@@ -1,22 +1,31 @@
-"""Creating and managing users."""
+"""Creating and managing users: the beheerder's changes and everyone's own password.
 
-from functools import lru_cache
+A password a beheerder sets (a new user, a reset) is temporary: the user must replace it
+at the next log-in. A change of password, role, gemeente, activity or MFA ends every
+session of the user. Password rules: ``pilot.services.passwords``.
+"""
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
-from pilot import clock
+from pilot import audit, clock
 from pilot.extensions import db
 from pilot.models import Gemeente, Rol, User
+from pilot.services import login, passwords, sessions
 from pilot.services.errors import DomainError, NotFound
+from pilot.services.passwords import PASSWORD_METHOD, hash_password
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 USERNAME_MISSING = "Vul een gebruikersnaam in."
-# scrypt (werkzeug's default) is memory-hard; the parameters are werkzeug's current ones.
-PASSWORD_METHOD = "scrypt"
+__all__ = ["PASSWORD_METHOD", "hash_password"]
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
+def _gemeente_errors(rol: Rol, gemeente: Gemeente | None, errors: dict[str, list[str]]) -> None:
+    if rol is Rol.COORDINATOR and gemeente is None:
+        errors.setdefault("gemeente", []).append("Een coördinator hoort bij een gemeente.")
+    if rol is not Rol.COORDINATOR and gemeente is not None:
+        errors.setdefault("gemeente", []).append(
+            "Alleen een coördinator hoort bij één gemeente; laat dit veld leeg."
+        )
 
 
 def create_user(
@@ -25,8 +34,13 @@ def create_user(
     password: str,
     rol: Rol,
     gemeente: Gemeente | None = None,
+    tijdelijk: bool = True,
 ) -> User:
-    """Validate and store a new user; raises DomainError with Dutch messages per field."""
+    """Validate and store a new user; raises DomainError with Dutch messages per field.
+
+    The password is temporary unless ``tijdelijk`` is False (the operator's own first
+    beheerder, created with the CLI).
+    """
     errors: dict[str, list[str]] = {}
     gebruikersnaam = gebruikersnaam.strip().lower()
     if not gebruikersnaam:
@@ -35,16 +49,9 @@ def create_user(
         db.select(User.id).where(User.gebruikersnaam == gebruikersnaam)
     ).first():
         errors.setdefault("gebruikersnaam", []).append("Deze gebruikersnaam bestaat al.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.setdefault("wachtwoord", []).append(
-            f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn."
-        )
-    if rol is Rol.COORDINATOR and gemeente is None:
-        errors.setdefault("gemeente", []).append("Een coördinator hoort bij een gemeente.")
-    if rol is not Rol.COORDINATOR and gemeente is not None:
-        errors.setdefault("gemeente", []).append(
-            "Alleen een coördinator hoort bij één gemeente; laat dit veld leeg."
-        )
+    for message in passwords.problems(password, (gebruikersnaam, naam)):
+        errors.setdefault("wachtwoord", []).append(message)
+    _gemeente_errors(rol, gemeente, errors)
     if errors:
         raise DomainError(errors)
     user = User(
@@ -54,29 +61,69 @@ def create_user(
         rol=rol.value,
         gemeente=gemeente,
         actief=True,
+        wachtwoord_tijdelijk=tijdelijk,
     )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def authenticate(gebruikersnaam: str, password: str) -> User | None:
-    """The active user with these credentials, or None (no hint which part was wrong)."""
-    user = db.session.execute(
-        db.select(User).where(User.gebruikersnaam == gebruikersnaam.strip().lower())
-    ).scalar_one_or_none()
-    if user is None:
-        check_password_hash(_dummy_hash(), password)  # same work either way: no timing oracle
-        return None
-    if not user.actief or not check_password_hash(user.password_hash, password):
-        return None
+def update_user(user: User, naam: str, rol: Rol, gemeente: Gemeente | None) -> User:
+    """Change display name, role and gemeente (audited); a new role ends the sessions."""
+    errors: dict[str, list[str]] = {}
+    _gemeente_errors(rol, gemeente, errors)
+    if errors:
+        raise DomainError(errors)
+    rights_change = user.rol != rol.value or user.gemeente_id != (gemeente.id if gemeente else None)
+    user.naam = naam.strip() or user.gebruikersnaam
+    user.rol = rol.value
+    user.gemeente = gemeente
+    if rights_change:
+        sessions.end_all(user.id)
+    db.session.commit()
     return user
 
 
-def mark_logged_in(user: User) -> None:
-    from pilot import audit
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password is asked again (ASVS 2.1.5)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise DomainError("Het huidige wachtwoord klopt niet.", field="huidig")
+    if check_password_hash(user.password_hash, new or ""):
+        raise DomainError("Kies een ander wachtwoord dan het huidige.", field="nieuw")
+    problems = passwords.problems(new or "", (user.gebruikersnaam, user.naam))
+    if problems:
+        raise DomainError({"nieuw": problems})
+    _set_password(user, new, tijdelijk=False)
+    audit.record("wachtwoord_wijzigen", "user_account", str(user.id))
+    db.session.commit()
 
+
+def reset_password(user: User, temporary: str) -> None:
+    """A beheerder's reset: a temporary password, to be changed at the next log-in."""
+    problems = passwords.problems(temporary or "", (user.gebruikersnaam, user.naam))
+    if problems:
+        raise DomainError({"wachtwoord": problems})
+    _set_password(user, temporary, tijdelijk=True)
+    audit.record("wachtwoord_resetten", "user_account", str(user.id))
+    db.session.commit()
+
+
+def _set_password(user: User, password: str, tijdelijk: bool) -> None:
+    user.password_hash = hash_password(password)
+    user.wachtwoord_tijdelijk = tijdelijk
+    sessions.end_all(user.id)
+
+
+def lift_lockout(user: User) -> None:
+    """A beheerder lifts the lockout of a user after too many failed log-ins."""
+    login.clear_failures(user.gebruikersnaam)
+    audit.record("blokkade_opheffen", "user_account", str(user.id))
+    db.session.commit()
+
+
+def mark_logged_in(user: User) -> None:
     user.laatst_ingelogd_op = clock.now()
+    login.clear_failures(user.gebruikersnaam)
     audit.record("inloggen", "user_account", str(user.id))
     db.session.commit()
 
@@ -86,6 +133,7 @@ def set_active(user: User, actief: bool, acting_user_id: int | None = None) -> U
     if not actief and acting_user_id is not None and user.id == acting_user_id:
         raise DomainError("U kunt uw eigen account niet deactiveren.")
     user.actief = actief
+    sessions.end_all(user.id)
     db.session.commit()
     return user
 
@@ -103,8 +151,3 @@ def list_users(rol: Rol | None = None):
     if rol is not None:
         query = query.where(User.rol == rol.value)
     return query
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return generate_password_hash("dummy-password-for-timing", method=PASSWORD_METHOD)

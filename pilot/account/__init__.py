@@ -1,0 +1,1 @@
+"""Every user's own account: password and two-step verification."""
