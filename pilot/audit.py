@@ -140,7 +140,6 @@ def _names_only(kind: str, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _after_flush(session: Session, _context) -> None:
-    user_id, actor = current_actor()
     rows = []
     for obj, kind in (
         *((o, "aanmaken") for o in session.new),
@@ -161,8 +160,8 @@ def _after_flush(session: Session, _context) -> None:
         rows.append(
             {
                 "tijdstip": clock.now(),
-                "user_id": user_id,
-                "actor": actor,
+                "user_id": None,
+                "actor": None,
                 "actie": kind,
                 "entiteit": obj.__tablename__,
                 "entiteit_id": str(obj.id) if obj.id is not None else None,
@@ -171,6 +170,9 @@ def _after_flush(session: Session, _context) -> None:
             }
         )
     if rows:
+        user_id, actor = current_actor()
+        for row in rows:
+            row["user_id"], row["actor"] = user_id, actor
         connection = session.connection()
         connection.execute(insert(AuditEvent.__table__), audit_chain.link(connection, rows))
 

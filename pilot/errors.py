@@ -18,6 +18,10 @@ MESSAGES = {
     405: ("Niet toegestaan", "Deze handeling is hier niet toegestaan."),
     409: ("Conflict", "De gegevens zijn intussen door iemand anders gewijzigd."),
     413: ("Bestand te groot", "Het bestand is groter dan is toegestaan."),
+    429: (
+        "Te veel verzoeken",
+        "U heeft in korte tijd te veel verzoeken gedaan. Wacht een minuut en probeer het opnieuw.",
+    ),
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
 }
 

@@ -34,6 +34,7 @@ def check_session():
             flash("Uw sessie is verlopen. Log opnieuw in.", "info")
     else:
         g.session_user_id = result.user_id
+    g.pop("_login_user", None)  # loaded (as anonymous) while the check committed: reload
     return None
 
 

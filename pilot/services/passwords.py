@@ -5,7 +5,7 @@ password is hashed with scrypt). Refused: a password on the shipped list of brea
 passwords (zxcvbn's 30,000 most frequent, from Mark Burnett's 10 million password dump),
 the same after stripping digits and symbols at both ends ("password2025!"), one that
 contains the user name or display name, and one that zxcvbn estimates guessable in
-fewer than 10^8 guesses (score < 3: repeats, keyboard walks, dictionary words with digits;
+fewer than 10^10 guesses (score < 4: repeats, keyboard walks, dictionary words with digits;
 our own Dutch word list ``pilot/data/wachtwoorden-nl.txt`` counts as dictionary). No
 look-up leaves the machine.
 """
@@ -22,7 +22,7 @@ PASSWORD_METHOD = "scrypt"
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 ZXCVBN_MAX = 72  # zxcvbn refuses longer input; a longer password is long enough anyway
-MIN_SCORE = 3
+MIN_SCORE = 4
 DUTCH_WORDS = Path(__file__).resolve().parent.parent / "data" / "wachtwoorden-nl.txt"
 EDGE = "0123456789!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~ "
 
