@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from pilot.access import requires, visible_gemeente
 from pilot.diensten.forms import DienstForm
 from pilot.extensions import db
+from pilot.forms import parse_version
 from pilot.models import Rol
 from pilot.pagination import paginate
 from pilot.services import diensten
@@ -61,7 +62,9 @@ def edit_dienst(cbs_code: str, dienst_id: int):
         form.fill_from(diensten.input_from_dienst(dienst), dienst.version)
     elif form.validate():
         try:
-            diensten.update_dienst(gemeente, dienst, form.to_input(), int(form.version.data or 0))
+            diensten.update_dienst(
+                gemeente, dienst, form.to_input(), parse_version(form.version.data)
+            )
         except Conflict:
             db.session.refresh(dienst)
             form.version.data = str(dienst.version)

@@ -19,7 +19,7 @@ from wtforms.validators import Length, Optional
 
 from pilot import codes
 from pilot.clock import AMSTERDAM
-from pilot.forms import PilotForm, select_choices
+from pilot.forms import PilotForm, parse_id, select_choices
 from pilot.models import Boa
 from pilot.services.errors import DomainError
 from pilot.services.incidenten import MAX_OPMERKING, MAX_REDEN, IncidentInput
@@ -49,10 +49,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 def optional_int(value) -> int | None:
     """Coerce a select value; anything that is not a number becomes None (the service says why)."""
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_id(value)
 
 
 def code_select(code_list: codes.CodeList) -> SelectField:

@@ -11,7 +11,7 @@ from pilot import codes
 from pilot.access import requires, visible_gemeente
 from pilot.audit import history_of
 from pilot.extensions import db
-from pilot.forms import select_choices
+from pilot.forms import parse_version, select_choices
 from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm
 from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
@@ -159,7 +159,7 @@ def edit_incident(cbs_code: str, incident_id: int):
 def _save_edit(gemeente: Gemeente, incident: Incident, form: IncidentForm):
     """Store the edit; on a conflict show the current version and let the user decide."""
     try:
-        expected = int(form.version.data or 0)
+        expected = parse_version(form.version.data)
         incidenten.update_incident(gemeente, incident, form.to_input(), expected)
     except Conflict:
         db.session.refresh(incident)
@@ -182,7 +182,9 @@ def withdraw_incident(cbs_code: str, incident_id: int):
     form = IntrekkenForm(version=str(incident.version))
     if form.validate_on_submit():
         try:
-            incidenten.withdraw_incident(incident, form.reden.data, int(form.version.data or 0))
+            incidenten.withdraw_incident(
+                incident, form.reden.data, parse_version(form.version.data)
+            )
         except Conflict:
             form.form_errors.append(f"{CHANGED_MESSAGE} Bekijk het incident opnieuw.")
         except DomainError as error:

@@ -98,7 +98,10 @@ def zaaknummer_hash(zaaknummer: str | None) -> str | None:
 
 def fingerprint(gemeente_id: int, item: IncidentInput) -> str:
     """Identity of a record without case number: minute, ~1 m location, boa and conduct."""
-    moment = item.tijdstip.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if item.tijdstip else ""
+    try:
+        moment = item.tijdstip.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if item.tijdstip else ""
+    except (OverflowError, ValueError):  # year 1 or 9999: validation refuses it anyway
+        moment = "buiten-bereik"
     mask = codes.gedragingen_to_mask([c for c in item.gedragingen if c in codes.GEDRAGING])
     key = f"{gemeente_id}|{moment}|{item.lat:.5f}|{item.lon:.5f}|{item.boa_id}|{mask}"
     return hashlib.sha256(key.encode()).hexdigest()

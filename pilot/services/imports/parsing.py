@@ -72,7 +72,20 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typing error, and out of datetime's reach
+
+
 def parse_date(value: object) -> date:
+    day = _parse_date(value)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FormatError(
+            f"Datum '{_text(value)}' ligt niet tussen {FIRST_YEAR} en {LAST_YEAR}; "
+            "controleer het jaartal."
+        )
+    return day
+
+
+def _parse_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -54,15 +54,28 @@ def quarter_codes(van: date, tot: date) -> list[str]:
 def choose_period(
     gemeente: Gemeente, today: date, van: str = "", tot: str = "", kwartaal_code: str = ""
 ) -> Period:
-    """The period asked for: a quarter, a custom range, or by default the pilot period."""
-    if kwartaal_code:
-        return quarter_period(kwartaal_code)
-    if not van and not tot:
-        return pilot_period(gemeente, today)
+    """The period asked for: a quarter, a custom range, or by default the pilot period.
+
+    A quarter or range must lie within the gemeente's pilot period (so no request can make
+    the server count 1800–2100, and nothing outside the pilot is reported).
+    """
     default = pilot_period(gemeente, today)
+    if kwartaal_code:
+        period = quarter_period(kwartaal_code)
+        if period.tot < default.van or period.van > default.tot:
+            raise DomainError(_outside(default), field="kwartaal")
+        return period
+    if not van and not tot:
+        return default
     try:
-        start = date.fromisoformat(van) if van else default.van
-        end = date.fromisoformat(tot) if tot else default.tot
+        start = date.fromisoformat(van[:10]) if van else default.van
+        end = date.fromisoformat(tot[:10]) if tot else default.tot
     except ValueError as exc:
         raise DomainError("Geef datums als JJJJ-MM-DD.", field="van") from exc
+    if start < default.van or end > default.tot:
+        raise DomainError(_outside(default), field="van")
     return period_between(start, end)
+
+
+def _outside(pilot: Period) -> str:
+    return f"Kies een periode binnen de pilotperiode ({_datum(pilot.van)} t/m {_datum(pilot.tot)})."
