@@ -73,9 +73,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from pilot.routing import BoundedIntConverter
+    from pilot.routing import IntegerConverter
 
-    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["int"] = IntegerConverter
     from pilot.account.views import bp as account_bp
     from pilot.audittrail.views import bp as audittrail_bp
     from pilot.auth.views import bp as auth_bp

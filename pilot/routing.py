@@ -1,11 +1,11 @@
 """URL converters: an ``<int:…>`` in a URL never exceeds what the database can hold."""
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter as WerkzeugIntegerConverter
 
 from pilot.forms import MAX_ID
 
 
-class BoundedIntConverter(IntegerConverter):
+class IntegerConverter(WerkzeugIntegerConverter):
     """``<int:id>`` limited to 1..2**31-1 and 10 digits: a larger id answers 404 instead
     of an overflow in the database driver (``/incidenten/99999999999999999999`` was a 500)."""
 

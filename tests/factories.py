@@ -2,10 +2,15 @@
 
 ``make_incident`` writes a row without validating it, for tests of reading code (hotspots,
 reports); tests of the validation rules go through the incident service or the HTTP form
-instead. Its column values (derived fields, fingerprint, gedragingen mask) come from the
-incident service's own ``row_values``, so the factory cannot drift from the real rules.
+instead. Reading tests often need several incidents at one minute and spot, which the
+fingerprint index (one live incident per fingerprint) would refuse: each factory row gets
+its own fingerprint, derived from the real one and a counter. Its other column values
+(derived fields, gedragingen mask) come from the incident service's own ``row_values``, so
+the factory cannot drift from the real rules.
 """
 
+import hashlib
+import itertools
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 
@@ -14,6 +19,7 @@ from pilot.models import Boa, Gemeente, Incident
 from pilot.services.incidenten import IncidentInput, row_values
 
 INPUT_FIELDS = {f.name for f in dataclass_fields(IncidentInput)}
+_distinct = itertools.count()
 
 
 def gemeente(cbs_code: str) -> Gemeente:
@@ -71,7 +77,11 @@ def make_incident(
     )
     columns = {name: value for name, value in values.items() if name not in INPUT_FIELDS}
     owner = db.session.get(Gemeente, boa.gemeente_id)
-    incident = Incident(**row_values(owner, item, grens_gecontroleerd), **columns)
+    values = row_values(owner, item, grens_gecontroleerd)
+    values["vingerafdruk"] = hashlib.sha256(
+        f"{values['vingerafdruk']}|{next(_distinct)}".encode()
+    ).hexdigest()
+    incident = Incident(**{**values, **columns})
     db.session.add(incident)
     if commit:
         db.session.commit()

@@ -29,7 +29,7 @@ from pilot.services.imports import (
     template_xlsx,
 )
 from pilot.services.imports.service import boa_codes_of
-from pilot.services.imports.uploads import Upload, discard, get_upload, preview_upload
+from pilot.services.imports.uploads import Upload, claim, finish, get_upload, preview_upload
 
 bp = Blueprint("imports", __name__, url_prefix="/gemeente/<cbs_code>/importeren")
 TEMPLATE_TYPES = {
@@ -94,17 +94,20 @@ def download_errors(cbs_code: str, token: str):
 def confirm_import(cbs_code: str, token: str):
     """Validate again and write the valid rows (or nothing, with 'alles of niets')."""
     gemeente = visible_gemeente(cbs_code)
-    stored = _upload(gemeente, token)
+    stored = get_upload(current_app.instance_path, token, gemeente, current_user.id, claimed=True)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if not claim(stored):
+        flash("Dit bestand is al verwerkt; er is niets opnieuw geïmporteerd.", "info")
+        return redirect(url_for(".upload_file", cbs_code=cbs_code))
     try:
         result = import_file(gemeente, stored.path, stored.bestand, form.alles_of_niets.data)
     except ImportFileError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".upload_file", cbs_code=cbs_code))
     finally:
-        discard(stored)
+        finish(stored)
     flash(*_result_message(result))
     return redirect(url_for(".upload_file", cbs_code=cbs_code))
 

@@ -17,6 +17,8 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,10 +26,23 @@ from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa
 from pilot.models.gemeente import Gemeente
 
+LIVE_WITHOUT_CASE_NUMBER = "ingetrokken_op IS NULL AND zaaknummer_hmac IS NULL"
+
 
 class Incident(Base):
     __tablename__ = "incident"
     __table_args__ = (
+        # One incident per case number per gemeente; one live incident per fingerprint among
+        # those without a case number (migration 0011; the services check first, these are
+        # the backstop against two simultaneous writes).
+        UniqueConstraint("gemeente_id", "zaaknummer_hmac", name="uq_incident_zaaknummer"),
+        Index(
+            "uq_incident_vingerafdruk_live",
+            "vingerafdruk",
+            unique=True,
+            sqlite_where=text(LIVE_WITHOUT_CASE_NUMBER),
+            postgresql_where=text(LIVE_WITHOUT_CASE_NUMBER),
+        ),
         CheckConstraint("aantal_verdachten >= 0", name="aantal_verdachten"),
         CheckConstraint("aantal_slachtoffers >= 0", name="aantal_slachtoffers"),
         CheckConstraint("gedragingen > 0", name="gedragingen"),

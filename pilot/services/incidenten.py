@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gemeenten.boundaries import points_within, to_rd
 from pilot import clock, codes
@@ -290,6 +291,41 @@ def _check_duplicate_case_numbers(
             _add(results[index], "zaaknummer", "Er is al een incident met dit zaaknummer.")
 
 
+DUPLICATE = (
+    "Dit incident is al geregistreerd (zelfde moment, plaats, boa en gedraging, zonder zaaknummer)."
+)
+FINGERPRINT_CHUNK = 500
+
+
+def _check_duplicate_fingerprints(
+    gemeente: Gemeente,
+    items: Sequence[IncidentInput],
+    results: list[RowErrors],
+    ignore_incident_id: int | None,
+) -> None:
+    """A live incident without case number is unique by its fingerprint (a DB index too)."""
+    prints = {
+        i: fingerprint(gemeente.id, item)
+        for i, item in enumerate(items)
+        if not zaaknummer_hash(item.zaaknummer) and not results[i]
+    }
+    wanted = sorted(set(prints.values()))
+    known: set[str] = set()
+    for start in range(0, len(wanted), FINGERPRINT_CHUNK):
+        query = select(Incident.vingerafdruk).where(
+            Incident.gemeente_id == gemeente.id,
+            Incident.vingerafdruk.in_(wanted[start : start + FINGERPRINT_CHUNK]),
+            Incident.ingetrokken_op.is_(None),
+            Incident.zaaknummer_hmac.is_(None),
+        )
+        if ignore_incident_id is not None:
+            query = query.where(Incident.id != ignore_incident_id)
+        known.update(db.session.execute(query).scalars())
+    for index, value in prints.items():
+        if value in known:
+            _add(results[index], "tijdstip", DUPLICATE)
+
+
 def row_values(gemeente: Gemeente, item: IncidentInput, grens_gecontroleerd: bool) -> dict:
     """Column values of a valid item, with every derived field."""
     return _values(gemeente, item, derive(item.tijdstip, item.lat, item.lon), grens_gecontroleerd)
@@ -352,11 +388,16 @@ def _values(gemeente: Gemeente, item: IncidentInput, derived: Derived, grens: bo
 def create_incident(gemeente: Gemeente, item: IncidentInput, synthetisch: bool = False) -> Incident:
     """Validate and store one incident; raises DomainError with messages per field."""
     errors = validate_batch(gemeente, [item])[0]
+    _check_duplicate_fingerprints(gemeente, [item], [errors], None)
     if errors:
         raise DomainError(errors)
     incident = Incident(**row_values(gemeente, item, gemeente.heeft_grens), synthetisch=synthetisch)
     db.session.add(incident)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # the same incident was stored a moment ago by someone else
+        db.session.rollback()
+        raise DomainError({"tijdstip": [DUPLICATE]}) from exc
     return incident
 
 
@@ -374,6 +415,8 @@ def update_incident(
     if incident.version != expected_version:
         raise Conflict
     errors = validate_batch(gemeente, [item], ignore_incident_id=incident.id)[0]
+    if incident.zaaknummer_hmac is None:
+        _check_duplicate_fingerprints(gemeente, [item], [errors], incident.id)
     if errors:
         raise DomainError(errors)
     values = row_values(gemeente, item, gemeente.heeft_grens)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from pilot import audit
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
 from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.imports.parsing import ParsedRow, parse_table
-from pilot.services.imports.reading import MAX_ROWS, read_table
+from pilot.services.imports.reading import MAX_ROWS, ImportFileError, read_table
 from pilot.services.incidenten import (
     fingerprint,
     rows_values_many,
@@ -221,12 +222,19 @@ def import_file(
         with cyclic_gc_paused():
             analysis = _analyse(gemeente, path, bestand, progress, MAX_ROWS)
             write = not (alles_of_niets and analysis.rijen_met_fouten)
-            written = _insert(gemeente, analysis.te_schrijven if write else [], progress)
+            try:
+                written = _insert(gemeente, analysis.te_schrijven if write else [], progress)
+            except IntegrityError as exc:
+                raise ImportFileError(
+                    "Tijdens het importeren heeft iemand anders een deel van deze incidenten "
+                    "geregistreerd; er is niets geïmporteerd. Probeer het opnieuw: wat al "
+                    "bestaat wordt dan overgeslagen."
+                ) from exc
         audit.record(
             "import",
             "incident",
             gemeente_id=gemeente.id,
-            bestand=bestand,
+            soort=analysis.soort,  # never the file name: it may hold a name or phone number
             rijen=analysis.rijen,
             geschreven=written,
             fouten=analysis.rijen_met_fouten,

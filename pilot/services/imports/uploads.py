@@ -7,6 +7,11 @@ gemeente, the preview's figures) and the full error list as CSV. Only the upload
 that gemeente, can open it again. Folders older than a day are removed on every new upload
 and by ``flask --app pilot imports purge-uploads`` (cron); the retention purge removes a
 gemeente's pending uploads at once (``discard_pending``).
+
+A confirm first *claims* the upload by renaming ``meta.json`` to ``claimed.json``: a
+rename is atomic, so of two simultaneous confirms exactly one wins; the other (and any
+later one) is told the file was already processed. After the import only the small
+``claimed.json`` stays, until the folder is purged.
 """
 
 import csv
@@ -31,11 +36,16 @@ MAX_AGE_SECONDS = 24 * 3600
 SHOWN_ERRORS = 200
 
 
+META = "meta.json"
+CLAIMED = "claimed.json"
+
+
 @dataclass
 class Upload:
     token: str
     folder: Path
     meta: dict
+    claimed: bool = False
 
     @property
     def path(self) -> Path:
@@ -142,22 +152,51 @@ def preview_upload(
         "aantal_fouten": len(analysis.fouten),
     }
     upload.errors_csv.write_bytes(errors_csv(analysis))
-    (upload.folder / "meta.json").write_text(json.dumps(upload.meta), encoding="utf-8")
+    (upload.folder / META).write_text(json.dumps(upload.meta), encoding="utf-8")
     return upload
 
 
-def get_upload(instance_path: str, token: str, gemeente: Gemeente, user_id: int) -> Upload:
-    """The upload of this user for this gemeente, else NotFound (also for a malformed token)."""
+def get_upload(
+    instance_path: str, token: str, gemeente: Gemeente, user_id: int, claimed: bool = False
+) -> Upload:
+    """The upload of this user for this gemeente, else NotFound (also for a malformed token).
+
+    With ``claimed`` an upload that a confirm already claimed is returned too (marked so).
+    """
     if not TOKEN.match(token):
         raise NotFound
     folder = _root(instance_path) / token
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NotFound from exc
+    meta, was_claimed = None, False
+    for name in (META, CLAIMED) if claimed else (META,):
+        try:
+            meta = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        was_claimed = name == CLAIMED
+        break
+    if meta is None:
+        raise NotFound
     if meta.get("gemeente_id") != gemeente.id or meta.get("user_id") != user_id:
         raise NotFound
-    return Upload(token, folder, meta)
+    return Upload(token, folder, meta, was_claimed)
+
+
+def claim(upload: Upload) -> bool:
+    """Claim the upload for one confirm (atomic rename); False when another got it first."""
+    if upload.claimed:
+        return False
+    try:
+        (upload.folder / META).rename(upload.folder / CLAIMED)
+    except FileNotFoundError:
+        return False
+    upload.claimed = True
+    return True
+
+
+def finish(upload: Upload) -> None:
+    """After a confirm: drop the file and the error list, keep the claim marker."""
+    upload.path.unlink(missing_ok=True)
+    upload.errors_csv.unlink(missing_ok=True)
 
 
 def discard(upload: Upload) -> None:
@@ -167,8 +206,10 @@ def discard(upload: Upload) -> None:
 __all__ = [
     "ImportFileError",
     "Upload",
+    "claim",
     "discard",
     "discard_pending",
+    "finish",
     "get_upload",
     "pending_uploads",
     "preview_upload",
