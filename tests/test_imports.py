@@ -122,7 +122,8 @@ def test_good_and_bad_rows_give_exactly_the_expected_row_errors(app, boa_code, t
         ): "De locatie ligt buiten de gemeente Rotterdam (ook met een marge van 250 m).",
         (7, "opmerking"): (
             "De opmerking lijkt een telefoonnummer te bevatten. Verwijder dit: noteer geen "
-            "namen, adressen, BSN, telefoonnummers, e-mailadressen of kentekens."
+            "namen, adressen, geboortedatums, BSN, rekeningnummers, telefoonnummers, "
+            "e-mailadressen of kentekens."
         ),
         (8, "datum/tijd"): "Tijd niet herkend: gebruik uu:mm (bijvoorbeeld 21:30).",
         (8, "aantal_verdachten"): "De waarde in kolom aantal_verdachten is geen getal.",
