@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request
 
 from pilot import codes
 from pilot.clock import AMSTERDAM
@@ -25,7 +25,20 @@ def getal(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def link_args(*taken: str) -> dict[str, str]:
+    """This request's query for a link to another page: without the names the link sets
+    itself and without ``url_for``'s own ``_``-options (``?fmt=`` or ``?_scheme=`` in a
+    URL once made ``url_for`` fail with a 500)."""
+    taken_names = set(taken) | set(request.view_args or {})
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key not in taken_names and not key.startswith("_")
+    }
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(link_args)
     app.add_template_filter(datum)
     app.add_template_filter(getal)
     app.add_template_global(codes, "codes")

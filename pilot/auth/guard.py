@@ -9,7 +9,7 @@ log-out, deactivation or a password change opens nothing.
 
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from pilot.services import sessions
@@ -46,6 +46,15 @@ def require_password_change():
     return None
 
 
+def refuse_nul_characters():
+    """A NUL in a parameter is never meant (PostgreSQL cannot store it): 400, not 500."""
+    for values in (request.args, request.form):
+        if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in values.lists()):
+            abort(400)
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.before_request(check_session)
     app.before_request(require_password_change)
