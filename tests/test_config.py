@@ -10,7 +10,13 @@ from pilot import create_app
 from pilot.config import ConfigurationError
 from pilot.extensions import db
 
-ENVIRONMENT = ("PILOT_SECRET_KEY", "PILOT_PSEUDONYM_KEY", "PILOT_PRODUCTION", "DATABASE_URL")
+ENVIRONMENT = (
+    "PILOT_SECRET_KEY",
+    "PILOT_PSEUDONYM_KEY",
+    "PILOT_PRODUCTION",
+    "DATABASE_URL",
+    "FLASK_DEBUG",
+)
 
 
 @pytest.fixture
@@ -104,3 +110,45 @@ def test_postgresql_urls_use_psycopg_3(make_app, url):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://pilot@db.example/pilot"
     with app.app_context():
         assert db.engine.dialect.driver == "psycopg"
+
+
+@pytest.mark.parametrize(
+    ("environment", "refusal"),
+    [
+        ({"PILOT_SECRET_KEY": "k", "PILOT_PSEUDONYM_KEY": "p" * 40}, "SECRET_KEY is korter"),
+        (
+            {"PILOT_SECRET_KEY": "s" * 40, "PILOT_PSEUDONYM_KEY": "p" * 31},
+            "PSEUDONYM_KEY is korter",
+        ),
+        ({"PILOT_SECRET_KEY": "s" * 40, "PILOT_PSEUDONYM_KEY": "s" * 40}, "zijn gelijk"),
+        (
+            {"PILOT_SECRET_KEY": "s" * 40, "PILOT_PSEUDONYM_KEY": "p" * 40, "FLASK_DEBUG": "1"},
+            "debugmodus",
+        ),
+    ],
+)
+def test_production_refuses_weak_or_equal_keys_and_debug(make_app, environment, refusal):
+    with pytest.raises(ConfigurationError, match=refusal):
+        make_app(PILOT_PRODUCTION="1", **environment)
+
+
+def test_production_ignores_keys_generated_into_the_instance_folder(make_app, tmp_path):
+    make_app()  # a development start writes both key files
+    assert (tmp_path / "instance" / "secret_key").exists()
+    with pytest.raises(ConfigurationError, match="instance-map"):
+        make_app(PILOT_PRODUCTION="1")
+
+
+def test_instance_folder_and_sqlite_file_are_private(make_app, tmp_path):
+    app = make_app()
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    instance = tmp_path / "instance"
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    assert stat.S_IMODE((instance / "pilot.sqlite3").stat().st_mode) == 0o600
+
+
+def test_no_server_version_banner(make_app):
+    app = make_app()
+    response = app.test_client().get("/inloggen")
+    assert response.headers["Server"] == "pilot"
