@@ -16,3 +16,11 @@ csrf = CSRFProtect()
 # Throttling: limits are declared on the views; storage from RATELIMIT_STORAGE_URI
 # (memory:// for one process, redis://… when several app servers share the limits).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Heavy work (a PDF, the dataset, an upload, a download of cells) per logged-in user.
+HEAVY_LIMITS = "30 per hour"
+
+
+def per_user() -> str:
+    from flask_login import current_user
+
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()

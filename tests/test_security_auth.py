@@ -325,3 +325,9 @@ def test_map_page_scripts_all_carry_the_nonce(client, login_as):
 
 def test_totp_secret_in_conftest_is_valid_base32():
     assert len(pyotp.TOTP(TOTP_SECRET).now()) == 6
+
+
+def test_heavy_downloads_are_throttled_per_user(client, login_as):
+    login_as(Rol.MINISTERIE)
+    statuses = [client.get("/hotspots/kaart/download/csv").status_code for _ in range(32)]
+    assert statuses[0] == 200 and statuses[-1] == 429

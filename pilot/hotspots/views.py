@@ -22,7 +22,7 @@ from flask_login import current_user
 from gemeenten.boundaries import to_wgs84
 from pilot import audit
 from pilot.access import public, requires, visible_gemeente
-from pilot.extensions import db
+from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
 from pilot.hotspots.render import render_map
 from pilot.models import Gemeente, Rol
@@ -141,6 +141,7 @@ def show_national_map():
 
 @bp.route("/kaart/download/<fmt>")
 @requires(B, E, M)
+@limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_national_cells(fmt: str):
     """The national map's cells as GeoJSON or CSV (suppressed cells left out)."""
     return _download(None, fmt)
@@ -155,6 +156,7 @@ def show_gemeente_map(cbs_code: str):
 
 @bp.route("/gemeente/<cbs_code>/kaart/download/<fmt>")
 @requires(B, C, E)
+@limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_gemeente_cells(cbs_code: str, fmt: str):
     """A gemeente map's cells as GeoJSON or CSV."""
     return _download(visible_gemeente(cbs_code), fmt)

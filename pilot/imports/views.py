@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from pilot.access import requires, visible_gemeente
+from pilot.extensions import HEAVY_LIMITS, limiter, per_user
 from pilot.imports.forms import ConfirmForm, UploadForm
 from pilot.models import Gemeente, Rol
 from pilot.services.imports import (
@@ -44,6 +45,7 @@ def _upload(gemeente: Gemeente, token: str) -> Upload:
 
 @bp.route("/", methods=["GET", "POST"])
 @requires(Rol.COORDINATOR)
+@limiter.limit(HEAVY_LIMITS, methods=["POST"], key_func=per_user)
 def upload_file(cbs_code: str):
     """Upload a file; a readable file leads to its preview."""
     gemeente = visible_gemeente(cbs_code)

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from pilot import clock
 from pilot.access import requires, visible_gemeente
-from pilot.extensions import db
+from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.models import Gemeente, Rol
 from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError
@@ -64,6 +64,7 @@ def choose_report():
 
 @bp.route("/gemeente.pdf")
 @requires(B, C, E)
+@limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_gemeente_report():
     """One gemeente's report: exact for its own coordinator, else an outsider period."""
     gemeente = visible_gemeente(request.args.get("gemeente", ""))
@@ -98,6 +99,7 @@ def download_tables():
 
 @bp.route("/totaal.pdf")
 @requires(B, E, M)
+@limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_aggregate_report():
     """The aggregate report of all gemeenten (small counts always suppressed)."""
     return _pdf(build.download_aggregate_report())
