@@ -27,9 +27,19 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pilot import audit_chain, clock
 from pilot.extensions import db
-from pilot.models import AuditEvent, Base, Boa, Dienst, Gemeente, Incident, PolitieCijfer, User
+from pilot.models import (
+    AuditEvent,
+    Base,
+    Boa,
+    Dienst,
+    ExtractGrant,
+    Gemeente,
+    Incident,
+    PolitieCijfer,
+    User,
+)
 
-AUDITED = (Gemeente, Boa, User, Incident, Dienst, PolitieCijfer)
+AUDITED = (Gemeente, Boa, User, Incident, Dienst, PolitieCijfer, ExtractGrant)
 SECRET_FIELDS = {
     "password_hash",
     "personeelsnummer_hmac",

@@ -3,6 +3,7 @@
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa
+from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "Boa",
     "Dienst",
+    "ExtractGrant",
     "FrozenCell",
     "FrozenLeaf",
     "FrozenQuarter",

@@ -1,5 +1,10 @@
-"""The codebook of the evaluation dataset, generated from the variable list below and the
-code lists in ``pilot.codes`` (the same lists the forms use), so it cannot drift from them.
+"""The codebook of a dataset, generated from its variables and the code lists in
+``pilot.codes`` (the same lists the forms use), so it cannot drift from them.
+
+A variable that the protection may blank carries the documented code ``onderdrukt``
+(in CSV and XLSX an empty cell, in GeoPackage NULL). The default dataset's codebook ends
+with its protection: the quasi-identifiers and their levels, the achieved k, and the
+values blanked per variable.
 """
 
 from collections.abc import Sequence
@@ -7,7 +12,21 @@ from dataclasses import dataclass
 
 from pilot import codes
 from pilot.codes import CodeList
-from pilot.services.reports.figures import LATE_REGISTRATION
+
+FIELDS = ("bestand", "variabele", "type", "codelijst", "code", "label", "omschrijving")
+CODE_LISTS: tuple[CodeList, ...] = codes.ALL_CODE_LISTS + codes.DERIVED_CODE_LISTS
+TEKST = "tekst"
+CODE = "tekst (code)"
+GETAL = "geheel getal"
+KOMMA = "kommagetal"
+JANEE = "0/1"
+DATUM = "datum (JJJJ-MM-DD)"
+SUPPRESSED = "onderdrukt"
+SUPPRESSED_LABEL = (
+    "Waarde onderdrukt ter bescherming (k-anonimiteit of een onderdrukte tabelcel); "
+    "in CSV en XLSX een lege cel, in GeoPackage NULL."
+)
+PROTECTION = "bescherming"
 
 
 @dataclass(frozen=True)
@@ -16,7 +35,9 @@ class Variable:
     naam: str
     type: str
     omschrijving: str
-    codelijst: str | None = None
+    codelijst: str = ""
+    codes: tuple[tuple[str, str], ...] = ()
+    beschermd: bool = False  # may be blanked (code 'onderdrukt')
 
 
 @dataclass(frozen=True)
@@ -30,118 +51,87 @@ class CodebookRow:
     omschrijving: str
 
 
-FIELDS = ("bestand", "variabele", "type", "codelijst", "code", "label", "omschrijving")
-CODE_LISTS: tuple[CodeList, ...] = codes.ALL_CODE_LISTS + codes.DERIVED_CODE_LISTS
-TEKST = "tekst"
-CODE = "tekst (code)"
-GETAL = "geheel getal"
-KOMMA = "kommagetal"
-JANEE = "0/1"
-DATUM = "datum (JJJJ-MM-DD)"
+def coded(
+    bestand: str, naam: str, omschrijving: str, code_list: CodeList, beschermd: bool = False
+) -> Variable:
+    """A variable whose values are the codes of ``code_list``."""
+    pairs = tuple((item.code, item.label) for item in code_list.codes)
+    return Variable(bestand, naam, CODE, omschrijving, code_list.name, pairs, beschermd)
 
 
 def gedraging_column(code: str) -> str:
     return f"gedraging_{code}"
 
 
-def incident_variables(gedraging: CodeList = codes.GEDRAGING) -> list[Variable]:
-    """The columns of ``incidenten``, in file order; one 0/1 column per conduct code."""
-    i = "incidenten"
+def gedraging_variables(
+    bestand: str, gedraging: CodeList = codes.GEDRAGING, beschermd: bool = False
+) -> list[Variable]:
+    """One 0/1 column per conduct code."""
     return [
-        Variable(i, "incident_id", GETAL, "Volgnummer van het incident in de registratie."),
-        Variable(i, "gemeente", CODE, "CBS-code van de gemeente (GM + 4 cijfers)."),
-        Variable(i, "gemeente_naam", TEKST, "Naam van de gemeente."),
-        Variable(i, "tranche", GETAL, "Tranche waarmee de gemeente in de pilot begon."),
-        Variable(i, "boa", CODE, "Pseudoniem van de boa (geen naam of personeelsnummer)."),
-        Variable(i, "datum", DATUM, "Lokale datum van het incident (Europe/Amsterdam)."),
-        Variable(i, "weekdag", GETAL, "Dag van de week van de lokale datum.", "weekdag"),
-        Variable(i, "tijdvak", CODE, "Tijdvak van het lokale tijdstip.", "tijdvak"),
-        Variable(i, "cel_x", GETAL, "RD New x (m) van de linkeronderhoek van de 100 m-cel."),
-        Variable(i, "cel_y", GETAL, "RD New y (m) van de linkeronderhoek van de 100 m-cel."),
-        Variable(i, "cel_lat", KOMMA, "WGS84-breedte van het midden van de 100 m-cel."),
-        Variable(i, "cel_lon", KOMMA, "WGS84-lengte van het midden van de 100 m-cel."),
-        Variable(i, "locatie_type", CODE, "Type locatie.", "locatie_type"),
-        *(
-            Variable(
-                i,
-                gedraging_column(item.code),
-                JANEE,
-                f"1 = gedraging ‘{item.label}’ kwam voor, 0 = niet.",
-                gedraging.name,
-            )
-            for item in gedraging.codes
-        ),
-        Variable(i, "kennisname", CODE, "Wijze van kennisname.", "kennisname"),
-        Variable(i, "kleding", CODE, "Optreden in uniform of in burger.", "kleding"),
-        Variable(i, "rol_boa", CODE, "Rol van de boa.", "rol_boa"),
-        Variable(i, "afdoening", CODE, "Afdoening.", "afdoening"),
-        Variable(i, "aantal_verdachten", GETAL, "Aantal verdachten."),
-        Variable(i, "leeftijd_verdachten", CODE, "Geschatte leeftijd verdachte(n).", "leeftijd"),
-        Variable(i, "aantal_slachtoffers", GETAL, "Aantal slachtoffers."),
-        Variable(i, "slachtofferhulp", JANEE, "1 = slachtoffer doorverwezen naar slachtofferhulp."),
         Variable(
-            i,
-            "registratie_vertraging_dagen",
-            GETAL,
-            "Hele dagen tussen het incident en de registratie "
-            f"(meer dan {LATE_REGISTRATION.days} = laat geregistreerd).",
-        ),  # fmt: skip
+            bestand,
+            gedraging_column(item.code),
+            JANEE,
+            f"1 = gedraging ‘{item.label}’ kwam voor, 0 = niet.",
+            gedraging.name,
+            ((item.code, item.label),),
+            beschermd,
+        )
+        for item in gedraging.codes
+    ]
+
+
+def dienst_variables() -> list[Variable]:
+    d = "diensten"
+    return [
+        Variable(d, "rij_id", GETAL, "Willekeurig volgnummer, per export opnieuw getrokken."),
+        Variable(d, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(d, "datum", DATUM, "Datum waarop de dienst begon."),
+        Variable(d, "duur_minuten", GETAL, "Duur van de dienst in minuten."),
+        Variable(d, "aantal_uniform", GETAL, "Aantal boa’s in uniform."),
+        Variable(d, "aantal_burger", GETAL, "Aantal boa’s in burger."),
+        Variable(d, "inzeturen", KOMMA, "Duur in uren × (uniform + burger)."),
+        Variable(d, "synthetisch", JANEE, "1 = synthetisch record (test of demo)."),
+    ]
+
+
+def politie_variables() -> list[Variable]:
+    p = "politiecijfers"
+    return [
+        Variable(p, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(p, "maand", DATUM, "Eerste dag van de maand."),
+        Variable(p, "meldingen", GETAL, "Meldingen art. 429ter bij de politie (leeg = onbekend)."),
+        Variable(p, "aangiftes", GETAL, "Aangiftes art. 429ter (leeg = onbekend)."),
         Variable(
-            i, "synthetisch", JANEE, "1 = synthetisch record (test of demo), geen echt incident."
+            p, "processen_verbaal", GETAL, "Pv’s art. 429ter door de politie (leeg = onbekend)."
         ),
     ]
 
 
-DIENST_VARIABLES = [
-    Variable("diensten", "dienst_id", GETAL, "Volgnummer van de dienst."),
-    Variable("diensten", "gemeente", CODE, "CBS-code van de gemeente."),
-    Variable("diensten", "datum", DATUM, "Datum waarop de dienst begon."),
-    Variable("diensten", "duur_minuten", GETAL, "Duur van de dienst in minuten."),
-    Variable("diensten", "aantal_uniform", GETAL, "Aantal boa’s in uniform."),
-    Variable("diensten", "aantal_burger", GETAL, "Aantal boa’s in burger."),
-    Variable("diensten", "inzeturen", KOMMA, "Duur in uren × (uniform + burger)."),
-    Variable("diensten", "synthetisch", JANEE, "1 = synthetisch record (test of demo)."),
-]
-
-P = "politiecijfers"
-POLITIE_VARIABLES = [
-    Variable(P, "gemeente", CODE, "CBS-code van de gemeente."),
-    Variable(P, "maand", DATUM, "Eerste dag van de maand."),
-    Variable(P, "meldingen", GETAL, "Meldingen art. 429ter bij de politie (leeg = onbekend)."),
-    Variable(P, "aangiftes", GETAL, "Aangiftes art. 429ter (leeg = onbekend)."),
-    Variable(P, "processen_verbaal", GETAL, "Pv’s art. 429ter door de politie (leeg = onbekend)."),
-]
-
-
-def variables(code_lists: Sequence[CodeList] = CODE_LISTS) -> list[Variable]:
-    gedraging = next(cl for cl in code_lists if cl.name == codes.GEDRAGING.name)
-    return [*incident_variables(gedraging), *DIENST_VARIABLES, *POLITIE_VARIABLES]
-
-
-def codebook_rows(code_lists: Sequence[CodeList] = CODE_LISTS) -> list[CodebookRow]:
-    """One row per variable, or per variable and code where the variable has a code list.
-
-    A conduct column (``gedraging_<code>``) carries its own conduct code. Code lists that
-    no variable uses are appended, so every code of every list is in the codebook.
-    """
-    lists = {code_list.name: code_list for code_list in code_lists}
+def codebook_rows(
+    variables: Sequence[Variable],
+    code_lists: Sequence[CodeList] = CODE_LISTS,
+    protection: Sequence[CodebookRow] = (),
+) -> list[CodebookRow]:
+    """One row per variable, or per variable and code where it has codes; a protected
+    variable gets the code ``onderdrukt``. Code lists no variable uses are appended, so
+    every code of every list is in the codebook; the protection rows come last."""
     rows: list[CodebookRow] = []
     used: set[str] = set()
-    for var in variables(code_lists):
-        code_list = lists.get(var.codelijst or "")
-        if code_list is None:
+    for var in variables:
+        if var.codelijst:
+            used.add(var.codelijst)
+        if not var.codes:
             rows.append(CodebookRow(var.bestand, var.naam, var.type, "", "", "", var.omschrijving))
-            continue
-        used.add(code_list.name)
-        items = code_list.codes
-        if var.naam.startswith("gedraging_"):
-            items = tuple(c for c in items if gedraging_column(c.code) == var.naam)
-        for item in items:
+        for code, label in var.codes:
             rows.append(
-                CodebookRow(
-                    var.bestand, var.naam, var.type, code_list.name, item.code, item.label,
-                    var.omschrijving,
-                )
+                CodebookRow(var.bestand, var.naam, var.type, var.codelijst, code, label,
+                            var.omschrijving)
+            )  # fmt: skip
+        if var.beschermd:
+            rows.append(
+                CodebookRow(var.bestand, var.naam, var.type, "", SUPPRESSED, SUPPRESSED_LABEL,
+                            var.omschrijving)
             )  # fmt: skip
     for code_list in code_lists:
         if code_list.name in used:
@@ -151,4 +141,4 @@ def codebook_rows(code_lists: Sequence[CodeList] = CODE_LISTS) -> list[CodebookR
                 CodebookRow("codelijsten", code_list.name, CODE, code_list.name, item.code,
                             item.label, code_list.titel)
             )  # fmt: skip
-    return rows
+    return [*rows, *protection]

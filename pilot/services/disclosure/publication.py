@@ -41,7 +41,7 @@ from sqlalchemy import and_, extract, func, literal_column, or_, select
 from pilot import codes
 from pilot.models import Boa, FrozenQuarter, Gemeente, Incident, PolitieCijfer
 from pilot.quarters import Quarter, quarter_of, quarters_between
-from pilot.services.disclosure.hypercube import protect
+from pilot.services.disclosure.hypercube import Direction, protect
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
 from pilot.services.hotspots.grid import shifted_cell_index
@@ -345,6 +345,8 @@ class Publication:
     withheld: set[str] = field(default_factory=set)
     police_coverage: dict[tuple[str, str], int] = field(default_factory=dict)
     version: str = ""  # the data version it was built from (report fingerprints)
+    # per lattice name: the moves that prove its suppressed cells' ranges (see hypercube)
+    certificates: dict[str, list[Direction]] = field(default_factory=dict)
 
     def offered_periods(self, gemeente: Gemeente | None = None) -> list[Period]:
         """The periods an outsider may ask for (of one gemeente): pilot, years, quarters.
@@ -766,9 +768,11 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         leaves = counts.leaves[breakdown.name]
         lattice = _breakdown_lattice(breakdown, leaves, units, times, spine_leaves, context)
         lattice.mark_primary(k)
-        if protect(lattice, k).unprotected:
+        protection = protect(lattice, k)
+        if protection.unprotected:
             publication.withheld.add(breakdown.name)
         publication.lattices[breakdown.name] = lattice
+        publication.certificates[lattice.name] = protection.directions
     police, coverage = _police_lattice(connection, gemeenten, quarters, units, times, context)
     police.mark_primary(k)
     if protect(police, k).unprotected:
@@ -789,9 +793,11 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
             continue
         lattice = _map_lattice(gemeente, map_counts.get(gemeente.id, {}), quarters, offered_q)
         lattice.mark_primary(k)
-        if protect(lattice, k).unprotected:
+        protection = protect(lattice, k)
+        if protection.unprotected:
             lattice.status[lattice.status != Status.EXACT] = Status.HIDDEN
         publication.maps[gemeente.cbs_code] = lattice
+        publication.certificates[lattice.name] = protection.directions
     return publication
 
 

@@ -1,0 +1,142 @@
+"""The rows every dataset is made from, read once with SQL: incidents, diensten, police.
+
+Incidents come with their gemeente, local date, quarter, codes, the south-west corners of
+their 100 m and 500 m cells (computed in SQL exactly as the hotspot grid and the
+published maps compute them) and the registration delay. Never read: the exact point,
+the time, the remark, keyed hashes, the app's ids. Withdrawn incidents are left out.
+"""
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import literal_column
+
+from pilot import codes
+from pilot.extensions import db
+from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
+from pilot.quarters import Quarter
+from pilot.services.disclosure.publication import LATE_DAYS
+from pilot.services.hotspots.grid import shifted_cell_index
+
+_OFFSET_M = 1_000_000
+DELAY_BANDS = (
+    ("0_7", f"Tot en met {LATE_DAYS} dagen", timedelta(days=LATE_DAYS)),
+    ("8_30", f"Meer dan {LATE_DAYS}, tot en met 30 dagen", timedelta(days=30)),
+    ("31_plus", "Meer dan 30 dagen", None),
+)
+
+
+def _corner(index: pd.Series, size: int) -> np.ndarray:
+    return (index.to_numpy(dtype=np.int64) - _OFFSET_M // size) * size
+
+
+def delay_band(delay: timedelta) -> str:
+    """The band of a registration delay; the first band is 'not registered late'."""
+    for code, _, limit in DELAY_BANDS:
+        if limit is None or delay <= limit:
+            return code
+    raise AssertionError("unreachable")
+
+
+def incidents() -> pd.DataFrame:
+    """Every non-withdrawn incident, one row each, with raw codes (see the docstring)."""
+    cell_100, cell_500 = literal_column("100.0"), literal_column("500.0")
+    statement = (
+        db.select(
+            Gemeente.cbs_code.label("gemeente"),
+            Gemeente.naam.label("gemeente_naam"),
+            Gemeente.tranche,
+            Gemeente.pilot_start,
+            Gemeente.pilot_eind,
+            Boa.code.label("boa"),
+            Incident.lokale_datum.label("datum"),
+            Incident.weekdag,
+            Incident.tijdvak,
+            shifted_cell_index(Incident.rd_x, cell_100).label("ix_100"),
+            shifted_cell_index(Incident.rd_y, cell_100).label("iy_100"),
+            shifted_cell_index(Incident.rd_x, cell_500).label("ix_500"),
+            shifted_cell_index(Incident.rd_y, cell_500).label("iy_500"),
+            Incident.locatie_type,
+            Incident.gedragingen,
+            Incident.kennisname,
+            Incident.kleding,
+            Incident.rol_boa,
+            Incident.afdoening,
+            Incident.aantal_verdachten,
+            Incident.leeftijd_verdachten,
+            Incident.aantal_slachtoffers,
+            Incident.slachtofferhulp,
+            Incident.tijdstip,
+            Incident.aangemaakt_op,
+            Incident.synthetisch,
+        )
+        .join(Gemeente, Gemeente.id == Incident.gemeente_id)
+        .join(Boa, Boa.id == Incident.boa_id)
+        .where(Incident.ingetrokken_op.is_(None))
+        .order_by(Gemeente.cbs_code, Incident.lokale_datum)
+    )
+    result = db.session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    if frame.empty:
+        frame["kwartaal"] = frame["cel_100"] = frame["cel_500"] = frame["vertraging"] = []
+        return frame
+    frame["kwartaal"] = frame["datum"].map(lambda d: Quarter(d.year, (d.month - 1) // 3 + 1).code)
+    x100, y100 = _corner(frame["ix_100"], 100), _corner(frame["iy_100"], 100)
+    x500, y500 = _corner(frame["ix_500"], 500), _corner(frame["iy_500"], 500)
+    frame["cel_100"] = list(zip(x100.tolist(), y100.tolist(), strict=True))
+    frame["cel_500"] = list(zip(x500.tolist(), y500.tolist(), strict=True))
+    delay = pd.to_datetime(frame["aangemaakt_op"], utc=True) - pd.to_datetime(
+        frame["tijdstip"], utc=True
+    )
+    frame["vertraging"] = delay
+    for item in codes.GEDRAGING.codes:
+        bit = codes.gedraging_bit(item.code)
+        frame[f"gedraging_{item.code}"] = (frame["gedragingen"].astype(int) & bit != 0).astype(int)
+    frame["slachtofferhulp"] = frame["slachtofferhulp"].astype(int)
+    frame["synthetisch"] = frame["synthetisch"].astype(int)
+    return frame.drop(columns=["ix_100", "iy_100", "ix_500", "iy_500", "tijdstip", "aangemaakt_op"])
+
+
+def diensten() -> pd.DataFrame:
+    """Every dienst: gemeente, date, duration and the numbers of boa's."""
+    statement = (
+        db.select(
+            Gemeente.cbs_code.label("gemeente"),
+            Dienst.datum,
+            Dienst.duur_minuten,
+            Dienst.aantal_uniform,
+            Dienst.aantal_burger,
+            Dienst.synthetisch,
+        )
+        .join(Gemeente, Gemeente.id == Dienst.gemeente_id)
+        .order_by(Gemeente.cbs_code, Dienst.datum, Dienst.id)
+    )
+    result = db.session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame["datum"] = frame["datum"].astype(str)
+    people = frame["aantal_uniform"] + frame["aantal_burger"]
+    frame["inzeturen"] = (frame["duur_minuten"] / 60 * people).round(2)
+    frame["synthetisch"] = frame["synthetisch"].astype(int)
+    return frame
+
+
+def politiecijfers() -> pd.DataFrame:
+    """Police figures per gemeente and month (empty where unknown)."""
+    statement = (
+        db.select(
+            Gemeente.cbs_code.label("gemeente"),
+            PolitieCijfer.maand,
+            PolitieCijfer.meldingen,
+            PolitieCijfer.aangiftes,
+            PolitieCijfer.processen_verbaal,
+        )
+        .join(Gemeente, Gemeente.id == PolitieCijfer.gemeente_id)
+        .order_by(Gemeente.cbs_code, PolitieCijfer.maand)
+    )
+    result = db.session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame["maand"] = frame["maand"].astype(str)
+    for name in ("meldingen", "aangiftes", "processen_verbaal"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
