@@ -83,7 +83,7 @@ class Protection:
         return blank / cells if cells else 0.0
 
 
-def _outsider_rows(raw: pd.DataFrame, publication: Publication) -> tuple[pd.DataFrame, dict]:
+def outsider_rows(raw: pd.DataFrame, publication: Publication) -> tuple[pd.DataFrame, dict]:
     """The rows the publication counts, and how many were left out and why."""
     if raw.empty:
         return raw, {
@@ -163,7 +163,7 @@ def protected_incidents(
 ) -> tuple[pd.DataFrame, Protection, int | None]:
     """The default incident file, its protection, and its location cell size (m)."""
     k = publication.k
-    rows, left_out = _outsider_rows(raw, publication)
+    rows, left_out = outsider_rows(raw, publication)
     rows["registratie_vertraging"] = rows["vertraging"].map(source.delay_band) if len(rows) else []
     masks, locations = _table_blanks(rows, publication) if len(rows) else ({}, {})
     qi_blanks = {h.column: masks[h.column] for h in HIERARCHIES if h.column in masks}

@@ -20,6 +20,8 @@ from pilot.services.disclosure.publication import LATE_DAYS
 from pilot.services.hotspots.grid import shifted_cell_index
 
 _OFFSET_M = 1_000_000
+_DROPPED = ["ix_100", "iy_100", "ix_500", "iy_500", "tijdstip", "aangemaakt_op"]
+GEDRAGING_COLUMNS = [f"gedraging_{item.code}" for item in codes.GEDRAGING.codes]
 DELAY_BANDS = (
     ("0_7", f"Tot en met {LATE_DAYS} dagen", timedelta(days=LATE_DAYS)),
     ("8_30", f"Meer dan {LATE_DAYS}, tot en met 30 dagen", timedelta(days=30)),
@@ -78,9 +80,9 @@ def incidents() -> pd.DataFrame:
     )
     result = db.session.execute(statement)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    derived = ["kwartaal", "cel_100", "cel_500", "vertraging", *GEDRAGING_COLUMNS]
     if frame.empty:
-        frame["kwartaal"] = frame["cel_100"] = frame["cel_500"] = frame["vertraging"] = []
-        return frame
+        return frame.reindex(columns=[*frame.columns, *derived]).drop(columns=_DROPPED)
     frame["kwartaal"] = frame["datum"].map(lambda d: Quarter(d.year, (d.month - 1) // 3 + 1).code)
     x100, y100 = _corner(frame["ix_100"], 100), _corner(frame["iy_100"], 100)
     x500, y500 = _corner(frame["ix_500"], 500), _corner(frame["iy_500"], 500)
@@ -95,7 +97,7 @@ def incidents() -> pd.DataFrame:
         frame[f"gedraging_{item.code}"] = (frame["gedragingen"].astype(int) & bit != 0).astype(int)
     frame["slachtofferhulp"] = frame["slachtofferhulp"].astype(int)
     frame["synthetisch"] = frame["synthetisch"].astype(int)
-    return frame.drop(columns=["ix_100", "iy_100", "ix_500", "iy_500", "tijdstip", "aangemaakt_op"])
+    return frame.drop(columns=_DROPPED)
 
 
 def diensten() -> pd.DataFrame:
