@@ -8,7 +8,7 @@ from pilot.forms import PilotForm
 
 
 class GrantForm(PilotForm):
-    user_id = SelectField("Evaluator", coerce=int, choices=[])
+    user_id = SelectField("Evaluator", coerce=int, choices=[], validate_choice=False)
     doel = TextAreaField("Doel")
     geldig_tot = DateField("Geldig tot en met", validators=[Optional()])
 
