@@ -6,11 +6,12 @@ incident and incidents in the running quarter (2025-K4 on the tests' frozen day)
 """
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pilot import clock, codes
 from pilot.extensions import db
-from tests.factories import make_boa, make_incident
+from pilot.models import PolitieCijfer
+from tests.factories import gemeente, make_boa, make_incident
 
 CENTRES = {"GM0599": (51.9225, 4.4792), "GM0344": (52.0907, 5.1214), "GM0202": (51.9851, 5.8987)}
 PER_QUARTER = {"GM0599": 34, "GM0344": 20, "GM0202": 12}
@@ -67,6 +68,18 @@ def seed_pilot_data() -> dict:
                 _one(rng, rng.choice(boas[code]), centre, year, month)
     for _ in range(6):  # the running quarter: not in the default dataset
         _one(rng, boas["GM0599"][0], CENTRES["GM0599"], 2025, 10, days=40)
+    for code in ("GM0599", "GM0344"):
+        for year, month in QUARTERS:
+            for offset in range(3):
+                db.session.add(
+                    PolitieCijfer(
+                        gemeente_id=gemeente(code).id,
+                        maand=date(year, month + offset, 1),
+                        meldingen=rng.randrange(3, 30),
+                        aangiftes=rng.randrange(0, 8),
+                        processen_verbaal=rng.choice([None, 0, 1, 1, 2]),
+                    )
+                )
     withdrawn = make_incident(
         boas["GM0599"][1], *CENTRES["GM0599"], datetime(2025, 2, 3, 22, tzinfo=UTC)
     )

@@ -29,8 +29,8 @@ from pilot.models import AuditEvent, Gemeente, Incident, Rol
 from pilot.services.dataset import rows as source
 from pilot.services.dataset.codebook import CODE_LISTS, Variable, codebook_rows, coded
 from pilot.services.dataset.protected import outsider_rows
-from pilot.services.disclosure.lattice import Status
-from pilot.services.disclosure.publication import ALL, BREAKDOWNS, build_publication
+from pilot.services.disclosure.lattice import INFINITY, Status
+from pilot.services.disclosure.publication import ALL, BREAKDOWNS, POLITIE, build_publication
 from pilot.services.disclosure.quasi_identifiers import CELL_SIZE, HIERARCHIES
 from tests.attack_lp import narrowed
 from tests.dataset_data import SMALL_QUARTER, seed_pilot_data
@@ -107,7 +107,7 @@ def test_default_dataset_is_k_anonymous_and_prints_its_risk(client, login_as, pi
 
     included = []
     for (variable, measure), value in protection.items():
-        if measure != "onderdrukt":
+        if measure != "onderdrukt" or variable in ("meldingen", "aangiftes", "processen_verbaal"):
             continue
         column = "cel_x" if variable == "locatie" else variable
         blank = int((frame[column] == "").sum())
@@ -264,7 +264,7 @@ def _patterns(frame, columns: list[str], slices) -> dict:
     return observed
 
 
-def _attack(frame, publication, levels) -> dict[str, list]:
+def _attack(frame, police, publication, levels) -> dict[str, list]:
     """The attacker's LP for every breakdown and map, with what the dataset shows."""
     found = {}
     for breakdown in BREAKDOWNS:
@@ -325,7 +325,25 @@ def _attack(frame, publication, levels) -> dict[str, list]:
             return (px // 500 * 500, py // 500 * 500) == (x, y)
 
         found[lattice.name] = narrowed(lattice, K, observed, compatible, slice_axes=1)
+    found["politie"] = _attack_police(police, publication)
     return found
+
+
+def _attack_police(police: pd.DataFrame, publication) -> list:
+    """Monthly police figures bound their quarter's figure: exactly when no month is blank."""
+    lattice = publication.lattices[POLITIE.name]
+    units, times, measures = lattice.axes
+    bounds = {}
+    quarter = police["maand"].map(lambda m: f"{m[:4]}-K{(int(m[5:7]) - 1) // 3 + 1}")
+    for (cbs, code), part in police.groupby([police["gemeente"], quarter]):
+        if code not in times.nodes[: times.leaf_count]:
+            continue
+        g, t = units.index(cbs), times.index(code)
+        for m, measure in enumerate(measures.nodes[: measures.leaf_count]):
+            known = part[measure][part[measure] != ""].astype(int).sum()
+            exact = (part[measure] != "").all()
+            bounds[(g, t, m)] = (int(known), int(known) if exact else INFINITY)
+    return narrowed(lattice, K, {}, lambda c, p: True, 2, bounds)
 
 
 @pytest.mark.slow
@@ -344,7 +362,7 @@ def test_the_dataset_gives_back_no_suppressed_table_or_map_cell(client, login_as
         )
         assert suppressed > 50 and map_suppressed > 20, "the data must have small cells"
         assert _check_counts(frame, publication, levels) > 200
-        found = _attack(frame, publication, levels)
+        found = _attack(frame, _table(archive, "politiecijfers.csv"), publication, levels)
     assert {name: f for name, f in found.items() if f} == {}
 
 
@@ -361,12 +379,13 @@ def test_the_attack_finds_suppressed_cells_in_data_without_the_blanks(app, pilot
         for column in [c for c in frame.columns if c.startswith("gedraging_")]:
             frame[column] = frame[column].astype(str)
         fine = {h.column: h.levels[0] for h in HIERARCHIES}
-        found = _attack(
-            frame.astype({c: str for c in ("locatie_type", "tijdvak")}), publication, fine
-        )
+        police = source.politiecijfers().astype(object).fillna("").astype(str)
+        frame = frame.astype({c: str for c in ("locatie_type", "tijdvak")})
+        found = _attack(frame, police, publication, fine)
     recovered = {name for name, f in found.items() if f}
     assert {"afdoening_kleding", "leeftijd"} <= recovered
     assert any(name.startswith("kaart") for name in recovered)
+    assert "politie" in recovered
 
 
 def test_codebook_lists_every_code_of_every_code_list():

@@ -95,17 +95,18 @@ def dienst_variables() -> list[Variable]:
     ]
 
 
-def politie_variables() -> list[Variable]:
+def politie_variables(beschermd: bool = False) -> list[Variable]:
     p = "politiecijfers"
+    empty = "leeg = onbekend of onderdrukt" if beschermd else "leeg = onbekend"
     return [
         Variable(p, "gemeente", CODE, "CBS-code van de gemeente."),
         Variable(p, "maand", DATUM, "Eerste dag van de maand."),
-        Variable(p, "meldingen", GETAL, "Meldingen art. 429ter bij de politie (leeg = onbekend)."),
-        Variable(p, "aangiftes", GETAL, "Aangiftes art. 429ter (leeg = onbekend)."),
-        Variable(
-            p, "processen_verbaal", GETAL, "Pv’s art. 429ter door de politie (leeg = onbekend)."
-        ),
-    ]
+        Variable(p, "meldingen", GETAL, f"Meldingen art. 429ter bij de politie ({empty}).",
+                 beschermd=beschermd),
+        Variable(p, "aangiftes", GETAL, f"Aangiftes art. 429ter ({empty}).", beschermd=beschermd),
+        Variable(p, "processen_verbaal", GETAL, f"Pv’s art. 429ter door de politie ({empty}).",
+                 beschermd=beschermd),
+    ]  # fmt: skip
 
 
 def codebook_rows(

@@ -14,30 +14,24 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from flask import current_app
 
-from pilot import audit, clock
+from pilot import audit
 from pilot.extensions import db
-from pilot.models import ExtractGrant, Gemeente
+from pilot.models import ExtractGrant
 from pilot.services.dataset import extract, rows
 from pilot.services.dataset.codebook import dienst_variables, politie_variables
 from pilot.services.dataset.formats import WRITERS, Dataset
 from pilot.services.dataset.protected import (
     incident_variables,
+    police_rows,
     protected_incidents,
+    protected_police,
     protection_rows,
     random_ids,
 )
-from pilot.services.disclosure.publication import Publication, build_publication
+from pilot.services.disclosure.policy import outsider_publication
 
 DEFAULT_NAME = "evaluatiedataset-pilot-429ter.zip"
-
-
-def publication() -> Publication:
-    """The outsider publication of today (the tables the default dataset must agree with)."""
-    gemeenten = list(db.session.execute(db.select(Gemeente)).scalars())
-    k = current_app.config["PILOT_SUPPRESSION_K"]
-    return build_publication(db.session, gemeenten, k, clock.today())
 
 
 def _diensten() -> pd.DataFrame:
@@ -52,7 +46,9 @@ def _politiecijfers() -> pd.DataFrame:
 
 def default_dataset() -> Dataset:
     """The k-anonymous evaluation dataset, consistent with the published tables."""
-    incidents, protection, size = protected_incidents(rows.incidents(), publication())
+    publication = outsider_publication()
+    incidents, protection, size = protected_incidents(rows.incidents(), publication)
+    police, police_protection = protected_police(_politiecijfers(), publication)
     variables = incident_variables(protection, size)
     notes = [
         "Standaarddataset voor iedereen met toegang tot de evaluatiedata. Hij bevat de "
@@ -68,13 +64,15 @@ def default_dataset() -> Dataset:
         "Het rij-id is per export willekeurig; de boa, de exacte datum, het tijdstip, vrije "
         "tekst en gehashte nummers zitten niet in de dataset; de registratievertraging "
         "alleen als klasse.",
+        "Politiecijfers staan er per maand in voor dezelfde kwartalen; een maat is leeg in "
+        "alle maanden van een kwartaal waarvan het gepubliceerde cijfer onderdrukt is.",
     ]
     return Dataset(
         "evaluatiedataset",
-        {"incidenten": incidents, "diensten": _diensten(), "politiecijfers": _politiecijfers()},
-        [*variables, *dienst_variables(), *politie_variables()],
+        {"incidenten": incidents, "diensten": _diensten(), "politiecijfers": police},
+        [*variables, *dienst_variables(), *politie_variables(beschermd=True)],
         notes,
-        protection_rows(protection, size),
+        [*protection_rows(protection, size), *police_rows(police_protection)],
         size,
     )
 

@@ -10,6 +10,7 @@ is drawn at random per export; the boa, the exact date and the delay in days are
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -362,4 +363,39 @@ def protection_rows(protection: Protection, size: int | None) -> list[CodebookRo
         else "Geen GeoPackage: de locatie is niet opgenomen."
     )
     rows.append(row("dataset", "geopackage", "ja" if size else "nee", gpkg))
+    return rows
+
+
+@dataclass
+class PoliceProtection:
+    left_out: int  # months outside the publication's quarters or the pilot
+    blanked: dict[str, int]  # per measure: months blanked
+
+
+def protected_police(frame: pd.DataFrame, publication: Publication):
+    """Monthly police figures of the quarters the publication counts; a measure is blank
+    in every month of a gemeente-quarter whose published figure is suppressed."""
+    months = [date.fromisoformat(m) for m in frame["maand"]]
+    keep, masks = blanking(publication).police(frame["gemeente"].tolist(), months)
+    out = frame[keep].reset_index(drop=True)
+    blanked = {}
+    for measure, mask in masks.items():
+        out.loc[mask, measure] = pd.NA
+        blanked[measure] = int(mask.sum())
+    return out, PoliceProtection(int((~keep).sum()), blanked)
+
+
+def police_rows(protection: PoliceProtection) -> list[CodebookRow]:
+    rows = [
+        CodebookRow(PROTECTION, "politiecijfers", "", "", "weggelaten_maanden",
+                    str(protection.left_out),
+                    "Maanden buiten de pilotperiode van de gemeente of in een nog lopend "
+                    "kwartaal."),
+    ]  # fmt: skip
+    for measure, count in protection.blanked.items():
+        rows.append(
+            CodebookRow(PROTECTION, measure, "", "", "onderdrukt", str(count),
+                        "Maanden onderdrukt omdat het gepubliceerde kwartaalcijfer van de "
+                        "gemeente onderdrukt is (de maanden tellen op tot dat cijfer).")
+        )  # fmt: skip
     return rows

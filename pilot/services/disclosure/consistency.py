@@ -12,7 +12,9 @@ a lattice than the publication does:
    variable where an offered interior cell is suppressed). A multiple-response variable
    (a conduct bit, the late-registration flag) is blank in *every* row of that gemeente
    and quarter: blanking only the rows that have the bit would count them. A location is
-   blank in every row of a suppressed 500 m map cell.
+   blank in every row of a suppressed 500 m map cell. Monthly police figures sum to the
+   protected gemeente-quarter figures: a suppressed figure blanks its measure in every
+   month of that quarter.
 2. **The certificates stay valid.** Secondary suppression (``hypercube.py``) proves each
    hidden cell's range by a move: add δ to some leaves and take it from others, so that
    every published figure stays the same. The dataset keeps that proof when the move
@@ -31,11 +33,21 @@ rules true.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
+from pilot.quarters import quarter_of
 from pilot.services.disclosure.lattice import Lattice, Status
-from pilot.services.disclosure.publication import ALL, BREAKDOWN, MAP_CELL_M, Publication
+from pilot.services.disclosure.publication import (
+    ALL,
+    BREAKDOWN,
+    BREAKDOWNS,
+    MAP_CELL_M,
+    POLITIE,
+    Publication,
+    _month_in_pilot,
+)
 
 SUPPRESSED = (Status.PRIMARY, Status.SECONDARY, Status.MASKED)
 
@@ -160,7 +172,7 @@ class Blanking:
         """
         lattice = self.publication.lattices[name]
         g, q = self._slices(lattice, cbs, quarters)
-        axes = BREAKDOWN[name].axes
+        axes = (POLITIE if name == POLITIE.name else BREAKDOWN[name]).axes
         if name in self.multiple:
             blank = self.multiple[name]
             return {code: blank[g, q, i] for i, code in enumerate(axes[0].codes)}
@@ -171,6 +183,28 @@ class Blanking:
             index.append(np.array([code_axis.index(str(v)) for v in values], dtype=np.int64))
         rows = blank[tuple(index)]
         return {axis.name: rows[:, a] for a, axis in enumerate(axes)}
+
+    def police(self, cbs: Sequence[str], months: Sequence[date]) -> tuple[np.ndarray, dict]:
+        """Monthly police figures: which rows the publication counts (a completed quarter
+        inside the gemeente's pilot period), and per measure which of those are blank
+        (every month of a suppressed gemeente-quarter figure: the months sum to it)."""
+        lattice = self.publication.lattices[POLITIE.name]
+        units, times = lattice.axes[:2]
+        gemeenten = {g.cbs_code: g for g in self.publication.gemeenten}
+        quarters = [quarter_of(month).code for month in months]
+        keep = np.array(
+            [
+                code in gemeenten
+                and quarter in times.nodes[: times.leaf_count]
+                and _month_in_pilot(gemeenten[code], month)
+                and bool(lattice.offered[units.index(code), times.index(quarter)].any())
+                for code, quarter, month in zip(cbs, quarters, months, strict=True)
+            ],
+            dtype=bool,
+        )
+        kept_cbs = [c for c, k in zip(cbs, keep, strict=True) if k]
+        kept_quarters = [q for q, k in zip(quarters, keep, strict=True) if k]
+        return keep, self.breakdown(POLITIE.name, kept_cbs, kept_quarters)
 
     def location(
         self,
@@ -227,10 +261,11 @@ class Blanking:
 def blanking(publication: Publication) -> Blanking:
     """Work out the blanks (rules 1 and 2) for every breakdown and map of ``publication``."""
     result = Blanking(publication)
-    for name, lattice in publication.lattices.items():
-        axes = BREAKDOWN[name].axes
+    for breakdown in [*BREAKDOWNS, POLITIE]:
+        name = breakdown.name
+        lattice = publication.lattices[name]
         leaves = lattice.status[_leaf_slice(lattice)]
-        if not axes[0].single:
+        if not breakdown.axes[0].single:
             blank = _suppressed(leaves)
             if name in publication.withheld:
                 blank[:] = True
