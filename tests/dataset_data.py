@@ -36,6 +36,10 @@ def _one(rng: random.Random, boa, centre, year: int, month: int, days: int = 90)
         for c in codes.GEDRAGING.codes
         if rng.random() < (0.8 if c.code == "opmerkingen" else 0.2)
     ) or ("gebaren",)
+    afdoening = rng.choices(AFDOENINGEN, AFDOENING_WEIGHTS)[0]
+    leeftijd = _code(rng, codes.LEEFTIJD, [1, 5, 4, 2, 1, 1])
+    if afdoening == "reprimande":  # the form's rule: a reprimande is only for minors
+        leeftijd = "onder_18"
     with clock.frozen(tijdstip + delay):
         make_incident(
             boa,
@@ -43,12 +47,12 @@ def _one(rng: random.Random, boa, centre, year: int, month: int, days: int = 90)
             centre[1] + rng.gauss(0, 0.018),
             tijdstip,
             gedragingen=conduct,
-            afdoening=rng.choices(AFDOENINGEN, AFDOENING_WEIGHTS)[0],
+            afdoening=afdoening,
             kleding=rng.choices(["uniform", "burger"], [3, 1])[0],
             locatie_type=_code(rng, codes.LOCATIE_TYPE, [4, 5, 3, 2, 1, 2, 1, 1]),
             kennisname=_code(rng, codes.KENNISNAME, [6, 3, 2, 1, 1]),
             rol_boa=_code(rng, codes.ROL_BOA, [1, 3]),
-            leeftijd_verdachten=_code(rng, codes.LEEFTIJD, [1, 5, 4, 2, 1, 1]),
+            leeftijd_verdachten=leeftijd,
             aantal_verdachten=rng.choice([1, 1, 1, 2, 3]),
         )
 

@@ -13,6 +13,7 @@
 
 import csv
 import io
+import itertools
 import zipfile
 from collections import Counter
 
@@ -217,39 +218,29 @@ def _check_slice(breakdown, lattice, slice_, rows, levels) -> int:
             checked += 1
         return checked
     code_axes = lattice.axes[2:]
-    cells = []
-    for a, axis in enumerate(breakdown.axes):  # the margins of every axis
-        for i, code in enumerate(axis.codes):
-            index = [code_axes[b].index(ALL) for b in range(len(code_axes))]
-            index[a] = i
-            cells.append(({a: code}, tuple(index)))
-    if len(code_axes) == 2 and breakdown.cross_rows:
-        for row in breakdown.cross_rows:
-            for j, code in enumerate(breakdown.axes[1].codes):
-                index = (code_axes[0].index(row), j)
-                cells.append(({0: row, 1: code}, index))
-    for codes_, index in cells:
+    nodes = [[*range(a.leaf_count), a.index(ALL)] for a in code_axes]
+    for index in itertools.product(*nodes):
         cell = (*slice_, *index)
-        if not lattice.offered[cell]:
+        split = [a for a, n in enumerate(index) if code_axes[a].is_leaf(n)]
+        if not split or not lattice.offered[cell]:
             continue
         status, value = _value(lattice, cell)
-        columns = {a: COLUMN.get(breakdown.axes[a].name, breakdown.axes[a].name) for a in codes_}
-        shown = {a: _shown(levels, columns[a], code) for a, code in codes_.items()}
+        columns = {a: COLUMN.get(breakdown.axes[a].name, breakdown.axes[a].name) for a in split}
+        codes_ = {a: code_axes[a].nodes[index[a]] for a in split}
+        shown = {a: _shown(levels, columns[a], codes_[a]) for a in split}
         match = np.ones(len(rows), dtype=bool)
         blank = np.zeros(len(rows), dtype=bool)
         for a, column in columns.items():
             match &= (rows[column] == shown[a]).to_numpy() & (shown[a] != "")
             blank |= (rows[column] == "").to_numpy()
         visible = int(match.sum())
-        fine = all(s == code for s, code in zip(shown.values(), codes_.values(), strict=True))
-        if status in SUPPRESSED and fine:
+        if any(shown[a] != codes_[a] for a in split):
+            continue  # a recoded level: the LP below checks it
+        if status in SUPPRESSED:
             assert visible == 0, (breakdown.name, codes_, slice_, visible)
-        elif status == Status.EXACT and fine:
+        elif status == Status.EXACT:
             assert visible <= value <= visible + int(blank.sum()), (breakdown.name, codes_, slice_)
-            if (
-                all(columns[a] not in levels for a in columns)
-                and breakdown.name != "afdoening_kleding"
-            ):
+            if len(code_axes) == 1 and columns[split[0]] not in levels:
                 assert visible == value, (breakdown.name, codes_, slice_)
         checked += 1
     return checked
@@ -383,7 +374,7 @@ def test_the_attack_finds_suppressed_cells_in_data_without_the_blanks(app, pilot
         frame = frame.astype({c: str for c in ("locatie_type", "tijdvak")})
         found = _attack(frame, police, publication, fine)
     recovered = {name for name, f in found.items() if f}
-    assert {"afdoening_kleding", "leeftijd"} <= recovered
+    assert {"afdoening", "kennisname"} <= recovered
     assert any(name.startswith("kaart") for name in recovered)
     assert "politie" in recovered
 

@@ -31,6 +31,7 @@ grow under later coarsening or local suppression (``microdata.py``), which keeps
 rules true.
 """
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,22 +62,45 @@ def _leaf_slice(lattice: Lattice) -> tuple[slice, ...]:
 
 
 def _single_blanks(lattice: Lattice) -> np.ndarray:
-    """Rule 1 for single-choice tables: per leaf and code axis, blank or not."""
-    status = lattice.status
+    """Rule 1 for single-choice tables: per leaf and code axis, blank or not.
+
+    Every offered cell of a gemeente and quarter is a code or the total on each code axis.
+    When it is suppressed, every leaf under it must blank at least one of the cell's
+    codes: the last one, unless one is blank already. Cells with fewer codes (the
+    margins) go first, so a two-way cell uses the blanks its margins already made.
+    """
+    status, offered = lattice.status, lattice.offered
     units, times = lattice.axes[0].leaf_count, lattice.axes[1].leaf_count
     code_axes = lattice.axes[2:]
-    shape = (units, times, *(a.leaf_count for a in code_axes), len(code_axes))
-    blank = np.zeros(shape, dtype=bool)
-    if len(code_axes) == 1:
-        blank[..., 0] = _suppressed(status[:units, :times, : code_axes[0].leaf_count])
-        return blank
-    first, second = code_axes
-    rows, columns = first.leaf_count, second.leaf_count
-    margin_first = _suppressed(status[:units, :times, :rows, second.index(ALL)])
-    margin_second = _suppressed(status[:units, :times, first.index(ALL), :columns])
-    interior = _suppressed(status[:units, :times, :rows, :columns])
-    blank[..., 0] = margin_first[:, :, :, None]
-    blank[..., 1] = margin_second[:, :, None, :] | (interior & ~blank[..., 0])
+    leaf_shape = (units, times, *(a.leaf_count for a in code_axes))
+    blank = np.zeros((*leaf_shape, len(code_axes)), dtype=bool)
+    nodes = [
+        [*range(a.leaf_count), a.index(ALL)] if ALL in a.nodes else list(range(a.leaf_count))
+        for a in code_axes
+    ]
+    cells = sorted(
+        itertools.product(*nodes),
+        key=lambda cell: sum(not a.is_leaf(n) for a, n in zip(code_axes, cell, strict=True)),
+        reverse=True,
+    )
+    for cell in cells:
+        split = [
+            a for a, (axis, n) in enumerate(zip(code_axes, cell, strict=True)) if axis.is_leaf(n)
+        ]
+        if not split:
+            continue
+        hit = _suppressed(status[:units, :times][(slice(None), slice(None), *cell)])
+        hit &= offered[:units, :times][(slice(None), slice(None), *cell)]
+        if not hit.any():
+            continue
+        under = [slice(None), slice(None)] + [
+            slice(n, n + 1) if axis.is_leaf(n) else slice(None)
+            for axis, n in zip(code_axes, cell, strict=True)
+        ]
+        region = blank[tuple(under)]
+        shown = ~region[..., split].any(axis=-1)
+        mask = hit.reshape(hit.shape + (1,) * len(code_axes)) & shown
+        region[..., split[-1]] |= mask
     return blank
 
 
