@@ -54,7 +54,6 @@ VARIABLE_OF = {
     "pv_zonder_zaaknummer": None,
     "grens_niet_gecontroleerd": None,
 }
-QI_COLUMNS = {"locatie": ("cel_x", "cel_y", "cel_lat", "cel_lon")}
 
 
 @dataclass

@@ -28,7 +28,7 @@ of classes larger than k in the same gemeente and quarter are blanked to join it
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,6 @@ class Anonymised:
     rows: int
     tried: int = 0
     budget: float = 0.0
-    considered: list[str] = field(default_factory=list)
 
     @property
     def local_share(self) -> float:
@@ -226,7 +225,6 @@ def anonymise(
     )
     allowed = budget * n * len(hierarchies)
     tried = 0
-    considered = []
     for number, combo in enumerate(combos):
         start = np.column_stack(
             [*fixed_codes, *(encoded[h, lv] for h, lv in enumerate(combo))]
@@ -244,10 +242,6 @@ def anonymise(
             )
             for i, h in enumerate(hierarchies)
         }
-        name = ", ".join(
-            f"{h.column}={h.levels[lv].name}" for h, lv in zip(hierarchies, combo, strict=True)
-        )
-        considered.append(f"{name}: {sum(local.values())} waarden onderdrukt")
         if sum(local.values()) > allowed and not last:
             continue
         frame = pd.DataFrame({c: raw[c].reset_index(drop=True) for c in fixed})
@@ -270,6 +264,5 @@ def anonymise(
             rows=n,
             tried=tried,
             budget=budget,
-            considered=considered,
         )
     raise ValueError("no recoding reaches k: a gemeente-quarter has fewer than k rows")
