@@ -1,7 +1,7 @@
 """grants of the finer dataset extract
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0011
 Create Date: 2026-12-03 12:00:00
 
 A beheerder grants an evaluator the finer extract of the evaluation dataset for a stated
@@ -14,7 +14,7 @@ import pilot.models.base
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
