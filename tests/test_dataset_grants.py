@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from pilot import clock
 from pilot.extensions import db
-from pilot.models import AuditEvent, ExtractGrant, Rol
-from tests.conftest import PASSWORD
+from pilot.models import AuditEvent, ExtractGrant, Rol, User
+from tests.conftest import log_in
 from tests.factories import make_boa, make_incident
 
 DOEL = "Analyse van afdoening naar tijdvak voor het evaluatierapport."
@@ -27,12 +27,9 @@ def incidents(app, frozen_clock):
             make_incident(boa, 51.9225, 4.4792, datetime(2025, 8, day, 22, tzinfo=UTC))
 
 
-def _log_in(client, user) -> None:
+def _log_in(app, client, user) -> None:
     client.post("/uitloggen")
-    response = client.post(
-        "/inloggen", data={"gebruikersnaam": user.gebruikersnaam, "wachtwoord": PASSWORD}
-    )
-    assert response.status_code == 302
+    log_in(app, client, user)
 
 
 def _grant(client, evaluator, geldig_tot="2025-12-31", doel=DOEL):
@@ -73,7 +70,7 @@ def test_grant_download_expiry_and_revocation(app, client, login_as, make_user, 
     assert len(created) == 1 and created[0].user_id == beheerder.id
     assert created[0].details["doel"] == DOEL
 
-    _log_in(client, evaluator)
+    _log_in(app, client, evaluator)
     page = client.get("/dataset/").get_data(as_text=True)
     assert f"/dataset/extract/{grant_id}" in page and DOEL in page
     response = client.get(f"/dataset/extract/{grant_id}")
@@ -92,29 +89,32 @@ def test_grant_download_expiry_and_revocation(app, client, login_as, make_user, 
     downloads = _events(app, "exporteren")
     assert [(e.entiteit_id, e.user_id) for e in downloads] == [(str(grant_id), evaluator.id)]
 
-    _log_in(client, other)
+    _log_in(app, client, other)
     assert client.get(f"/dataset/extract/{grant_id}").status_code == 404
     assert f"/dataset/extract/{grant_id}" not in client.get("/dataset/").get_data(as_text=True)
-    _log_in(client, ministerie)
+    _log_in(app, client, ministerie)
     assert client.get(f"/dataset/extract/{grant_id}").status_code == 403
     assert client.get("/dataset/evaluatiedataset.zip").status_code == 403
 
-    _log_in(client, evaluator)
     with clock.frozen(datetime(2026, 1, 1, 12, tzinfo=UTC)):
+        _log_in(app, client, evaluator)
         response = client.get(f"/dataset/extract/{grant_id}")
         assert response.status_code == 403
         assert "verlopen op 31-12-2025" in response.get_data(as_text=True)
         page = client.get("/dataset/").get_data(as_text=True)
         assert "geen actieve toestemming" in page and f"/dataset/extract/{grant_id}" not in page
+    with app.app_context():  # the clock goes back: forget the TOTP step used in 2026
+        db.session.get(User, evaluator.id).totp_laatste_stap = None
+        db.session.commit()
 
-    _log_in(client, beheerder)
+    _log_in(app, client, beheerder)
     assert client.post(f"/beheer/extracten/{grant_id}/intrekken").status_code == 302
     assert "ingetrokken" in client.get("/beheer/extracten").get_data(as_text=True)
     revoked = _events(app, "intrekken")
     assert len(revoked) == 1 and revoked[0].user_id == beheerder.id
     response = client.post(f"/beheer/extracten/{grant_id}/intrekken", follow_redirects=True)
     assert "al ingetrokken" in response.get_data(as_text=True)
-    _log_in(client, evaluator)
+    _log_in(app, client, evaluator)
     response = client.get(f"/dataset/extract/{grant_id}")
     assert response.status_code == 403 and "ingetrokken" in response.get_data(as_text=True)
     assert len(_events(app, "exporteren")) == 1, "refused downloads are not exports"
