@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pilot.services.disclosure.audit import findings
-from pilot.services.disclosure.hypercube import protect
+from pilot.services.disclosure.hypercube import protect, protect_slices
 from pilot.services.disclosure.lattice import Axis, Lattice, Status
 
 K = 5
@@ -98,3 +98,57 @@ def test_k_below_three_is_refused():
     lattice = _table(_random_leaves(2))
     with pytest.raises(ValueError):
         protect(lattice, 2)
+
+
+def _slices(rows: list[list[int]]) -> Lattice:
+    """Quarters without aggregates × map cells with their exact total, like a map lattice."""
+    leaves = np.array(rows, dtype=np.int64)
+    quarters = [f"Q{i}" for i in range(leaves.shape[0])]
+    cells = [f"cel{i}" for i in range(leaves.shape[1])]
+    time_axis = Axis.build("kwartaal", quarters, {})
+    cell_axis = Axis.build("cel", cells, {"ALL": cells})
+    shape = (len(time_axis), len(cell_axis))
+    locked = np.zeros(shape, dtype=bool)
+    locked[:, cell_axis.index("ALL")] = True
+    lattice = Lattice("kaart", (time_axis, cell_axis), leaves, np.ones(shape, bool), locked)
+    lattice.upper = np.broadcast_to(lattice.values[:, [cell_axis.index("ALL")]], shape).copy()
+    return lattice
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_slices_are_protected_against_the_attacker(seed):
+    rng = np.random.default_rng(seed)
+    rows = rng.poisson(rng.uniform(0.3, 9, size=(1, 40)), size=(4, 40)).tolist()
+    lattice = _slices(rows)
+    lattice.mark_primary(K)
+    assert (lattice.status == Status.PRIMARY).sum() > 5
+    result = protect_slices(lattice, K)
+    assert result.unprotected == []
+    assert findings(lattice, K) == []
+
+
+def test_one_small_cell_needs_a_partner_that_can_give_up_its_range():
+    """A single 1 beside cells of 5, 6 and 20: the partner must be able to fall by 3 and
+    stay at least 5, so 5 and 6 will not do; the smallest that will is 20."""
+    lattice = _slices([[1, 5, 6, 20]])
+    lattice.mark_primary(K)
+    result = protect_slices(lattice, K)
+    assert result.unprotected == []
+    assert lattice.status[0, 3] == Status.SECONDARY
+    assert lattice.status[0, 1] == lattice.status[0, 2] == Status.EXACT
+    assert findings(lattice, K) == []
+
+
+def test_a_cell_shown_as_hidden_mark_is_known_to_be_at_least_one():
+    """Zeros are published as 0, so the attacker knows every × is at least 1: two small
+    cells and a × under the 5 left (10 minus a shown 5) are each at most 3. An engine that
+    took 0 for the ×'s floor would call this protected; ours reports it unprotected (the
+    caller then withholds the map)."""
+    lattice = _slices([[5, 2, 2, 1]])
+    lattice.mark_primary(K)
+    lattice.status[0, 3] = Status.MASKED
+    lower, _upper = lattice.bounds(K)
+    assert lower[0, 3] == 1
+    assert protect_slices(lattice, K).unprotected
+    narrowed = [f for f in findings(lattice, K) if f.status == Status.PRIMARY]
+    assert narrowed and all(f.high <= 3 for f in narrowed)

@@ -56,25 +56,55 @@ class Protection:
     unprotected: list[tuple[int, ...]] = field(default_factory=list)
 
 
-def _axis_options(axis: Axis, node: int) -> tuple[np.ndarray, np.ndarray]:
+def _axis_options(axis: Axis, node: int):
     """Plus and minus node masks of every option on one axis for a primary at ``node``.
 
     Options: a single leaf inside the node, or a leaf inside paired with a leaf outside.
-    Cached per axis and node: many primaries share them.
+    Cached per axis and node: many primaries share them. On a long axis (map cells,
+    merged code combinations) there are about as many options as leaves for every node,
+    each touching a few nodes, so they are built and kept as sparse matrices: dense, the
+    cache of an axis with n leaves grows as n³ (700 MB for 444 map cells).
     """
     cache = axis.__dict__.setdefault("_options", {})
     if node not in cache:
-        membership = axis.membership.astype(np.float64)
         inside = np.array(sorted(axis.members[node]), dtype=np.int64)
         outside = np.setdiff1d(np.arange(axis.leaf_count), inside)
-        single = membership[:, inside].T
-        difference = (
-            membership[:, inside].T[:, None, :] - membership[:, outside].T[None, :, :]
-        ).reshape(-1, len(axis))
-        plus = np.concatenate([single, (difference > 0).astype(np.float64)])
-        minus = np.concatenate([np.zeros_like(single), (difference < 0).astype(np.float64)])
-        cache[node] = (plus, minus)
+        if len(axis) > SPARSE_FROM:
+            cache[node] = _sparse_options(axis, inside, outside)
+        else:
+            membership = axis.membership.astype(np.float64)
+            single = membership[:, inside].T
+            difference = (
+                membership[:, inside].T[:, None, :] - membership[:, outside].T[None, :, :]
+            ).reshape(-1, len(axis))
+            plus = np.concatenate([single, (difference > 0).astype(np.float64)])
+            minus = np.concatenate([np.zeros_like(single), (difference < 0).astype(np.float64)])
+            cache[node] = (plus, minus)
     return cache[node]
+
+
+def _sparse_options(axis: Axis, inside: np.ndarray, outside: np.ndarray):
+    """``_axis_options`` as CSR matrices, in the same option order."""
+    by_leaf = sparse.csr_array(axis.membership.T.astype(np.float64))
+    single = by_leaf[inside]
+    difference = (
+        by_leaf[np.repeat(inside, len(outside))] - by_leaf[np.tile(outside, len(inside))]
+    ).tocsr()
+    rising, falling = difference.copy(), difference.copy()
+    rising.data = (rising.data > 0).astype(np.float64)
+    falling.data = (falling.data < 0).astype(np.float64)
+    rising.eliminate_zeros()
+    falling.eliminate_zeros()
+    plus = sparse.vstack([single, rising], format="csr")
+    minus = sparse.vstack([sparse.csr_array(single.shape), falling], format="csr")
+    return plus, minus
+
+
+def _row(matrix, option: int) -> np.ndarray:
+    """One option's node mask as a dense vector."""
+    if sparse.issparse(matrix):
+        return matrix[[option]].toarray()[0]
+    return matrix[option]
 
 
 SPARSE_FROM = 64  # an axis with more nodes than this is contracted as a sparse matrix
@@ -103,7 +133,9 @@ def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
     return result.transpose(options + tuple(range(extra)))
 
 
-def _maybe_sparse(matrix: np.ndarray):
+def _maybe_sparse(matrix):
+    if sparse.issparse(matrix):
+        return sparse.csr_array(matrix)
     return sparse.csr_array(matrix) if matrix.shape[1] > SPARSE_FROM else matrix
 
 
@@ -193,7 +225,9 @@ class _Search:
         return self._direction(best, sign * size)
 
     def _direction(self, best: tuple[int, ...], move: int) -> Direction:
-        weights = [self.options[a][0][c] - self.options[a][1][c] for a, c in enumerate(best)]
+        weights = [
+            _row(self.options[a][0], c) - _row(self.options[a][1], c) for a, c in enumerate(best)
+        ]
         change = weights[0]
         for weight in weights[1:]:
             change = np.multiply.outer(change, weight)
@@ -334,3 +368,88 @@ def protect(lattice: Lattice, k: int) -> Protection:
     for cell in _suppressed_cells(lattice):
         protector.protect_cell(cell)
     return protector.result
+
+
+def protect_slices(lattice: Lattice, k: int) -> Protection:
+    """``protect`` for a lattice of unrelated slices, each a list of cells under one exact total.
+
+    The map lattices have this shape: axis 0 (the quarter) has no aggregates, axis 1 has the
+    cells and their total, published exactly. Within a slice the only relation is "the hidden
+    cells sum to the total minus the shown ones", one equation with a box per cell, so the
+    range an outsider can derive for a hidden cell is closed-form: with ``H``, ``L`` and ``U``
+    the sum, lower bounds and upper bounds of the hidden cells, a small cell keeps 1..k-1 when
+    ``H - L >= k - 2`` and ``U - H >= k - 2``. The smallest shown cells are hidden until that
+    holds, and each small cell gets its two certificates (moves against the other hidden cells).
+    The same result as the cube search on such a lattice, without searching every cell pair.
+    """
+    times, cells = lattice.axes
+    if any(len(members) > 1 for members in times.members) or len(cells) != cells.leaf_count + 1:
+        raise ValueError(f"{lattice.name} is not a lattice of independent slices")
+    result = Protection()
+    leaves = np.arange(cells.leaf_count)
+    for t in range(len(times)):
+        status = lattice.status[t, : cells.leaf_count]
+        values = lattice.values[t, : cells.leaf_count]
+        small = np.nonzero(np.isin(status, (Status.PRIMARY, Status.MASKED)))[0]
+        if not len(small):
+            continue
+        hidden = list(small)
+        candidates = sorted(
+            (int(values[i]), int(i))
+            for i in leaves
+            if status[i] == Status.EXACT and values[i] >= k and not lattice.locked[t, i]
+        )
+        while min(_slack(lattice, t, hidden, k)) < k - 2:
+            if not candidates:
+                result.unprotected.extend((t, int(i)) for i in small)
+                break
+            missing = (k - 2) - _slack(lattice, t, hidden, k)[0]
+            fitting = [c for c in candidates if c[0] - k >= missing]
+            chosen = fitting[0] if fitting else candidates[-1]
+            candidates.remove(chosen)
+            lattice.status[t, chosen[1]] = Status.SECONDARY
+            hidden.append(chosen[1])
+        else:
+            for i in small:
+                if lattice.status[t, i] == Status.PRIMARY:
+                    targets = [k - 1, 1]
+                else:
+                    targets = [int(values[i]) - 1]
+                for target in targets:
+                    direction = _slice_move(lattice, t, int(i), hidden, target, k)
+                    if direction is None:
+                        result.unprotected.append((t, int(i)))
+                    else:
+                        result.directions.append(direction)
+    return result
+
+
+def _slack(lattice: Lattice, t: int, hidden: list, k: int) -> tuple[int, int]:
+    """How far the hidden cells of slice ``t`` can fall together, and rise together."""
+    lower, upper = zip(*(lattice.cell_bounds((t, int(i)), k) for i in hidden), strict=True)
+    total = int(lattice.values[t, hidden].sum())
+    return total - sum(lower), sum(upper) - total
+
+
+def _slice_move(
+    lattice: Lattice, t: int, cell: int, hidden: list, target: int, k: int
+) -> Direction | None:
+    """Move ``cell`` to ``target``, the other hidden cells of the slice absorbing the change."""
+    change = target - int(lattice.values[t, cell])
+    cells, weights = [(t, cell)], [change]
+    remaining = change
+    for other in hidden:
+        if other == cell or not remaining:
+            continue
+        lower, upper = lattice.cell_bounds((t, int(other)), k)
+        value = int(lattice.values[t, other])
+        room = (value - lower) if remaining > 0 else (upper - value)
+        step = min(abs(remaining), room)
+        if step > 0:
+            weight = -step if remaining > 0 else step
+            cells.append((t, int(other)))
+            weights.append(weight)
+            remaining += weight
+    if remaining or not change:
+        return None if remaining else Direction(cells[:1], [0])
+    return Direction(cells, weights)

@@ -15,11 +15,12 @@ status      shown as                              an outsider knows
 ==========  ====================================  ===================================
 EXACT       the number                            the value
 PRIMARY     ``<k``                                1 .. k-1
-MASKED      ``×``                                 0 .. the cell's upper bound
+MASKED      ``×``                                 1 .. the cell's upper bound
 SECONDARY   ``×`` (hidden so nothing is derived)  k .. the cell's upper bound
 HIDDEN      nothing: the figure is not offered    0 .. the cell's upper bound
 ==========  ====================================  ===================================
 
+A zero is always published as 0, so a cell shown as ``×`` is known to be at least 1.
 The upper bound of a cell is what the outsider knows without it: a breakdown cell is
 never larger than its (published) total.
 
@@ -165,6 +166,8 @@ class Lattice:
         upper[primary] = np.minimum(upper[primary], k - 1)
         secondary = self.status == Status.SECONDARY
         lower[secondary] = np.maximum(lower[secondary], k)
+        masked = self.status == Status.MASKED
+        lower[masked] = np.maximum(lower[masked], 1)
         return lower, upper
 
     def cell_bounds(self, cell: tuple[int, ...], k: int) -> tuple[int, int]:
@@ -177,6 +180,8 @@ class Lattice:
             return max(lower, 1), min(upper, k - 1)
         if status == Status.SECONDARY:
             return max(lower, k), upper
+        if status == Status.MASKED:
+            return max(lower, 1), upper
         return lower, upper
 
     def suppressed(self) -> np.ndarray:

@@ -41,7 +41,7 @@ from sqlalchemy import and_, extract, func, literal_column, or_, select
 from pilot import codes
 from pilot.models import Boa, FrozenQuarter, Gemeente, Incident, PolitieCijfer
 from pilot.quarters import Quarter, quarter_of, quarters_between
-from pilot.services.disclosure.hypercube import Direction, protect
+from pilot.services.disclosure.hypercube import Direction, protect, protect_slices
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
 from pilot.services.hotspots.grid import shifted_cell_index
@@ -139,7 +139,19 @@ BREAKDOWNS: tuple[Breakdown, ...] = (
             Plane(("weekdag", "tijdvak"), levels=frozenset({"P"})),
         ),
     ),
-    Breakdown("kwaliteit", (CodeAxis("kwaliteit", KWALITEIT, single=False),)),
+    # "pv zonder zaaknummer" is not offered to outsiders: a pv without a case number is a
+    # pv, so it bounds the hidden pv cells of the afdoening lattice from below (the attack
+    # suite recovered them), a relation between two lattices the cube search does not model.
+    Breakdown(
+        "kwaliteit",
+        (CodeAxis("kwaliteit", KWALITEIT, single=False),),
+        planes=(
+            Plane(
+                ("kwaliteit",),
+                only=(("kwaliteit", ("laat_geregistreerd", "grens_niet_gecontroleerd")),),
+            ),
+        ),
+    ),
 )
 BREAKDOWN = {b.name: b for b in BREAKDOWNS}
 
@@ -365,13 +377,18 @@ class Publication:
         """The number of incidents of a gemeente, tranche ("T1") or the country ("NL")."""
         if (unit, period) in self.excluded:
             return Shown(Status.PRIMARY, None, self.k)
+        if "afdoening" in self.withheld:
+            return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices["afdoening"]
         return self._shown(lattice, lattice.cell(unit, period, ALL, ALL, ALL))
 
     def bevoegde_boas(self, unit: str, period: str) -> Shown:
-        """Boa's trained and mandated on some day of the period (from the boa register)."""
+        """Boa's trained and mandated on some day of the period (from the boa register);
+        outsiders get them for the whole pilot only (see ``_boa_lattice``)."""
+        if "boas" in self.withheld:
+            return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices["boas"]
-        return self._shown(lattice, lattice.cell(unit, period, "bevoegd"))
+        return self._offered_or_hidden(lattice, lattice.cell(unit, period, "bevoegd"))
 
     def has(self, unit: str, period: str) -> bool:
         """Whether outsiders get any figure of this unit and period (``<k`` counts too)."""
@@ -385,7 +402,7 @@ class Publication:
         if breakdown in self.withheld or (unit, period) in self.excluded:
             return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices[breakdown]
-        return self._shown(lattice, lattice.cell(unit, period, *codes_))
+        return self._offered_or_hidden(lattice, lattice.cell(unit, period, *codes_))
 
     def politie(self, unit: str, period: str, maat: str) -> Shown:
         """A police figure summed over the months of the period that have one."""
@@ -424,6 +441,12 @@ class Publication:
                     if lattice.values[q, i] > 0:
                         cell = shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k)
                         yield "kaart_500m", cbs_code, quarter, f"cel={key}", cell
+
+    def _offered_or_hidden(self, lattice: Lattice, cell: tuple[int, ...]) -> Shown:
+        """A cell outsiders do not get (a figure of a table they are not offered) is HIDDEN."""
+        if not lattice.offered[cell]:
+            return Shown(Status.HIDDEN, None, self.k)
+        return self._shown(lattice, cell)
 
     def _shown(self, lattice: Lattice, cell: tuple[int, ...]) -> Shown:
         if not lattice.offered[cell]:
@@ -594,7 +617,11 @@ def _boa_lattice(connection, gemeenten, periods: dict[str, Period], units: Axis,
     """Authorised boa's (trained, mandate valid on some day) per gemeente and period.
 
     A boa counts once per period, so a year is not the sum of its quarters: every period
-    is a leaf of its own; tranches and the country are sums of their gemeenten.
+    is a leaf of its own; tranches and the country are sums of their gemeenten. Between
+    periods an outsider still knows inequalities (a year has at least the boa's of each of
+    its quarters, at most their sum), which the cube search cannot model; so outsiders get
+    the count of one period only, the whole pilot (the attack suite narrowed a quarter's
+    ``<k`` from the other periods).
     """
     position = {g.id: i for i, g in enumerate(gemeenten)}
     keys = list(periods)
@@ -618,10 +645,12 @@ def _boa_lattice(connection, gemeenten, periods: dict[str, Period], units: Axis,
     offered = np.zeros(shape, dtype=bool)
     for u in range(len(units)):
         for t, key in enumerate(keys):
+            if periods[key].kind != "P":
+                continue
             if units.is_leaf(u):
                 offered[u, t, 0] = any(_in_pilot(gemeenten[u], q) for q in periods[key].quarters)
             else:
-                offered[u, t, 0] = periods[key].kind in ("Y", "P")
+                offered[u, t, 0] = True
     return Lattice("boas", (units, times, code_axis), leaves, offered, np.zeros(shape, bool))
 
 
@@ -793,7 +822,7 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
             continue
         lattice = _map_lattice(gemeente, map_counts.get(gemeente.id, {}), quarters, offered_q)
         lattice.mark_primary(k)
-        protection = protect(lattice, k)
+        protection = protect_slices(lattice, k)
         if protection.unprotected:
             lattice.status[lattice.status != Status.EXACT] = Status.HIDDEN
         publication.maps[gemeente.cbs_code] = lattice
