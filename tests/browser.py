@@ -28,6 +28,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=nl-NL",  # Dutch date and time fields (dd-mm-jjjj), as the users see them
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 
