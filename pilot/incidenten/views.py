@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from gemeenten.boundaries import to_wgs84
 from pilot import codes
 from pilot.access import requires, visible_gemeente
 from pilot.audit import history_of
@@ -27,7 +28,6 @@ from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
 from pilot.services import geocoder, incidenten, pii
 from pilot.services.errors import Conflict, DomainError
-from gemeenten.boundaries import to_wgs84
 from pilot.services.gemeenten import boundary_geojson, boundary_of
 
 bp = Blueprint("incidenten", __name__, url_prefix="/gemeente/<cbs_code>/incidenten")
