@@ -38,6 +38,17 @@ def link_args(*taken: str) -> dict[str, str]:
     }
 
 
+def zin(value: str | None) -> str:
+    """Free text as a sentence: ends with one full stop (or its own ! or ?)."""
+    text = (value or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
+    """'1 rij', '2 rijen', '1.234 rijen': the count in Dutch notation with the right noun."""
+    return f"{getal(n)} {enkelvoud if n == 1 else meervoud}"
+
+
 @pass_context
 def page_has_errors(context) -> bool:
     """Whether the page reports an error: a form with errors (``form``), messages without a
@@ -55,5 +66,7 @@ def register(app: Flask) -> None:
     app.add_template_global(link_args)
     app.add_template_filter(datum)
     app.add_template_filter(getal)
+    app.add_template_filter(zin)
+    app.add_template_global(aantal)
     app.add_template_global(codes, "codes")
     app.add_template_global(Rol, "Rol")
