@@ -146,7 +146,7 @@ VISITS = [
         roles=frozenset({C}),
     ),
     Visit("rapporten", "/rapporten/", roles=frozenset({B, C, E, M})),
-    Visit("rapporten periode fout", "/rapporten/", _period_error, frozenset({B, C, E})),
+    Visit("rapporten periode fout", "/rapporten/", _period_error, frozenset({C})),
 ]
 
 

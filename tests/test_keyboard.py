@@ -44,11 +44,16 @@ def coordinator(app, boundaries_loaded, make_user):
 
 def tab_to(page, element_id: str, limit: int = 120) -> None:
     """Press Tab until the element with ``element_id`` has the focus."""
+    tab_to_match(page, f"#{element_id}", limit)
+
+
+def tab_to_match(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches the CSS ``selector``."""
     for _ in range(limit):
-        if page.evaluate(ACTIVE_ID) == element_id:
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
             return
         page.keyboard.press("Tab")
-    raise AssertionError(f"#{element_id} is met Tab niet bereikbaar")
+    raise AssertionError(f"{selector} is met Tab niet bereikbaar")
 
 
 def type_date_and_time(page) -> None:
@@ -162,6 +167,43 @@ def test_incident_placed_on_the_map_by_keyboard(app, coordinator, server):
         expect(page.locator(".flash-success")).to_contain_text("geregistreerd")
     incident = stored_incident(app)
     assert (incident.lat, incident.lon) == (round(moved[0], 6), round(moved[1], 6))
+
+
+def test_hotspot_table_shows_a_cell_on_the_map_by_keyboard(app, coordinator, server):
+    """The table below the map is the map's text alternative; its buttons zoom the map."""
+    from playwright.sync_api import expect
+
+    with app.app_context():
+        boa = db.session.execute(db.select(Boa)).scalar_one()
+        for i in range(7):
+            lat, lon = to_wgs84(92_610.0 + 11 * i, 437_620.0 + 13 * i)
+            make_incident(boa, float(lat), float(lon))
+    with chromium() as browser:
+        page = new_page(browser, server, coordinator)
+        page.goto(server + "/hotspots/gemeente/GM0599/kaart?cel=100")
+        expect(page.locator("table tbody tr").first).to_contain_text("7")
+        tab_to_match(page, "button.toon-cel")
+        page.keyboard.press("Enter")
+        expect(page.locator(".leaflet-tooltip")).to_contain_text("Incidenten: 7")
+        expect(page.locator(".kaart .folium-map")).to_be_focused()
+
+
+def test_report_period_error_is_shown_with_javascript_on(coordinator, server):
+    """The download script fetches the report; a wrong period comes back as the page with
+    its message, which the script shows, announces and focuses."""
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = new_page(browser, server, coordinator)
+        page.goto(server + "/rapporten/")
+        page.fill("#van", "2025-09-30")
+        page.fill("#tot", "2025-07-01")
+        page.locator("form[data-download] button").first.press("Enter")
+        error = page.locator("#download-fout")
+        expect(error).to_be_focused()
+        expect(error).to_have_attribute("role", "alert")
+        expect(error).to_contain_text("De einddatum ligt vóór de begindatum.")
+        assert page.title().startswith("Fout: ")
 
 
 def test_phone_pages_for_review(app, coordinator, server):
