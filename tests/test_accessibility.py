@@ -5,9 +5,11 @@ axe-core comes with the axe-playwright-python package (no download at test time)
 pages run in Debian's Chromium (``tests.browser``).
 """
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from pilot.models import Rol
 from pilot.services import diensten, incidenten, politiecijfers
 from tests.browser import axe_violations, chromium, horizontal_overflow, new_page
 from tests.factories import gemeente, make_boa, make_incident
+from tests.test_imports import row, write_csv
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,6 +71,20 @@ def _period_error(page) -> None:
     page.fill("#tot", "2025-07-01")
     page.locator("form[data-download] button").first.click()
     page.locator(".flash-error, .error-summary").first.wait_for()
+
+
+def _import_preview(page) -> None:
+    """Upload a CSV with one good and one bad row: the preview with its error table."""
+    rows = [row("BOA-R-01"), row("BOA-R-01", datum="31-02-2025", afdoening="onbekend")]
+    path = write_csv(Path(tempfile.mkdtemp()) / "incidenten.csv", rows)
+    page.set_input_files("#bestand", str(path))
+    _submit(page)
+    page.locator("#geldig").wait_for()
+
+
+def _show_purge(page) -> None:
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
 
 
 def _mandate_end_only(page) -> None:
@@ -132,6 +149,10 @@ VISITS = [
     Visit("politiecijfers fout", f"{G}/politiecijfers/", _submit, frozenset({B, C})),
     Visit("importeren", f"{G}/importeren/", roles=frozenset({C})),
     Visit("importeren fout", f"{G}/importeren/", _submit, frozenset({C})),
+    Visit("import voorbeeld", f"{G}/importeren/", _import_preview, frozenset({C})),
+    Visit("bewaartermijn", "/beheer/bewaartermijn/", roles=frozenset({B})),
+    Visit("bewaartermijn bevestigen", "/beheer/bewaartermijn/", _show_purge, frozenset({B})),
+    Visit("bewaartermijn fout", "/beheer/bewaartermijn/bevestigen?voor=x", roles=frozenset({B})),
     Visit("hotspotkaart", "/hotspots/kaart", roles=frozenset({B, E, M})),
     Visit("hotspotkaart fout", "/hotspots/kaart?kwartaal=1999-01-01", roles=frozenset({B, E, M})),
     Visit("hotspotkaart gemeente", "/hotspots/gemeente/GM0599/kaart", roles=frozenset({B, C, E})),
