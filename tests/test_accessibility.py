@@ -5,6 +5,7 @@ axe-core comes with the axe-playwright-python package (no download at test time)
 pages run in Debian's Chromium (``tests.browser``).
 """
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,6 +170,16 @@ VISITS = [
     Visit("rapporten", "/rapporten/", roles=frozenset({B, C, E, M})),
     Visit("rapporten periode fout", "/rapporten/", _period_error, frozenset({C})),
 ]
+
+
+@pytest.fixture(autouse=True)
+def no_uploads_left(app):
+    """The import preview leaves an unconfirmed upload; remove it, as other tests expect none."""
+    uploads = Path(app.instance_path) / "uploads"
+    before = set(uploads.glob("*")) if uploads.exists() else set()
+    yield
+    for path in set(uploads.glob("*")) - before if uploads.exists() else ():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture
