@@ -144,6 +144,28 @@ def test_address_search_says_so_when_pdok_cannot_be_reached(coordinator, server)
         expect(page.locator("#adres-lijst")).to_be_hidden()
 
 
+def test_my_location_places_the_marker(coordinator, server):
+    """A device that knows where it is (Coolsingel, Rotterdam) and allows the page to ask:
+    "Mijn huidige locatie gebruiken" fills the fields and places the marker."""
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = new_page(
+            browser,
+            server,
+            coordinator,
+            geolocation={"latitude": 51.92253, "longitude": 4.47901, "accuracy": 8},
+            permissions=["geolocation"],
+        )
+        page.goto(server + FORM)
+        tab_to(page, "mijn-locatie")
+        page.keyboard.press("Enter")
+        expect(page.locator("#adres-status")).to_contain_text("uw huidige plek")
+        expect(page.locator("#lat")).to_have_value("51.922530")
+        expect(page.locator("#lon")).to_have_value("4.479010")
+        expect(page.locator("#kaart .leaflet-marker-icon")).to_have_count(1)
+
+
 def test_incident_placed_on_the_map_by_keyboard(app, coordinator, server):
     from playwright.sync_api import expect
 
