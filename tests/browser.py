@@ -107,18 +107,34 @@ def chromium():
             browser.close()
 
 
+# Collects the page's Content-Security-Policy violations in ``window.__csp``.
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' @ ' +
+                    e.sourceFile + ':' + e.lineNumber);
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """The CSP violations on the page since it was loaded (see ``RECORD_VIOLATIONS``)."""
+    return page.evaluate("window.__csp || []")
+
+
 def new_page(browser, server: str, user: User | None = None, width: int = 1280, **options):
-    """A Dutch-locale page in a fresh context (own cookies), logged in as ``user`` if given;
-    only localhost is reachable (plus what ``options["allow"]`` names)."""
+    """A Dutch-locale page in a fresh context (own cookies), logged in as ``user`` if given,
+    recording CSP violations; only localhost is reachable."""
     context = browser.new_context(
         viewport={"width": width, "height": 1100 if width > 800 else 800},
         locale="nl-NL",
         timezone_id="Europe/Amsterdam",
-        **{k: v for k, v in options.items() if k != "allow"},
+        **options,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.route("**/*", _only_localhost)
+    page.add_init_script(RECORD_VIOLATIONS)
     if user is not None:
         page.goto(f"{server}/inloggen")
         page.fill("#gebruikersnaam", user.gebruikersnaam)
