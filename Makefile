@@ -11,8 +11,7 @@ PORT ?= 5000
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "De app draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl+C)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@bash scripts/serve.sh $(PY) $(HOST) $(PORT)
 
 test: setup-test lint test-sqlite test-postgresql
 

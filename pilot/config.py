@@ -45,6 +45,8 @@ def default_config(instance_path: str) -> dict:
         "PILOT_SESSION_MAX_HOURS": 12,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "PILOT_PDOK_LOCATIESERVER_URL": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
+        "PILOT_CONTACT": "het programmateam van de pilot (via de coördinator van uw gemeente)",
     }
 
 
@@ -62,6 +64,9 @@ def from_environment() -> dict:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["SESSION_COOKIE_NAME"] = "__Host-sessie"  # Secure, Path=/, no Domain
+    for name in ("PILOT_PDOK_LOCATIESERVER_URL", "PILOT_CONTACT"):
+        if value := os.environ.get(name):
+            config[name] = value
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

@@ -8,19 +8,56 @@ from wtforms.meta import DefaultMeta
 
 from pilot.services.errors import DomainError
 
+# WTForms messages that its Dutch catalogue leaves in English (or says awkwardly).
+DUTCH = {
+    "Not a valid choice.": "Kies een van de mogelijkheden uit de lijst.",
+    "Not a valid choice": "Kies een van de mogelijkheden uit de lijst.",
+    "'%(value)s' are not valid choices for this field.": "'%(value)s' zijn geen geldige keuzes.",
+    "'%(value)s' is not a valid choice for this field.": "'%(value)s' is geen geldige keuze.",
+    "Not a valid month value.": "Geef een maand als jjjj-mm, bijvoorbeeld 2025-03.",
+    "Not a valid float value.": "Geef een getal, bijvoorbeeld 12,5.",
+    "Not a valid decimal value.": "Geef een getal, bijvoorbeeld 12,5.",
+    "Not a valid week value.": "Geef een week als jjjj-Www.",
+    "This field is required.": "Vul dit veld in.",
+}
+
+
+class DutchTranslations:
+    """WTForms' Dutch catalogue with the gaps filled from ``DUTCH``."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+
+    def gettext(self, string: str) -> str:
+        return DUTCH.get(string) or self.catalogue.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        chosen = singular if n == 1 else plural
+        return DUTCH.get(chosen) or self.catalogue.ngettext(singular, plural, n)
+
+
+class Required:
+    """Marks a field as required (the ``*``, the ``required`` attribute) without checking
+    it: the service that owns the rule checks it and says what is missing in its own words."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
 
 class PilotForm(FlaskForm):
     """A FlaskForm whose built-in messages (``Ongeldige datum.``) are Dutch.
 
     Flask-WTF translates only through Flask-Babel, which we do not use; WTForms' own
-    Dutch catalogue does the job.
+    Dutch catalogue does the job, with the few messages it lacks from ``DUTCH``.
     """
 
     class Meta:
         locales = ("nl",)
 
         def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
+            return DutchTranslations(DefaultMeta.get_translations(self, form))
 
     def attach(self, error: DomainError) -> None:
         """Put a service's DomainError messages beside the fields they concern."""

@@ -52,8 +52,9 @@ def _secure_headers(response):
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin"
+    # Geolocation for our own pages only: "use my location" on the incident form.
     headers["Permissions-Policy"] = (
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()"
     )
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"

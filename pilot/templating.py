@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from flask import Flask, request
+from flask import Flask, get_flashed_messages, request
+from jinja2 import pass_context
 
 from pilot import codes
 from pilot.clock import AMSTERDAM
@@ -37,9 +38,35 @@ def link_args(*taken: str) -> dict[str, str]:
     }
 
 
+def zin(value: str | None) -> str:
+    """Free text as a sentence: ends with one full stop (or its own ! or ?)."""
+    text = (value or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
+    """'1 rij', '2 rijen', '1.234 rijen': the count in Dutch notation with the right noun."""
+    return f"{getal(n)} {enkelvoud if n == 1 else meervoud}"
+
+
+@pass_context
+def page_has_errors(context) -> bool:
+    """Whether the page reports an error: a form with errors (``form``), messages without a
+    field (``errors``, ``error``) or a flashed error. The title then starts with "Fout:"."""
+    form = context.get("form")
+    if form is not None and getattr(form, "errors", None):
+        return True
+    if context.get("errors") or context.get("error"):
+        return True
+    return any(category == "error" for category, _ in get_flashed_messages(with_categories=True))
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(page_has_errors)
     app.add_template_global(link_args)
     app.add_template_filter(datum)
     app.add_template_filter(getal)
+    app.add_template_filter(zin)
+    app.add_template_global(aantal)
     app.add_template_global(codes, "codes")
     app.add_template_global(Rol, "Rol")

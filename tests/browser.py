@@ -28,6 +28,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=nl-NL",  # Dutch date and time fields (dd-mm-jjjj), as the users see them
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -94,22 +95,99 @@ def _only_localhost(route) -> None:
 
 
 @contextmanager
-def logged_in_page(server: str, user: User):
-    """A Dutch-locale Chromium page, logged in as ``user``."""
+def chromium():
+    """One headless Chromium for a test; pages come from ``new_page``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1100}, locale="nl-NL")
-            page.set_default_timeout(15_000)
-            page.route("**/*", _only_localhost)
-            page.goto(f"{server}/inloggen")
-            page.fill("#gebruikersnaam", user.gebruikersnaam)
-            page.fill("#wachtwoord", PASSWORD)
-            page.click("button[type=submit]")
-            page.fill("#code", pyotp.TOTP(TOTP_SECRET).at(clock.now()))
-            page.click("button[type=submit]")
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+# Collects the page's Content-Security-Policy violations in ``window.__csp``.
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' @ ' +
+                    e.sourceFile + ':' + e.lineNumber);
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """The CSP violations on the page since it was loaded (see ``RECORD_VIOLATIONS``)."""
+    return page.evaluate("window.__csp || []")
+
+
+def new_page(browser, server: str, user: User | None = None, width: int = 1280, **options):
+    """A Dutch-locale page in a fresh context (own cookies), logged in as ``user`` if given,
+    recording CSP violations; only localhost is reachable."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 1100 if width > 800 else 800},
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+        **options,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.route("**/*", _only_localhost)
+    page.add_init_script(RECORD_VIOLATIONS)
+    if user is not None:
+        page.goto(f"{server}/inloggen")
+        page.fill("#gebruikersnaam", user.gebruikersnaam)
+        page.fill("#wachtwoord", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        _enter_totp_code(page)
+    return page
+
+
+def _enter_totp_code(page) -> None:
+    """The second log-in step: this time step's code, or the next step's when this one was
+    already used (the app accepts one step of drift and refuses a code used before)."""
+    from pilot.services.mfa import STEP
+
+    step = int(clock.now().timestamp()) // STEP
+    for attempt in (step, step + 1):
+        page.fill("#code", pyotp.TOTP(TOTP_SECRET).generate_otp(attempt))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        if not page.url.rstrip("/").endswith("/inloggen/code"):
+            return
+    raise AssertionError("TOTP log-in failed")
+
+
+@contextmanager
+def logged_in_page(server: str, user: User, width: int = 1280):
+    """A Dutch-locale Chromium page, logged in as ``user``."""
+    with chromium() as browser:
+        yield new_page(browser, server, user, width)
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per node."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(map(str, node['target']))} — {v['help']}"
+        for v in results.response["violations"]
+        for node in v["nodes"]
+    ]
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0: no horizontal scroll)."""
+    return page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"
+    )

@@ -95,6 +95,8 @@ def test_config(tmp_path_factory) -> dict:
         "PSEUDONYM_KEY": "test-pseudonym-key",
         "WTF_CSRF_ENABLED": False,
         "PILOT_PAGE_SIZE": 20,
+        # Nothing listens on port 9: no test reaches PDOK (tests/pdok.py replays it).
+        "PILOT_PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/locatieserver",
     }
 
 

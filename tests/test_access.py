@@ -51,6 +51,8 @@ EXPECTED: dict[str, frozenset | str] = {
     "incidenten.show_incident": frozenset({C}),
     "incidenten.edit_incident": frozenset({C}),
     "incidenten.withdraw_incident": frozenset({C}),
+    "incidenten.suggest_addresses": frozenset({C}),
+    "incidenten.lookup_address": frozenset({C}),
     "diensten.list_diensten": frozenset({C}),
     "diensten.new_dienst": frozenset({C}),
     "diensten.edit_dienst": frozenset({C}),

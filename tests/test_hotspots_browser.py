@@ -44,6 +44,8 @@ def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, ma
               return {x: box.left + p.x, y: box.top + p.y};
             }"""
         )
+        # Let the canvas redraw at the new view before the mouse arrives (slow under load).
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))")
         page.mouse.move(point["x"], point["y"])
         page.mouse.move(point["x"] + 2, point["y"] + 2)
         expect(page.locator(".leaflet-tooltip")).to_contain_text("Incidenten: 7")

@@ -215,7 +215,7 @@ def test_rd_coordinates_are_recognised_and_converted(app, runner, boa_code, tmp_
         args = ["imports", "incidenten", str(tmp_path / name), "--gemeente", "GM0599"]
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
-        assert "1 rijen met RD-coördinaten omgerekend" in result.output
+        assert "1 rij met RD-coördinaten omgerekend" in result.output  # not "1 rijen"
     with app.app_context():
         incidents = db.session.execute(db.select(Incident)).scalars().all()
         assert len(incidents) == 2

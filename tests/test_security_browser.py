@@ -15,19 +15,12 @@ from gemeenten.boundaries import to_wgs84
 from pilot import clock
 from pilot.extensions import db
 from pilot.models import Rol, User
-from tests.browser import ARGS, CHROMIUM, _only_localhost, logged_in_page
+from tests.browser import ARGS, CHROMIUM, RECORD_VIOLATIONS, _only_localhost, logged_in_page
 from tests.conftest import PASSWORD
 from tests.factories import make_boa, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.db_independent]
 
-RECORD_VIOLATIONS = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', e => {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' @ ' +
-                    e.sourceFile + ':' + e.lineNumber);
-});
-"""
 DOWNLOADS = {
     "hotspots.download_national_cells",
     "hotspots.download_gemeente_cells",
@@ -93,7 +86,6 @@ def test_no_page_violates_the_content_security_policy(
     user = make_user(rol, "GM0599" if rol is Rol.COORDINATOR else None)
     with logged_in_page(server, user) as page:
         assert page.url.rstrip("/") != f"{server}/inloggen/code", "TOTP log-in failed"
-        page.add_init_script(RECORD_VIOLATIONS)
         visited, problems = _crawl(app, page, server)
     assert len(visited) >= 4, visited
     map_pages = [p for p in visited if "/kaart" in p]

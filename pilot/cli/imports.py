@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from pilot.audit import acting_as
 from pilot.cli.common import fail, gemeente_or_fail
 from pilot.services.errors import DomainError
-from pilot.templating import getal
+from pilot.templating import aantal, getal
 
 imports_cli = AppGroup("imports", help="Incidenten importeren uit CSV of Excel.")
 
@@ -17,7 +17,7 @@ def _echo_progress(stage: str, done: int, total: int) -> None:
     if stage == "schrijven":
         click.echo(f"Schrijven: {getal(done)} van {getal(total)}")
     else:
-        click.echo(f"{stage.capitalize()}: {getal(done)} rijen")
+        click.echo(f"{stage.capitalize()}: {aantal(done, 'rij', 'rijen')}")
 
 
 @imports_cli.command("incidenten")
@@ -41,13 +41,13 @@ def import_incidenten(bestand: Path, cbs_code: str, alles_of_niets: bool, max_fo
     if len(analysis.fouten) > max_fouten:
         click.echo(f"… en nog {getal(len(analysis.fouten) - max_fouten)} fouten.", err=True)
     click.echo(
-        f"{analysis.bestand}: {getal(analysis.rijen)} rijen, {getal(result.geschreven)} "
+        f"{analysis.bestand}: {aantal(analysis.rijen, 'rij', 'rijen')}, {getal(result.geschreven)} "
         f"geïmporteerd, {getal(analysis.rijen_met_fouten)} met fouten, "
         f"{getal(analysis.al_aanwezig)} al aanwezig, "
         f"{getal(analysis.dubbel_in_bestand)} dubbel in het bestand."
     )
     if analysis.rd_omgezet:
-        click.echo(f"{getal(analysis.rd_omgezet)} rijen met RD-coördinaten omgerekend.")
+        click.echo(f"{aantal(analysis.rd_omgezet, 'rij', 'rijen')} met RD-coördinaten omgerekend.")
     if result.geweigerd:
         click.echo("Niets geïmporteerd vanwege fouten.", err=True)
         raise SystemExit(1)

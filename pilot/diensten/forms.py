@@ -3,17 +3,21 @@
 from wtforms import DateField, HiddenField, IntegerField, StringField, TimeField
 from wtforms.validators import Optional
 
-from pilot.forms import PilotForm
+from pilot.forms import PilotForm, Required
 from pilot.services.diensten import DienstInput
 
 
 class DienstForm(PilotForm):
-    datum = DateField("Datum", validators=[Optional()])
-    begintijd = TimeField("Begintijd", validators=[Optional()])
-    eindtijd = TimeField("Eindtijd", validators=[Optional()])
-    gebied = StringField("Gebied")
-    aantal_uniform = IntegerField("Aantal boa's in uniform", default=0, validators=[Optional()])
-    aantal_burger = IntegerField("Aantal boa's in burger", default=0, validators=[Optional()])
+    datum = DateField("Datum", validators=[Required(), Optional()])
+    begintijd = TimeField("Begintijd", validators=[Required(), Optional()])
+    eindtijd = TimeField("Eindtijd", validators=[Required(), Optional()])
+    gebied = StringField("Gebied", validators=[Required()])
+    aantal_uniform = IntegerField(
+        "Aantal boa's in uniform", default=0, validators=[Required(), Optional()]
+    )
+    aantal_burger = IntegerField(
+        "Aantal boa's in burger", default=0, validators=[Required(), Optional()]
+    )
     version = HiddenField()
 
     def to_input(self) -> DienstInput:

@@ -1,6 +1,7 @@
-"""The landing page after log-in for roles without a page of their own."""
+"""The landing page: what the system is (logged out), the overview after log-in for roles
+without a page of their own."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from pilot.access import home_for, public, requires
@@ -14,10 +15,10 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @public
 def redirect_visitor():
-    """Send visitors to their start page, or to the log-in form."""
+    """Send users to their start page; tell visitors what this is and whom to ask."""
     if current_user.is_authenticated:
         return home_for(current_user)
-    return redirect(url_for("auth.log_in"))
+    return render_template("home/welcome.html")
 
 
 @bp.route("/start")

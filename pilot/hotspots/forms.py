@@ -2,19 +2,18 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 
 from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
-from pilot.forms import select_choices
+from pilot.forms import PilotForm, select_choices
 from pilot.quarters import Quarter
 from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter
 
 ALLE = [("", "— alle —")]
 
 
-class _GetForm(FlaskForm):
-    class Meta:
+class _GetForm(PilotForm):
+    class Meta(PilotForm.Meta):
         csrf = False
 
 

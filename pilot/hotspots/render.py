@@ -11,17 +11,26 @@ About 30 bytes per cell.
 Folium links Leaflet, jQuery, Bootstrap, Font Awesome … from CDNs; ``_localise`` swaps
 every such link for our static files and drops the ones the map does not use, and fails
 loudly for a link it does not know (a new folium version), so no page reaches a CDN.
+
+Accessibility: the map opens on the extent of the cells (else of the boundaries); folium's
+own viewport tag (``user-scalable=no``) and page styles are left out of the header, so the
+page keeps its one viewport tag; classes differ in more than colour: every class colour
+has at least 3:1 against the background and against the white cell edge, a suppressed cell
+has a dotted edge and no fill colour, Gi* hot and cold spots have a solid or dashed heavy
+edge and a ▲ or ▼ symbol; the legend is below the map (template), and ``table_rows`` gives
+the hotspots and top cells as a table, the map's text alternative.
 """
 
 import copy
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import folium
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element
 from folium.map import Layer
 from folium.plugins import HeatMap
 from jinja2 import Template
@@ -50,10 +59,37 @@ UNUSED_ASSETS = {
     "awesome_markers_font_css",
     "awesome_rotate_css",
 }
-# Count classes (upper bounds) and colours; suppressed cells get their own grey.
-KLASSEN = [(9, "#fee5d9"), (24, "#fcae91"), (49, "#fb6a4a"), (99, "#de2d26"), (None, "#a50f15")]
-ONDERDRUKT = "#bdbdbd"
-RAND = {HOTSPOT: ("#000000", 2.5), COLDSPOT: ("#2166ac", 2.5)}
+# Count classes (upper bounds) and colours, light to dark: 3.75:1 to 17.9:1 against white.
+KLASSEN = [(9, "#d95f0e"), (24, "#b3400b"), (49, "#8c2a08"), (99, "#5e1a05"), (None, "#300b01")]
+ONDERDRUKT = "#ffffff"  # no fill colour: the dotted edge marks a suppressed cell
+FILL_OPACITY = 0.9  # nearly opaque, so the colours keep their contrast over the basemap
+# Edge per Gi* class: colour, weight, dash pattern (None: solid); symbol in the cell.
+RAND = {HOTSPOT: ("#000000", 3.5, None), COLDSPOT: ("#08306b", 3.5, "6 4")}
+SYMBOOL = {HOTSPOT: "▲", COLDSPOT: "▼"}
+GEWOON_RAND = ("#ffffff", 1.0, None)
+ONDERDRUKT_RAND = ("#595959", 1.5, "2 3")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One cell in the table below the map (the map's text alternative)."""
+
+    rang: int
+    gemeente: str
+    lat: float
+    lon: float
+    aantal: str
+    klasse: str
+    bounds: tuple[float, float, float, float]  # south, west, north, east
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    label: str
+    colour: str
+    edge: str = "#ffffff"
+    dash: str | None = None
+    symbool: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +99,8 @@ class MapParts:
     header: str
     html: str
     script: str
+    legend: list[LegendRow] = field(default_factory=list)
+    rows: list[TableRow] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -70,8 +108,8 @@ class MapParts:
 
 
 GI_KLASSEN = (NIET_SIGNIFICANT, HOTSPOT, COLDSPOT)  # index in the payload
-GEWOON_RAND = ("#666666", 0.3)
 FIELDS = 6  # numbers per cell in the payload
+TABLE_TOP = 10  # the table lists every Gi* hot or cold spot plus this many busiest cells
 
 
 def cell_payload(cellen: list[MapCell], cell_size: int) -> list[int]:
@@ -107,13 +145,22 @@ var {{ this.get_name() }} = (function (d) {
     return d.kleuren[d.kleuren.length - 1];
   }
   for (var i = 0; i < c.length; i += {{ this.fields }}) {
-    var s = c[i] / 1e5, w = c[i + 1] / 1e5, g = c[i + 5];
-    var r = L.rectangle([[s, w], [s + c[i + 2] / 1e5, w + c[i + 3] / 1e5]], {
-      fillColor: kleur(c[i + 4]), fillOpacity: 0.7, color: d.rand[g], weight: d.dikte[g]});
+    var s = c[i] / 1e5, w = c[i + 1] / 1e5, g = c[i + 5], n = c[i + 4];
+    var e = g > 0 ? g : (n < 0 ? d.rand.length - 1 : 0);
+    var box = [[s, w], [s + c[i + 2] / 1e5, w + c[i + 3] / 1e5]];
+    var r = L.rectangle(box, {
+      fillColor: kleur(n), fillOpacity: d.dekking, color: d.rand[e], weight: d.dikte[e],
+      dashArray: d.streep[e]});
     r.cel = i;
     group.addLayer(r);
+    if (d.symbool[g]) {
+      group.addLayer(L.marker(L.latLngBounds(box).getCenter(), {
+        icon: L.divIcon({className: "gi-symbool gi-" + g, html: d.symbool[g], iconSize: null}),
+        interactive: false, keyboard: false}));
+    }
   }
   group.bindTooltip(function (layer) {
+    if (layer.cel === undefined) return "";
     var n = c[layer.cel + 4];
     var shown = n === -1 ? d.onder : (n === -2 ? d.afgeschermd : n);
     return "Incidenten: " + shown + "<br>Gi*: " + d.gi[c[layer.cel + 5]];
@@ -128,55 +175,83 @@ var {{ this.get_name() }} = (function (d) {
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "HotspotCellen"  # the JavaScript variable: hotspot_cellen_<id>
         self.fields = FIELDS
-        edges = [RAND.get(klasse, GEWOON_RAND) for klasse in GI_KLASSEN]
+        # Edges by Gi* index, then one more for a suppressed cell that is not significant.
+        edges = [RAND.get(klasse, GEWOON_RAND) for klasse in GI_KLASSEN] + [ONDERDRUKT_RAND]
         self.data = json.dumps(
             {
                 "cellen": cell_payload(kaart.cellen, kaart.cell_size),
                 "grenzen": [upper for upper, _colour in KLASSEN if upper is not None],
                 "kleuren": [colour for _upper, colour in KLASSEN],
                 "onderdrukt": ONDERDRUKT,
+                "dekking": FILL_OPACITY,
                 "onder": f"<{kaart.k}",
                 "afgeschermd": "× (afgeschermd)",
-                "rand": [colour for colour, _weight in edges],
-                "dikte": [weight for _colour, weight in edges],
+                "rand": [colour for colour, _weight, _dash in edges],
+                "dikte": [weight for _colour, weight, _dash in edges],
+                "streep": [dash for _colour, _weight, dash in edges],
+                "symbool": [SYMBOOL.get(klasse, "") for klasse in GI_KLASSEN],
                 "gi": list(GI_KLASSEN),
             },
             separators=(",", ":"),
         )
 
 
-class _Legend(MacroElement):
-    """The legend, styled by classes in a ``<style>`` of the page head (no inline style
-    attributes: the Content-Security-Policy allows styles only with the request's nonce)."""
-
-    _template = Template(
-        """{% macro header(this, kwargs) %}<style>
-.kaart-legenda{position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
- padding:6px 8px;border:1px solid #999;font:12px sans-serif}
-.kaart-legenda .vak{display:inline-block;width:14px;height:10px}
-.kaart-legenda .hot{border:2px solid #000}.kaart-legenda .cold{border:2px solid #2166ac}
-{% for _label, colour in this.rows %}.kaart-legenda .k{{ loop.index }}{background:{{ colour }}}
-{% endfor %}</style>{% endmacro %}
-{% macro html(this, kwargs) %}
-<div class="kaart-legenda">
-<strong>Incidenten per cel ({{ this.size }} m)</strong><br>
-{% for label, _colour in this.rows %}<span class="vak k{{ loop.index }}"></span> {{ label }}<br>
-{% endfor %}<span class="vak hot"></span> Gi*-hotspot<br>
-<span class="vak cold"></span> Gi*-coldspot
-</div>{% endmacro %}"""
-    )
-
-    def __init__(self, size: int, k: int, exact: bool):
-        super().__init__()
-        lower, self.rows = 1 if exact else k, []
-        for upper, colour in KLASSEN:
-            self.rows.append((f"{lower}–{upper}" if upper else f"{lower} of meer", colour))
-            lower = (upper or 0) + 1
-        if not exact:
-            self.rows.insert(
-                0, (f"minder dan {k}, of × afgeschermd (aantal niet getoond)", ONDERDRUKT)
+def legend_rows(k: int, exact: bool) -> list[LegendRow]:
+    """The legend below the map: count classes, the suppressed class, the Gi* edges."""
+    lower, rows = 1 if exact else k, []
+    if not exact:
+        rows.append(
+            LegendRow(
+                f"minder dan {k}, of × afgeschermd (aantal niet getoond)",
+                ONDERDRUKT,
+                *_edge(None),
             )
-        self.size = size
+        )
+    for upper, colour in KLASSEN:
+        label = f"{lower}–{upper}" if upper else f"{lower} of meer"
+        rows.append(LegendRow(label, colour, *_edge(NIET_SIGNIFICANT)))
+        lower = (upper or 0) + 1
+    for klasse, label in ((HOTSPOT, "Gi*-hotspot"), (COLDSPOT, "Gi*-coldspot")):
+        rows.append(LegendRow(label, "#ffffff", *_edge(klasse), SYMBOOL[klasse]))
+    return rows
+
+
+def _edge(klasse: str | None) -> tuple[str, str | None]:
+    colour, _weight, dash = ONDERDRUKT_RAND if klasse is None else RAND.get(klasse, GEWOON_RAND)
+    return colour, dash
+
+
+def table_rows(
+    kaart: HotspotMap, boundaries: list[tuple[str, BaseGeometry]], top: int = TABLE_TOP
+) -> list[TableRow]:
+    """Every Gi* hot or cold spot and the ``top`` busiest cells (suppressed counts last),
+    busiest first: what the map shows, as text."""
+    ranked = sorted(
+        range(len(kaart.cellen)),
+        key=lambda i: (-(kaart.cellen[i].aantal or 0), kaart.cellen[i].x, kaart.cellen[i].y),
+    )
+    chosen = [
+        i for n, i in enumerate(ranked) if n < top or kaart.cellen[i].klasse != NIET_SIGNIFICANT
+    ]
+    cellen = [kaart.cellen[i] for i in chosen]
+    rings = cell_polygons(cellen, kaart.cell_size)
+    rows = []
+    for rang, (cel, ring) in enumerate(zip(cellen, rings, strict=True), start=1):
+        centre = shapely.Point(cel.x + kaart.cell_size / 2, cel.y + kaart.cell_size / 2)
+        naam = next((n for n, g in boundaries if g.covers(centre)), "")
+        (west, south), (east, north) = ring[0], ring[2]
+        rows.append(
+            TableRow(
+                rang=rang,
+                gemeente=naam,
+                lat=round((south + north) / 2, 5),
+                lon=round((west + east) / 2, 5),
+                aantal=cel.label,
+                klasse=cel.klasse,
+                bounds=(float(south), float(west), float(north), float(east)),
+            )
+        )
+    return rows
 
 
 def _localise(element: Element, asset_urls: dict[str, str]) -> None:
@@ -255,9 +330,50 @@ def render_map(
         HeatMap(kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12).add_to(
             fmap
         )
-    _Legend(kaart.cell_size, kaart.k, kaart.exact).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    if (extent := _extent(kaart, boundaries)) is not None:
+        fmap.fit_bounds(extent, padding=(12, 12))
+    folium.LayerControl(collapsed=True).add_to(fmap)
     _localise(fmap, asset_urls)
     root = fmap.get_root()
     root.render()
-    return MapParts(root.header.render(), root.html.render(), root.script.render())
+    return MapParts(
+        _page_header(root.header.render()),
+        root.html.render(),
+        root.script.render(),
+        legend_rows(kaart.k, kaart.exact),
+        table_rows(kaart, boundaries),
+    )
+
+
+def _extent(
+    kaart: HotspotMap, boundaries: list[tuple[str, BaseGeometry]]
+) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the cells, else of the boundaries (WGS84)."""
+    if kaart.cellen:
+        rings = cell_polygons(kaart.cellen, kaart.cell_size)
+        lon, lat = rings[..., 0], rings[..., 1]
+    elif boundaries:
+        x0, y0, x1, y1 = shapely.total_bounds([g for _n, g in boundaries])
+        lat, lon = to_wgs84(np.array([x0, x1, x0, x1]), np.array([y0, y1, y1, y0]))
+    else:
+        return None
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+# Folium's page-level header pieces: a second viewport tag that forbids zooming, styles that
+# make <html> and <body> a full-window map, and an inline script with two Leaflet switches.
+_FOLIUM_PAGE_HEADER = [
+    re.compile(r"<meta name=\"viewport\"[^>]*>", re.S),
+    re.compile(r"<style>\s*html, body \{.*?\}\s*</style>", re.S),
+    re.compile(r"<style>\s*#map \{.*?\}\s*</style>", re.S),
+    re.compile(r"<script>\s*L_NO_TOUCH = .*?</script>", re.S),
+]
+
+
+def _page_header(header: str) -> str:
+    """The folium header without its page-level pieces (our page has its own)."""
+    for pattern in _FOLIUM_PAGE_HEADER:
+        header, count = pattern.subn("", header)
+        if count != 1:
+            raise RuntimeError(f"Folium-kop onbekend ({pattern.pattern}): andere folium-versie?")
+    return header

@@ -31,6 +31,7 @@ from pilot.services.imports import (
 )
 from pilot.services.imports.service import boa_codes_of
 from pilot.services.imports.uploads import Upload, claim, finish, get_upload, preview_upload
+from pilot.templating import aantal, getal
 
 bp = Blueprint("imports", __name__, url_prefix="/gemeente/<cbs_code>/importeren")
 TEMPLATE_TYPES = {
@@ -117,9 +118,9 @@ def confirm_import(cbs_code: str, token: str):
 def _result_message(result) -> tuple[str, str]:
     analysis = result.analysis
     counts = (
-        f"{analysis.rijen} rijen: {result.geschreven} geïmporteerd, "
-        f"{analysis.rijen_met_fouten} met fouten, "
-        f"{analysis.al_aanwezig + analysis.dubbel_in_bestand} al aanwezig of dubbel."
+        f"{aantal(analysis.rijen, 'rij', 'rijen')}: {getal(result.geschreven)} geïmporteerd, "
+        f"{getal(analysis.rijen_met_fouten)} met fouten, "
+        f"{getal(analysis.al_aanwezig + analysis.dubbel_in_bestand)} al aanwezig of dubbel."
     )
     if result.geweigerd:
         return f"Niets geïmporteerd uit {analysis.bestand} vanwege fouten. {counts}", "error"

@@ -19,7 +19,7 @@ from wtforms.validators import Length, Optional
 
 from pilot import codes
 from pilot.clock import AMSTERDAM
-from pilot.forms import PilotForm, parse_id, select_choices
+from pilot.forms import PilotForm, Required, parse_id, select_choices
 from pilot.models import Boa
 from pilot.services.errors import DomainError
 from pilot.services.incidenten import MAX_OPMERKING, MAX_REDEN, IncidentInput
@@ -29,7 +29,16 @@ ALLE = ("", "alle")
 
 
 class CoordinaatField(FloatField):
-    """A decimal degree; accepts a comma as decimal separator (Dutch keyboards)."""
+    """A decimal degree; accepts a comma or a point as decimal separator (Dutch keyboards).
+
+    A text input with ``inputmode="decimal"``: a number input would drop or misread the
+    comma (51,9165 became 519165) and phones would not offer a comma key."""
+
+    widget = widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -54,7 +63,10 @@ def optional_int(value) -> int | None:
 
 def code_select(code_list: codes.CodeList) -> SelectField:
     return SelectField(
-        code_list.titel, choices=select_choices([KIES], code_list.choices()), validate_choice=False
+        code_list.titel,
+        choices=select_choices([KIES], code_list.choices()),
+        validate_choice=False,
+        validators=[Required()],
     )
 
 
@@ -77,24 +89,29 @@ FILLED = [
 
 
 class IncidentForm(PilotForm):
-    datum = DateField("Datum", validators=[Optional()])
-    tijd = TimeField("Tijd (lokale tijd)", validators=[Optional()])
-    boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
-    lat = CoordinaatField("Breedtegraad (lat)", validators=[Optional()])
-    lon = CoordinaatField("Lengtegraad (lon)", validators=[Optional()])
+    datum = DateField("Datum", validators=[Required(), Optional()])
+    tijd = TimeField("Tijd (lokale tijd)", validators=[Required(), Optional()])
+    boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False, validators=[Required()])
+    lat = CoordinaatField("Breedtegraad (lat)", validators=[Required(), Optional()])
+    lon = CoordinaatField("Lengtegraad (lon)", validators=[Required(), Optional()])
     locatie_type = code_select(codes.LOCATIE_TYPE)
     gedragingen = MultiCheckboxField(
         codes.GEDRAGING.titel,
         choices=select_choices(codes.GEDRAGING.choices()),
         validate_choice=False,
+        validators=[Required()],
     )
     kennisname = code_select(codes.KENNISNAME)
     kleding = code_select(codes.KLEDING)
     rol_boa = code_select(codes.ROL_BOA)
     afdoening = code_select(codes.AFDOENING)
-    aantal_verdachten = IntegerField("Aantal verdachten", default=1, validators=[Optional()])
+    aantal_verdachten = IntegerField(
+        "Aantal verdachten", default=1, validators=[Required(), Optional()]
+    )
     leeftijd_verdachten = code_select(codes.LEEFTIJD)
-    aantal_slachtoffers = IntegerField("Aantal slachtoffers", default=1, validators=[Optional()])
+    aantal_slachtoffers = IntegerField(
+        "Aantal slachtoffers", default=1, validators=[Required(), Optional()]
+    )
     slachtofferhulp = BooleanField("Doorverwezen naar slachtofferhulp")
     zaaknummer = StringField(
         "Zaaknummer (PV/BVH, optioneel)", validators=[Optional(), Length(max=100)]
@@ -148,7 +165,7 @@ class IncidentForm(PilotForm):
 
 
 class IntrekkenForm(PilotForm):
-    reden = TextAreaField("Reden van intrekken", validators=[Length(max=MAX_REDEN)])
+    reden = TextAreaField("Reden van intrekken", validators=[Required(), Length(max=MAX_REDEN)])
     version = HiddenField()
 
 

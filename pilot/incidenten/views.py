@@ -5,8 +5,19 @@ aggregated maps and reports, so these routes answer 403 for other roles and 404 
 gemeente's coordinator. The rules themselves live in ``pilot.services.incidenten``.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from gemeenten.boundaries import to_wgs84
 from pilot import codes
 from pilot.access import requires, visible_gemeente
 from pilot.audit import history_of
@@ -15,9 +26,9 @@ from pilot.forms import parse_version, select_choices
 from pilot.incidenten.forms import ALLE, FilterForm, IncidentForm, IntrekkenForm
 from pilot.models import Gemeente, Incident, Rol
 from pilot.pagination import paginate
-from pilot.services import incidenten, pii
+from pilot.services import geocoder, incidenten, pii
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.gemeenten import boundary_geojson
+from pilot.services.gemeenten import boundary_geojson, boundary_of
 
 bp = Blueprint("incidenten", __name__, url_prefix="/gemeente/<cbs_code>/incidenten")
 
@@ -72,6 +83,17 @@ def _boas(gemeente: Gemeente) -> list:
     return sorted(incidenten.boas_by_id(gemeente).values(), key=lambda b: b.code)
 
 
+def _inside_point(gemeente: Gemeente) -> tuple[float, float] | None:
+    """A point surely inside the gemeente (lat, lon), where the form's map is centred: Enter
+    on the map then places a valid location (a boundary's box centre can lie outside it)."""
+    boundary = boundary_of(gemeente)
+    if boundary is None:
+        return None
+    point = boundary.point_on_surface()
+    lat, lon = to_wgs84(point.x, point.y)
+    return round(float(lat), 6), round(float(lon), 6)
+
+
 def _render_form(gemeente: Gemeente, form: IncidentForm, incident: Incident | None = None, **kw):
     return render_template(
         "incidenten/form.html",
@@ -79,6 +101,7 @@ def _render_form(gemeente: Gemeente, form: IncidentForm, incident: Incident | No
         form=form,
         incident=incident,
         grens=boundary_geojson(gemeente),
+        midden=_inside_point(gemeente),
         niet_noteren=pii.NOT_STORED,
         **kw,
     )
@@ -195,3 +218,31 @@ def withdraw_incident(cbs_code: str, incident_id: int):
     return render_template(
         "incidenten/withdraw.html", gemeente=gemeente, incident=incident, form=form
     )
+
+
+@bp.route("/adressen")
+@requires(Rol.COORDINATOR)
+def suggest_addresses(cbs_code: str):
+    """Address suggestions in the gemeente (PDOK Locatieserver), as JSON for the form."""
+    gemeente = visible_gemeente(cbs_code)
+    base_url = current_app.config["PILOT_PDOK_LOCATIESERVER_URL"]
+    try:
+        found = geocoder.suggest(base_url, request.args.get("q", ""), gemeente.cbs_code)
+    except geocoder.GeocoderUnavailable as error:
+        return jsonify(melding=str(error)), 503
+    return jsonify(suggesties=[{"id": s.id, "naam": s.naam} for s in found])
+
+
+@bp.route("/adressen/<pdok_id>")
+@requires(Rol.COORDINATOR)
+def lookup_address(cbs_code: str, pdok_id: str):
+    """The point of one suggestion, as JSON; 404 outside the gemeente."""
+    gemeente = visible_gemeente(cbs_code)
+    base_url = current_app.config["PILOT_PDOK_LOCATIESERVER_URL"]
+    try:
+        location = geocoder.lookup(base_url, pdok_id, gemeente.cbs_code)
+    except geocoder.GeocoderUnavailable as error:
+        return jsonify(melding=str(error)), 503
+    if location is None:
+        abort(404)
+    return jsonify(naam=location.naam, lat=location.lat, lon=location.lon)

@@ -3,12 +3,12 @@
 from wtforms import IntegerField, MonthField
 from wtforms.validators import Optional
 
-from pilot.forms import PilotForm
+from pilot.forms import PilotForm, Required
 from pilot.services.politiecijfers import PolitieInput
 
 
 class PolitieForm(PilotForm):
-    maand = MonthField("Maand", validators=[Optional()])
+    maand = MonthField("Maand", validators=[Required(), Optional()])
     meldingen = IntegerField("Meldingen", validators=[Optional()])
     aangiftes = IntegerField("Aangiftes", validators=[Optional()])
     processen_verbaal = IntegerField("Processen-verbaal", validators=[Optional()])

@@ -1,5 +1,10 @@
 /* Incident map: click to place the location; the lat/lon fields and the marker follow each
- * other both ways. The form works without this script (the fields are plain inputs). */
+ * other both ways. The form works without this script (the fields are plain inputs).
+ *
+ * Keyboard: on the focused map Enter or Space puts the marker at the centre (shown as +),
+ * the arrow keys then move the marker (Shift: larger steps) instead of the map; the new
+ * position is announced. An address chosen in the search (address-search.js) arrives as a
+ * "locatie-gekozen" event and zooms the map to it. */
 (function () {
   "use strict";
   var element = document.getElementById("kaart");
@@ -67,10 +72,22 @@
     }
   }
 
+  var status = document.getElementById("kaart-status");
+  var announceTimer = null;
+  function announce(latlng) {
+    if (!status) { return; }
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(function () {
+      status.textContent = "Locatie gezet op breedtegraad " + latlng.lat.toFixed(5).replace(".", ",") +
+        ", lengtegraad " + latlng.lng.toFixed(5).replace(".", ",") + ".";
+    }, 350);
+  }
+
   function writeFields(latlng) {
     latInput.value = latlng.lat.toFixed(6);
     lonInput.value = latlng.lng.toFixed(6);
     latInput.dispatchEvent(new Event("change", { bubbles: true }));
+    announce(latlng);
   }
 
   var start = current();
@@ -78,6 +95,9 @@
     map.setView(start, 16);
   } else if (outline) {
     map.fitBounds(outline.getBounds(), { padding: [8, 8] });
+    if (element.dataset.midden) {  // a point inside the gemeente, for Enter on the map
+      map.setView(element.dataset.midden.split(",").map(Number), map.getZoom(), { animate: false });
+    }
   } else {
     map.setView([52.15, 5.3], 7);
   }
@@ -89,6 +109,32 @@
   map.on("click", function (event) {
     showMarker(event.latlng);
     writeFields(event.latlng);
+  });
+
+  var STEP = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+  element.addEventListener("keydown", function (event) {
+    if (event.target !== element || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var latlng = null;
+    if (event.key === "Enter" || event.key === " ") {
+      latlng = map.getCenter();
+    } else if (marker && STEP[event.key]) {
+      var size = event.shiftKey ? 50 : 10;
+      var point = map.latLngToContainerPoint(marker.getLatLng())
+        .add(L.point(STEP[event.key][0] * size, STEP[event.key][1] * size));
+      latlng = map.containerPointToLatLng(point);
+      if (!map.getBounds().pad(-0.1).contains(latlng)) { map.panTo(latlng, { animate: false }); }
+    } else {
+      return;  // Leaflet's own keys: arrows pan, + and - zoom
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    showMarker(latlng);
+    writeFields(latlng);
+  }, true);
+
+  latInput.addEventListener("locatie-gekozen", function () {
+    var latlng = current();
+    if (latlng) { map.setView(latlng, 17); }
   });
   [latInput, lonInput].forEach(function (input) {
     input.addEventListener("input", function () {
