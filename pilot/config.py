@@ -45,6 +45,9 @@ def default_config(instance_path: str) -> dict:
         "PILOT_SESSION_MAX_HOURS": 12,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "PILOT_API_LIMIT_LEZEN": "600 per minute",
+        "PILOT_API_LIMIT_SCHRIJVEN": "120 per minute",
+        "PILOT_API_LIMIT_WEIGERINGEN": "20 per minute",
     }
 
 
@@ -62,6 +65,9 @@ def from_environment() -> dict:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["SESSION_COOKIE_NAME"] = "__Host-sessie"  # Secure, Path=/, no Domain
+    for name in ("PILOT_API_LIMIT_LEZEN", "PILOT_API_LIMIT_SCHRIJVEN"):
+        if value := os.environ.get(name):
+            config[name] = value
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

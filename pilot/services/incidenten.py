@@ -16,7 +16,8 @@ Rules (each gives a Dutch message on the field it concerns):
 - counts 0..MAX_COUNT; a reprimande only for a minor; an outcome that needs a suspect needs one;
   referral to victim support needs a victim;
 - the remark is screened for personal data and refused when any is found;
-- an external case number seen before in this gemeente is refused as a duplicate.
+- an external case number seen before in this gemeente, or earlier in the same batch, is
+  refused as a duplicate.
 """
 
 import hashlib
@@ -286,9 +287,14 @@ def _check_duplicate_case_numbers(
     if ignore_incident_id is not None:
         query = query.where(Incident.id != ignore_incident_id)
     known = set(db.session.execute(query).scalars())
+    earlier: set[str] = set()
     for index, value in hashes.items():
         if value and value in known:
             _add(results[index], "zaaknummer", "Er is al een incident met dit zaaknummer.")
+        elif value and value in earlier:
+            _add(results[index], "zaaknummer", "Dit zaaknummer staat al eerder in deze reeks.")
+        if value:
+            earlier.add(value)
 
 
 DUPLICATE = (
