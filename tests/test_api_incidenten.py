@@ -10,6 +10,7 @@ import pytest
 from pilot import clock
 from pilot.extensions import db
 from pilot.models import ApiIdempotency, AuditEvent, Incident
+from pilot.services import incidenten
 from tests.api_support import DOMPLEIN_UTRECHT, bearer, incident_body, issue
 from tests.factories import make_boa, make_incident
 
@@ -257,12 +258,11 @@ def test_update_needs_the_current_version_in_if_match(app, client, rotterdam):
         assert db.session.get(Incident, created["id"]).version == 2
 
 
-def test_a_change_committed_between_read_and_write_is_a_412(app, client, rotterdam):
-    """The service's version check at commit (optimistic locking), not only the header."""
+def test_a_change_committed_between_read_and_write_is_a_412(app, client, rotterdam, monkeypatch):
+    """The service's version check at commit (optimistic locking), not only the header:
+    another session commits a change just before the real update runs."""
     secret = rotterdam["secret"]
     created = post(client, secret, incident_body("BOA-R-01")).get_json()
-    from pilot.services import incidenten
-
     original = incidenten.update_incident
 
     def slower(gemeente, incident, item, expected_version):
@@ -272,15 +272,12 @@ def test_a_change_committed_between_read_and_write_is_a_412(app, client, rotterd
             db.session.commit()
         return original(gemeente, incident, item, expected_version)
 
-    incidenten.update_incident = slower
-    try:
-        response = client.put(
-            f"{BASE}/{created['id']}",
-            json=incident_body("BOA-R-01", afdoening="grensgeval"),
-            headers=bearer(secret, **{"If-Match": '"1"'}),
-        )
-    finally:
-        incidenten.update_incident = original
+    monkeypatch.setattr(incidenten, "update_incident", slower)
+    response = client.put(
+        f"{BASE}/{created['id']}",
+        json=incident_body("BOA-R-01", afdoening="grensgeval"),
+        headers=bearer(secret, **{"If-Match": '"1"'}),
+    )
     assert response.status_code == 412
     assert response.get_json()["huidige_versie"] == 2
     with app.app_context():
