@@ -60,14 +60,14 @@ class IncidentIn(Input):
         description="De pseudonieme code van de boa (zie GET …/boas).",
         examples=["BOA-0599-K7QX"],
     )
-    locatie_type: CODE
+    locatie_type: CODE = Field(examples=["uitgaansgebied"])
     gedragingen: list[CODE] = Field(min_length=1, max_length=10, examples=[["opmerkingen"]])
-    kennisname: CODE
-    kleding: CODE
-    rol_boa: CODE
-    afdoening: CODE
+    kennisname: CODE = Field(examples=["eigen_waarneming"])
+    kleding: CODE = Field(examples=["uniform"])
+    rol_boa: CODE = Field(examples=["interventie"])
+    afdoening: CODE = Field(examples=["waarschuwing"])
     aantal_verdachten: StrictInt = Field(default=1, ge=0, le=MAX_COUNT)
-    leeftijd_verdachten: CODE = "onbekend"
+    leeftijd_verdachten: CODE = Field(default="onbekend", examples=["18_24"])
     aantal_slachtoffers: StrictInt = Field(default=1, ge=0, le=MAX_COUNT)
     slachtofferhulp: StrictBool = False
     zaaknummer: str | None = Field(
