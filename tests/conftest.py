@@ -95,6 +95,7 @@ def test_config(tmp_path_factory) -> dict:
         "PSEUDONYM_KEY": "test-pseudonym-key",
         "WTF_CSRF_ENABLED": False,
         "PILOT_PAGE_SIZE": 20,
+        "PILOT_API_LIMIT_WEIGERINGEN": "1000 per minute",  # the route tests send many 401s
     }
 
 

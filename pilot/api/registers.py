@@ -183,6 +183,8 @@ def save_politiecijfers(cbs_code: str, maand: str, json: PolitieIn):
     try:
         row = politiecijfers.save_cijfers(gemeente, item)
     except DomainError as error:
-        raise _rule_errors(error) from None
+        db.session.rollback()
+        month_errors = [{"detail": m, "parameter": "maand"} for m in error.errors.pop("maand", [])]
+        raise invalid(month_errors + field_errors(error.errors)) from None
     location = url_for("api.list_politiecijfers", cbs_code=cbs_code)
     return _cijfers(row), 201 if new else 200, {"Content-Location": location}
