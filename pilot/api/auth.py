@@ -116,6 +116,7 @@ def requires_token(soorten: frozenset[str], scope: str = LEZEN) -> Callable:
             )
         )
         setattr(limited, ACCESS_ATTRIBUTE, access)
+        limited.operation_id = view.__name__  # the OpenAPI operationId: the endpoint's name
         csrf.exempt(limited)
         return limited
 

@@ -6,7 +6,10 @@ Content-Security-Policy and with the app's own accessible styles. Both are publi
 describe the API, they hold no data.
 """
 
+import json
+
 from flask import jsonify, render_template
+from markupsafe import Markup, escape
 
 from pilot.access import public
 from pilot.api.blueprint import API_PREFIX, bp
@@ -41,14 +44,24 @@ def type_of(schema: dict) -> str:
 
 
 def constraints_of(schema: dict) -> str:
-    options = schema.get("anyOf", [schema])
-    parts = []
-    for option in [schema, *options]:
+    """Lengths, ranges, pattern and default of a schema (and of its ``anyOf`` options)."""
+    parts: list[str] = []
+    for option in [schema, *schema.get("anyOf", [])]:
         for key, label in CONSTRAINTS:
-            if key in option and f"{label} {option[key]}" not in parts:
-                value = "null" if option[key] is None else option[key]
+            if key not in option or (key == "default" and option[key] is None):
+                continue
+            value = option[key] if key == "pattern" else json.dumps(option[key])
+            if f"{label} {value}" not in parts:
                 parts.append(f"{label} {value}")
     return ", ".join(parts)
+
+
+def with_code(text: str) -> Markup:
+    """Text from the document with its `code` spans as <code> (everything else escaped)."""
+    pieces = str(escape(text)).split("`")
+    return Markup(
+        "".join(f"<code>{piece}</code>" if i % 2 else piece for i, piece in enumerate(pieces))
+    )
 
 
 def _fields(schema: dict) -> list[dict]:
@@ -59,7 +72,7 @@ def _fields(schema: dict) -> list[dict]:
             "type": type_of(prop),
             "verplicht": name in required,
             "regels": constraints_of(prop),
-            "uitleg": prop.get("description", ""),
+            "uitleg": with_code(prop.get("description", "")),
         }
         for name, prop in schema.get("properties", {}).items()
     ]
@@ -85,8 +98,8 @@ def page_model(document: dict) -> dict:
                     "id": operation["operationId"],
                     "methode": method.upper(),
                     "pad": path,
-                    "samenvatting": operation.get("summary", ""),
-                    "uitleg": operation.get("description", ""),
+                    "samenvatting": with_code(operation.get("summary", "")),
+                    "uitleg": with_code(operation.get("description", "")),
                     "parameters": [
                         {
                             "naam": p["name"],
@@ -94,7 +107,7 @@ def page_model(document: dict) -> dict:
                             "verplicht": p.get("required", False),
                             "type": type_of(p.get("schema", {})),
                             "regels": constraints_of(p.get("schema", {})),
-                            "uitleg": p.get("description", ""),
+                            "uitleg": with_code(p.get("description", "")),
                         }
                         for p in operation.get("parameters", [])
                     ],

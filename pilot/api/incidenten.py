@@ -196,7 +196,7 @@ def create_incident(cbs_code: str, json: IncidentIn):
 @spec.validate(
     json=IncidentBatchIn,
     headers=IdempotencyHeaders,
-    resp=responses((400, 404), HTTP_201=BatchOut, HTTP_200=BatchOut),
+    resp=responses((400, 404), HTTP_201=BatchOut),
     tags=[TAG],
 )
 def create_incident_batch(cbs_code: str, json: IncidentBatchIn, headers: IdempotencyHeaders):
