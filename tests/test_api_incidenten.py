@@ -182,6 +182,17 @@ def test_batch_is_written_once_per_idempotency_key(app, client, rotterdam):
         assert event.details["ids"] == ids and event.details["token"] == rotterdam["token_id"]
 
 
+def test_batch_ids_come_back_in_the_order_of_the_request(app, client, rotterdam):
+    body = batch("BOA-R-01", 25)  # more than one INSERT page
+    body["incidenten"].reverse()
+    answer = post(client, rotterdam["secret"], body, f"{BASE}/batch", **{"Idempotency-Key": "o"})
+    ids = [item["id"] for item in answer.get_json()["incidenten"]]
+    with app.app_context():
+        stored = [db.session.get(Incident, i).tijdstip for i in ids]
+    sent = [datetime.fromisoformat(item["tijdstip"]) for item in body["incidenten"]]
+    assert stored == sent
+
+
 def test_the_key_holds_for_the_gemeente_so_a_new_token_replays_too(app, client, rotterdam):
     body = batch("BOA-R-01", 2)
     post(client, rotterdam["secret"], body, f"{BASE}/batch", **{"Idempotency-Key": "k"})
