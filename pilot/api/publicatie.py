@@ -113,13 +113,12 @@ def list_cijfers(query: CijfersQuery):
                 tabel=tabel,
                 eenheid=eenheid,
                 periode=periode,
-                code=str(code),
-                code2=str(code2),
+                codes=codes_,
                 weergave=shown.text.replace(".", ""),
                 aantal=shown.value if shown.exact else None,
                 status=STATUS[shown.status],
             )
-            for tabel, eenheid, periode, code, code2, shown in page
+            for tabel, eenheid, periode, codes_, shown in page
         ],
         volgende=offset_cursor("cijfers", start + query.limit) if more else None,
     )

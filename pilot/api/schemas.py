@@ -287,8 +287,10 @@ class CijferOut(BaseModel):
     tabel: str
     eenheid: str = Field(description='CBS-code, tranche ("T1") of "NL".')
     periode: str
-    code: str
-    code2: str
+    codes: str = Field(
+        description="Elke code-as met haar code, bijvoorbeeld afdoening=proces_verbaal|kleding=ALL "
+        "(ALL: het totaal over die as).",
+    )
     weergave: str = Field(description='Zoals in de rapporten: een getal, "<5", "×" of "—".')
     aantal: int | None = Field(description="Alleen als het getal getoond mag worden.")
     status: str = Field(description="exact, klein (<k), beschermd (×) of niet_getoond (—).")
