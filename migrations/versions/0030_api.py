@@ -1,7 +1,7 @@
 """api tokens and idempotency keys
 
 Revision ID: 0030
-Revises: 0003
+Revises: 0011
 Create Date: 2026-12-03 09:06:29
 
 API tokens (stored as SHA-256 hashes, scoped to a gemeente and to reading or writing, with
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import pilot.models.base
 
 revision = '0030'
-down_revision = '0003'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
