@@ -227,6 +227,58 @@ def test_batch_without_key_or_with_an_invalid_item_writes_nothing(app, client, r
     assert fixed.status_code == 201
 
 
+def test_batch_refuses_an_incident_already_stored_or_repeated_as_the_form_does(
+    app, client, rotterdam
+):
+    """Without a case number an incident is known by moment, place, boa and conduct: a
+    second copy (stored before, or earlier in the batch) is an error on its item, not a 500
+    from the database's unique index."""
+    secret = rotterdam["secret"]
+    first = post(client, secret, batch("BOA-R-01", 2), f"{BASE}/batch", **{"Idempotency-Key": "a"})
+    assert first.status_code == 201
+    body = batch("BOA-R-01", 3)  # items 0 and 1 are the ones stored above
+    body["incidenten"].append(dict(body["incidenten"][2]))
+    again = post(client, secret, body, f"{BASE}/batch", **{"Idempotency-Key": "b"})
+    assert again.status_code == 422, again.get_data(as_text=True)
+    errors = again.get_json()["errors"]
+    assert [e["pointer"] for e in errors] == [
+        "#/incidenten/0/tijdstip",
+        "#/incidenten/1/tijdstip",
+        "#/incidenten/3/tijdstip",
+    ]
+    assert "al geregistreerd" in errors[0]["detail"]
+    assert "eerder in deze reeks" in errors[2]["detail"]
+    with app.app_context():
+        assert count() == 3  # Utrecht's incident and the first batch
+
+
+def test_two_batches_with_the_same_incidents_at_once_write_them_once(app, rotterdam):
+    """Two keys, one set of incidents, at the same moment: one batch is written, the other
+    gets the duplicate errors (the unique index decides, the rules explain)."""
+    body = batch("BOA-R-01", 20)
+    barrier = threading.Barrier(2)
+    answers: list = []
+
+    def send(key: str):
+        client = app.test_client()
+        barrier.wait()
+        with clock.frozen(datetime(2025, 11, 15, 11, 0, tzinfo=UTC)):
+            answers.append(
+                post(client, rotterdam["secret"], body, f"{BASE}/batch", **{"Idempotency-Key": key})
+            )
+
+    threads = [threading.Thread(target=send, args=(key,)) for key in ("x", "y")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(a.status_code for a in answers) == [201, 422]
+    refused = next(a for a in answers if a.status_code == 422).get_json()
+    assert len(refused["errors"]) == 20 and "al geregistreerd" in refused["errors"][0]["detail"]
+    with app.app_context():
+        assert count() == 21
+
+
 def test_two_requests_with_one_key_at_the_same_moment_write_one_batch(app, rotterdam):
     body = batch("BOA-R-01", 20)
     barrier = threading.Barrier(2)

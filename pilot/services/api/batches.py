@@ -1,7 +1,10 @@
 """A batch of incidents from a gemeente's system: all or nothing, once per Idempotency-Key.
 
-Every item goes through ``validate_batch``, the rules of the web form and the import. When
-any item has an error nothing is written and the errors come back per item. Valid batches
+Every item goes through ``validate_new``, the rules of the web form (the import's rules plus
+the form's refusal of an incident stored before). When any item has an error nothing is
+written and the errors come back per item; a batch that loses a race with another request
+carrying the same incidents (the database's unique index) is checked again, so its items get
+the duplicate messages. Valid batches
 are written like the import writes them (SQLAlchemy Core, one audit event for the batch)
 in one transaction together with the key and the answer, so a retried request (a lost
 answer, a timeout) gets the stored answer again instead of a second copy. The key is
@@ -22,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from pilot import audit, clock
 from pilot.extensions import db
 from pilot.models import ApiIdempotency, Gemeente, Incident
-from pilot.services.incidenten import IncidentInput, RowErrors, rows_values_many, validate_batch
+from pilot.services.incidenten import IncidentInput, RowErrors, rows_values_many, validate_new
 
 MAX_BATCH = 1000
 KEEP_DAYS = 30
@@ -91,13 +94,8 @@ def create_batch(
     """Write every item or none; the answer is stored under ``sleutel`` and replayed."""
     if stored := _stored(gemeente, sleutel):
         return _replay(stored, verzoek_hash)
-    errors = [
-        merge_errors(first, then)
-        for first, then in zip(format_errors, validate_batch(gemeente, items), strict=True)
-    ]
-    if any(errors):
-        db.session.rollback()
-        raise BatchInvalid(errors)
+    if replayed := _refuse_invalid(gemeente, items, format_errors, sleutel, verzoek_hash):
+        return replayed
     try:
         record = ApiIdempotency(
             gemeente_id=gemeente.id,
@@ -134,10 +132,33 @@ def create_batch(
     except IntegrityError:
         db.session.rollback()
         stored = _stored(gemeente, sleutel)
-        if stored is None:
+        if stored is None:  # another request stored the same incidents a moment ago
+            if replayed := _refuse_invalid(gemeente, items, format_errors, sleutel, verzoek_hash):
+                return replayed
             raise
         return _replay(stored, verzoek_hash)
     return BatchResult(CREATED, record.antwoord, False)
+
+
+def _refuse_invalid(
+    gemeente: Gemeente,
+    items: Sequence[IncidentInput],
+    format_errors: Sequence[RowErrors],
+    sleutel: str,
+    verzoek_hash: str,
+) -> BatchResult | None:
+    """Raise BatchInvalid when an item has errors, unless this very request (same key) was
+    written meanwhile by a concurrent call: then its stored answer. None when all is valid."""
+    errors = [
+        merge_errors(first, then)
+        for first, then in zip(format_errors, validate_new(gemeente, items), strict=True)
+    ]
+    if not any(errors):
+        return None
+    db.session.rollback()
+    if stored := _stored(gemeente, sleutel):
+        return _replay(stored, verzoek_hash)
+    raise BatchInvalid(errors)
 
 
 def _insert(gemeente: Gemeente, items: Sequence[IncidentInput]) -> list[int]:
