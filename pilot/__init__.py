@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IntegerConverter
     from pilot.account.views import bp as account_bp
+    from pilot.api.views import bp as api_bp
     from pilot.audittrail.views import bp as audittrail_bp
     from pilot.auth.views import bp as auth_bp
     from pilot.boas.views import bp as boas_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         dataset_bp,
         retention_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

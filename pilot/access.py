@@ -1,11 +1,14 @@
 """Access control: every endpoint declares which roles may reach it.
 
-``@requires(Rol.X, ...)`` and ``@public`` record the decision on the view function. A
+``@requires(Rol.X, ...)`` and ``@public`` record the decision on the view function; API
+endpoints record a ``TokenAccess`` (``pilot.api.auth.requires_token``): they are reached
+with an API token of the named kinds and scope, never with a log-in session. A
 ``before_request`` hook refuses any endpoint without a decision, so a new route is closed
 until someone decides, and the route × role test fails until that decision is made.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
@@ -36,12 +39,23 @@ def requires(*roles: Rol) -> Callable:
     return decorate
 
 
+@dataclass(frozen=True)
+class TokenAccess:
+    """An API endpoint: reached with a token of one of ``soorten`` that may ``scope``."""
+
+    soorten: frozenset[str]
+    scope: str
+
+    def __contains__(self, rol: object) -> bool:
+        return False  # no log-in role reaches an API endpoint
+
+
 def public(view: Callable) -> Callable:
     setattr(view, ACCESS_ATTRIBUTE, PUBLIC)
     return view
 
 
-def access_of(endpoint: str) -> frozenset[Rol] | str | None:
+def access_of(endpoint: str) -> frozenset[Rol] | str | TokenAccess | None:
     view = current_app.view_functions.get(endpoint)
     return getattr(view, ACCESS_ATTRIBUTE, None)
 

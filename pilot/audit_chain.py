@@ -8,8 +8,10 @@ clear ``details`` (it keeps ``payload_hash`` and sets ``payload_gewist_op``), so
 still passes and reports how many payloads were purged.
 
 Events are numbered densely (``volgnummer``, unique) under a lock: on PostgreSQL a
-transaction-scoped advisory lock, on SQLite the database's single writer. Two writers can
-therefore never fork the chain; the unique ``volgnummer`` is the backstop.
+transaction-scoped advisory lock, on SQLite the database's single writer, taken by an empty
+UPDATE before the read (Python's sqlite3 starts a transaction only at the first write, so a
+read alone would let two writers take the same number). Two writers can therefore never
+fork the chain; the unique ``volgnummer`` is the backstop.
 """
 
 import hashlib
@@ -51,6 +53,8 @@ def _last(connection: Connection) -> tuple[int, str]:
     """Lock the chain for this transaction and return its last (volgnummer, hash)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+    elif connection.dialect.name == "sqlite":
+        connection.execute(text("UPDATE audit_event SET volgnummer = volgnummer WHERE 0"))
     row = connection.execute(
         select(AuditEvent.volgnummer, AuditEvent.hash)
         .order_by(AuditEvent.volgnummer.desc())

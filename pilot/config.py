@@ -47,6 +47,9 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "PILOT_PDOK_LOCATIESERVER_URL": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
         "PILOT_CONTACT": "het programmateam van de pilot (via de coördinator van uw gemeente)",
+        "PILOT_API_LIMIT_LEZEN": "600 per minute",
+        "PILOT_API_LIMIT_SCHRIJVEN": "120 per minute",
+        "PILOT_API_LIMIT_WEIGERINGEN": "20 per minute",
     }
 
 
@@ -64,7 +67,13 @@ def from_environment() -> dict:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["SESSION_COOKIE_NAME"] = "__Host-sessie"  # Secure, Path=/, no Domain
-    for name in ("PILOT_PDOK_LOCATIESERVER_URL", "PILOT_CONTACT"):
+    for name in (
+        "PILOT_PDOK_LOCATIESERVER_URL",
+        "PILOT_CONTACT",
+        "PILOT_API_LIMIT_LEZEN",
+        "PILOT_API_LIMIT_SCHRIJVEN",
+        "PILOT_API_LIMIT_WEIGERINGEN",
+    ):
         if value := os.environ.get(name):
             config[name] = value
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):

@@ -2,12 +2,15 @@
 
 The one place where a service's ``NotFound`` becomes 404 and ``Conflict`` becomes 409, so
 views call services without ``try``/``abort`` around every lookup. The 500 handler rolls
-the session back.
+the session back. Under ``/api/`` every error is an RFC 9457 problem in JSON instead of a
+page (``pilot.api.problems``).
 """
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
+from pilot.api import problems
 from pilot.extensions import db
 from pilot.services.errors import Conflict, NotFound
 
@@ -27,6 +30,8 @@ MESSAGES = {
 
 
 def _render(status: int, message: str | None = None):
+    if problems.is_api_request():
+        return problems.Problem(status).response()
     title, default = MESSAGES.get(status, MESSAGES[500])
     return (
         render_template(
@@ -41,6 +46,17 @@ def register(app: Flask) -> None:
         if status == 500:
             continue
         app.register_error_handler(status, lambda error, s=status: _render(s))
+
+    @app.errorhandler(problems.Problem)
+    def api_problem(error: problems.Problem):
+        return error.response()
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        """Codes without a page of their own (401, 429, …): a problem on the API."""
+        if problems.is_api_request():
+            return problems.for_http_error(error)
+        return error
 
     @app.errorhandler(NotFound)
     def not_found(error):

@@ -1,17 +1,23 @@
 """Route × role: every route of the app has an access decision, and it is the expected one.
 
-Adding a route without adding it to ``EXPECTED`` (and without ``@requires``/``@public``)
-makes these tests fail.
+Adding a route without adding it to ``EXPECTED`` (and without ``@requires``/``@public`` or,
+for the API, ``@requires_token``) makes these tests fail. API endpoints are reached with a
+token only: a log-in session, of any role, gets 401 there (tests/test_api.py covers the
+token kinds and scopes).
 """
 
 import pytest
 from flask import Flask
 
-from pilot.access import PUBLIC, access_of
+from pilot.access import PUBLIC, TokenAccess, access_of
 from pilot.models import Rol
 
 B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
 ALL = frozenset(Rol)
+GEMEENTE_LEZEN = TokenAccess(frozenset({"gemeente"}), "lezen")
+GEMEENTE_SCHRIJVEN = TokenAccess(frozenset({"gemeente"}), "schrijven")
+BUITENSTAANDER = TokenAccess(frozenset({"evaluator", "ministerie"}), "lezen")
+ELK_TOKEN = TokenAccess(frozenset({"gemeente", "evaluator", "ministerie"}), "lezen")
 
 EXPECTED: dict[str, frozenset | str] = {
     "home.redirect_visitor": PUBLIC,
@@ -75,6 +81,27 @@ EXPECTED: dict[str, frozenset | str] = {
     "retention.show_retention": frozenset({B}),
     "retention.confirm_purge": frozenset({B}),
     "retention.purge_data": frozenset({B}),
+    "api.show_openapi": PUBLIC,
+    "api.show_docs": PUBLIC,
+    "api.list_tokens": frozenset({B, C}),
+    "api.new_token": frozenset({B, C}),
+    "api.revoke_token": frozenset({B, C}),
+    "api.list_incidenten": GEMEENTE_LEZEN,
+    "api.get_incident": GEMEENTE_LEZEN,
+    "api.create_incident": GEMEENTE_SCHRIJVEN,
+    "api.create_incident_batch": GEMEENTE_SCHRIJVEN,
+    "api.update_incident": GEMEENTE_SCHRIJVEN,
+    "api.withdraw_incident": GEMEENTE_SCHRIJVEN,
+    "api.list_boas": GEMEENTE_LEZEN,
+    "api.create_boa": GEMEENTE_SCHRIJVEN,
+    "api.list_diensten": GEMEENTE_LEZEN,
+    "api.create_dienst": GEMEENTE_SCHRIJVEN,
+    "api.list_politiecijfers": GEMEENTE_LEZEN,
+    "api.save_politiecijfers": GEMEENTE_SCHRIJVEN,
+    "api.list_codelijsten": ELK_TOKEN,
+    "api.list_perioden": BUITENSTAANDER,
+    "api.list_cijfers": BUITENSTAANDER,
+    "api.list_hotspots": BUITENSTAANDER,
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}
@@ -113,8 +140,13 @@ def test_each_role_reaches_exactly_its_routes(app: Flask, client, login_as, rol:
             continue
         allowed = EXPECTED[rule.endpoint]
         method = "GET" if "GET" in rule.methods else "POST"
+        if "PUT" in rule.methods:
+            method = "PUT"
         response = client.open(_url(rule), method=method)
-        if allowed == PUBLIC or rol in allowed:
+        if isinstance(allowed, TokenAccess):
+            assert response.status_code == 401, (rule.endpoint, rol, response.status_code)
+            assert response.content_type == "application/problem+json"
+        elif allowed == PUBLIC or rol in allowed:
             assert response.status_code != 403, (rule.endpoint, rol)
             assert response.status_code < 500, (rule.endpoint, rol)
         else:
@@ -126,7 +158,13 @@ def test_anonymous_is_sent_to_login_for_every_protected_route(app: Flask, client
         if rule.endpoint == "static" or EXPECTED[rule.endpoint] == PUBLIC:
             continue
         method = "GET" if "GET" in rule.methods else "POST"
+        if "PUT" in rule.methods:
+            method = "PUT"
         response = client.open(_url(rule), method=method)
+        if isinstance(EXPECTED[rule.endpoint], TokenAccess):
+            assert response.status_code == 401, rule.endpoint
+            assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            continue
         assert response.status_code == 302, rule.endpoint
         assert "/inloggen" in response.headers["Location"]
 

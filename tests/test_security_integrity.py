@@ -202,6 +202,39 @@ def test_chain_verifies_and_detects_a_changed_or_removed_event(app, runner, data
         assert "ontbreekt" in verify(db.session.connection()).reden
 
 
+def test_two_transactions_that_start_with_an_audit_event_take_different_numbers(app):
+    """The chain is locked before its last event is read: the second writer waits for the
+    first to commit instead of numbering its event the same (on SQLite a read alone starts
+    no transaction, so the lock is a write)."""
+    flushed, release = threading.Event(), threading.Event()
+
+    def first():
+        with app.app_context():
+            audit.record("export", "dataset", "1", formaat="csv")
+            db.session.flush()  # the chain stays locked until the commit
+            flushed.set()
+            release.wait(30)
+            db.session.commit()
+
+    def second():
+        flushed.wait(30)
+        threading.Timer(0.5, release.set).start()  # by then the second writer is waiting
+        with app.app_context():
+            audit.record("export", "dataset", "2", formaat="csv")
+            db.session.commit()
+
+    assert _simultaneously(first, second) == [None, None]
+    with app.app_context():
+        numbers = db.session.execute(
+            db.select(AuditEvent.entiteit_id, AuditEvent.volgnummer)
+            .where(AuditEvent.entiteit == "dataset")
+            .order_by(AuditEvent.volgnummer)
+        ).all()
+        assert [n.entiteit_id for n in numbers] == ["1", "2"]
+        assert numbers[1].volgnummer == numbers[0].volgnummer + 1
+        assert verify(db.session.connection()).intact
+
+
 def test_retention_purge_clears_payloads_and_the_chain_still_verifies(app, runner):
     ids = _events(app)
     with app.app_context():

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa
@@ -11,6 +12,8 @@ from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
 from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
 __all__ = [
+    "ApiIdempotency",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Boa",

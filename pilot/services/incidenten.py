@@ -16,7 +16,8 @@ Rules (each gives a Dutch message on the field it concerns):
 - counts 0..MAX_COUNT; a reprimande only for a minor; an outcome that needs a suspect needs one;
   referral to victim support needs a victim;
 - the remark is screened for personal data and refused when any is found;
-- an external case number seen before in this gemeente is refused as a duplicate.
+- an external case number seen before in this gemeente, or earlier in the same batch, is
+  refused as a duplicate.
 """
 
 import hashlib
@@ -286,14 +287,20 @@ def _check_duplicate_case_numbers(
     if ignore_incident_id is not None:
         query = query.where(Incident.id != ignore_incident_id)
     known = set(db.session.execute(query).scalars())
+    earlier: set[str] = set()
     for index, value in hashes.items():
         if value and value in known:
             _add(results[index], "zaaknummer", "Er is al een incident met dit zaaknummer.")
+        elif value and value in earlier:
+            _add(results[index], "zaaknummer", "Dit zaaknummer staat al eerder in deze reeks.")
+        if value:
+            earlier.add(value)
 
 
 DUPLICATE = (
     "Dit incident is al geregistreerd (zelfde moment, plaats, boa en gedraging, zonder zaaknummer)."
 )
+REPEATED = "Dit incident staat al eerder in deze reeks (zelfde moment, plaats, boa en gedraging)."
 FINGERPRINT_CHUNK = 500
 
 
@@ -303,7 +310,8 @@ def _check_duplicate_fingerprints(
     results: list[RowErrors],
     ignore_incident_id: int | None,
 ) -> None:
-    """A live incident without case number is unique by its fingerprint (a DB index too)."""
+    """A live incident without case number is unique by its fingerprint (a DB index too);
+    within ``items`` a second copy is refused too."""
     prints = {
         i: fingerprint(gemeente.id, item)
         for i, item in enumerate(items)
@@ -321,9 +329,21 @@ def _check_duplicate_fingerprints(
         if ignore_incident_id is not None:
             query = query.where(Incident.id != ignore_incident_id)
         known.update(db.session.execute(query).scalars())
+    earlier: set[str] = set()
     for index, value in prints.items():
         if value in known:
             _add(results[index], "tijdstip", DUPLICATE)
+        elif value in earlier:
+            _add(results[index], "tijdstip", REPEATED)
+        earlier.add(value)
+
+
+def validate_new(gemeente: Gemeente, items: Sequence[IncidentInput]) -> list[RowErrors]:
+    """Errors per new item: ``validate_batch`` and, for an item without case number, the
+    same live incident stored before or earlier in ``items``. Nothing is written."""
+    results = validate_batch(gemeente, items)
+    _check_duplicate_fingerprints(gemeente, items, results, None)
+    return results
 
 
 def row_values(gemeente: Gemeente, item: IncidentInput, grens_gecontroleerd: bool) -> dict:
@@ -387,8 +407,7 @@ def _values(gemeente: Gemeente, item: IncidentInput, derived: Derived, grens: bo
 
 def create_incident(gemeente: Gemeente, item: IncidentInput, synthetisch: bool = False) -> Incident:
     """Validate and store one incident; raises DomainError with messages per field."""
-    errors = validate_batch(gemeente, [item])[0]
-    _check_duplicate_fingerprints(gemeente, [item], [errors], None)
+    errors = validate_new(gemeente, [item])[0]
     if errors:
         raise DomainError(errors)
     incident = Incident(**row_values(gemeente, item, gemeente.heeft_grens), synthetisch=synthetisch)
