@@ -22,7 +22,7 @@ ALL = "ALL"
 QUARTER_CODE = re.compile(r"^\d{4}-K[1-4]$")
 QUARTER_LABEL = re.compile(r"\b(\d{4}) K([1-4])\b")
 VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*(,\d+)?|<\d+|×|—|niet_ingevoerd)$")
-CHART_VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*|<\d+|×)$")
+CHART_VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*|<\d+|×|—)$")
 COUNT_TOKEN = re.compile(r"(?<![\w.,:/–-])(\d{1,3}(\.\d{3})*|<\d+|×)(?![\w.,:/–-])")
 # Text in the figure sections that holds digits or marks but is no figure.
 NOT_FIGURES = [
@@ -106,6 +106,14 @@ def _split(line: str) -> tuple[str, list[str]]:
     return " ".join(tokens), values
 
 
+def _values(line: str, bars: bool) -> list[str]:
+    """Chart values on a line: all value tokens, or for a horizontal bar its last one."""
+    tokens = line.split()
+    if bars:
+        return tokens[-1:] if tokens and CHART_VALUE.match(tokens[-1]) else []
+    return [t for t in tokens if CHART_VALUE.match(t)]
+
+
 def _number(text: str) -> float | None:
     if not re.match(r"^\d{1,3}(\.\d{3})*(,\d+)?$", text):
         return None
@@ -170,9 +178,10 @@ class _Reader:
         self.at = i
         return found
 
-    def chart(self, start_after, end) -> list[str]:
+    def chart(self, start_after, end, bars: bool = False) -> list[str]:
         """The value tokens between two lines (a chart's title or previous caption and its
-        own caption), in reading order; the lines count as understood."""
+        own caption), in reading order; the lines count as understood. ``bars``: a
+        horizontal bar chart, whose value ends its line (a label may hold a dash)."""
         start = self.find(start_after)
         stop = self.find(end, start)
         if start is None or stop is None:
@@ -181,7 +190,7 @@ class _Reader:
         tokens = []
         for i in range(start + 1, stop):
             self.used.add(i)
-            tokens += [t for t in self.lines[i].split() if CHART_VALUE.match(t)]
+            tokens += _values(self.lines[i], bars)
         self.at = stop
         return tokens
 
@@ -270,12 +279,12 @@ def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str)
     _period_chart(r, g, p)
     gedraging = codes.GEDRAGING.codes
     values = r.chart(
-        _is("Gedraging, afdoening en type locatie"), _begins("Incidenten per gedraging")
+        _is("Gedraging, afdoening en type locatie"), _begins("Incidenten per gedraging"), True
     )
     _ordered(r, [cell("gedraging", c.code) for c in gedraging], values, "gedraging")
-    values = r.chart(_begins("incidenten."), _is("Incidenten per afdoening."))
+    values = r.chart(_begins("incidenten."), _is("Incidenten per afdoening."), True)
     _ordered(r, [cell(AK, c.code, ALL) for c in codes.AFDOENING.codes], values, "afdoening")
-    values = r.chart(_is("Incidenten per afdoening."), _is("Incidenten per type locatie."))
+    values = r.chart(_is("Incidenten per afdoening."), _is("Incidenten per type locatie."), True)
     _ordered(r, [cell("locatie_type", c.code) for c in codes.LOCATIE_TYPE.codes], values, "locatie")
     values = r.chart(_is("Uniform en in burger"), _begins("Incidenten en processen-verbaal naar"))
     kleding = [cell(AK, a, c) for a in (ALL, PV) for c in KLEDING.values()]
@@ -464,7 +473,7 @@ def _aggregate_afdoening(r: _Reader) -> list[str]:
     tokens = []
     for i in range(r.at, stop):
         r.used.add(i)
-        tokens += [t for t in r.lines[i].split() if CHART_VALUE.match(t)]
+        tokens += _values(r.lines[i], bars=True)
     r.at = stop
     return tokens
 
@@ -473,14 +482,19 @@ def check_multisets(printed: Printed, labels: dict[Cell, Label]) -> list[str]:
     """Chart values printed without a reliable order must be the cells' labels."""
     defects = []
     for multiset in printed.multisets:
-        expected = []
+        expected, missing = [], []
         for c in multiset.cells:
-            label = labels.get(c) or labels.get(Cell(EXCLUDED, c.eenheid, c.periode, ALL, ""))
-            expected.append(label.text if label else f"? {c}")
-        if Counter(expected) != Counter(multiset.printed):
+            label = labels.get(c)
+            if label is None and c.code == ALL and c.code2 == ALL:  # a left-out quarter
+                label = labels.get(Cell(EXCLUDED, c.eenheid, c.periode, ALL, ""))
+            expected.append(label.text if label else NOT_SHOWN)
+            if label is None:
+                missing.append(str(c))
+        printed = [t for t in multiset.printed if t != NOT_SHOWN]
+        if Counter(t for t in expected if t != NOT_SHOWN) != Counter(printed):
             defects.append(
-                f"{multiset.source}: the chart prints {sorted(multiset.printed)}, "
-                f"the tables say {sorted(expected)}"
+                f"{multiset.source}: the chart prints {sorted(multiset.printed)}, the tables "
+                f"say {sorted(expected)}" + (f" (the CSV lacks {missing})" if missing else "")
             )
     return defects
 
@@ -513,5 +527,5 @@ def check_ticks(printed: Printed, k: int) -> list[str]:
     return [
         f"a chart axis shows {t}"
         for t in printed.ticks
-        if t in (HIDDEN,) or t.startswith("<") or 0 < int(t.replace(".", "")) < k
+        if t in (HIDDEN, NOT_SHOWN) or t.startswith("<") or 0 < int(t.replace(".", "")) < k
     ]

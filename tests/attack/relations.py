@@ -208,7 +208,13 @@ class _Builder:
         self.labels = reading.published.labels
         self.units = _unit_axis(reading)
         self.periods = _period_axis(reading)
-        self.live = {(c.tabel, c.eenheid, c.periode) for c in self.labels}
+        # The gemeente-quarters the publication holds: incident figures where any incident
+        # table or map shows one, police figures where they are shown; the rest count 0.
+        incident_tables = {*SINGLE, *MULTIPLE, MAP}
+        shown = {(c.eenheid, c.periode) for c in self.labels if c.tabel in incident_tables}
+        police = {(c.eenheid, c.periode) for c in self.labels if c.tabel == MEASURES}
+        self.live = {name: shown for name in [*SINGLE, *MULTIPLE]}
+        self.live[MEASURES] = police
 
     def spine(self, unit: str, period: str) -> Cell:
         return Cell(AK, unit, period, ALL, ALL)
@@ -216,8 +222,8 @@ class _Builder:
     def lattice(self, tabel: str, code_axes: list[Axis], kind: str, time_sums: bool = True):
         """Every cell of a table over units × periods × codes, and every sum between them.
 
-        Leaf cells of a gemeente-quarter that no output of this table shows count 0 (left
-        out, or outside the gemeente's pilot); other cells nobody shows are unknowns."""
+        Leaf cells of a gemeente-quarter the publication does not hold count 0 (left out,
+        or outside the gemeente's pilot); other cells nobody shows are unknowns."""
         p = self.program
         axes = [self.units, self.periods if time_sums else Axis(self.periods.nodes, {})]
         axes += code_axes
@@ -225,7 +231,7 @@ class _Builder:
             cell = Cell(tabel, node[0], node[1], *(list(node[2:]) + ["", ""])[:2])
             p.var(cell)
             is_leaf = all(n in a.leaves for n, a in zip(node, axes, strict=True))
-            if is_leaf and time_sums and (tabel, node[0], node[1]) not in self.live:
+            if is_leaf and time_sums and (node[0], node[1]) not in self.live[tabel]:
                 p.bound(cell, 0, 0)
             elif is_leaf:
                 p.leaves.add(p.var(cell))

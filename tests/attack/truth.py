@@ -44,11 +44,11 @@ class Truth:
             for row in self._incidents(gemeenten)
             if row["q"] in quarters and self._in_pilot(row["g"], row["day"])
         ]
-        per_quarter: dict[tuple[str, str], int] = {}
+        self.rows: dict[tuple[str, str], list[dict]] = {}
         for row in self.incidents:
-            per_quarter[(row["g"], row["q"])] = per_quarter.get((row["g"], row["q"]), 0) + 1
-        self.raw = per_quarter
-        self.excluded = {key for key, n in per_quarter.items() if 0 < n < k}
+            self.rows.setdefault((row["g"], row["q"]), []).append(row)
+        self.raw = {key: len(rows) for key, rows in self.rows.items()}
+        self.excluded = {key for key, n in self.raw.items() if 0 < n < k}
 
     def _in_pilot(self, gemeente: str, day: date) -> bool:
         start, end = self.period[gemeente]
@@ -108,13 +108,11 @@ class Truth:
             return self._boas(units, quarters)
         if cell.tabel == EXCLUDED:
             return self.raw.get((cell.eenheid, cell.periode), 0)
-        rows = [
-            r
-            for r in self.incidents
-            if r["g"] in units and r["q"] in quarters and (r["g"], r["q"]) not in self.excluded
-        ]
         match = _matcher(cell)
-        return None if match is None else sum(1 for r in rows if match(r))
+        if match is None:
+            return None
+        keys = [(g, q) for g in units for q in quarters if (g, q) not in self.excluded]
+        return sum(1 for key in keys for r in self.rows.get(key, ()) if match(r))
 
     def _politie(self, units: set[str], quarters: set[str], maat: str) -> int:
         total = 0
