@@ -127,7 +127,7 @@ def check_access(collected: Collected) -> None:
 
 # -- the attacker works: hand-made outputs with gaps it must find ------------------------
 
-HEADER = "tabel;eenheid;periode;code;code2;waarde\n"
+HEADER = "tabel;eenheid;periode;codes;waarde\n"
 
 
 def _collected(rows: list[str]) -> Collected:
@@ -135,14 +135,14 @@ def _collected(rows: list[str]) -> Collected:
 
 
 def _spine(unit: str, period: str, value: str) -> str:
-    return f"afdoening_kleding;{unit};{period};ALL;ALL;{value}"
+    return f"afdoening;{unit};{period};afdoening=ALL|kleding=ALL|leeftijd=ALL;{value}"
 
 
 def _table(tabel: str, unit: str, period: str, shown: dict[str, str]) -> list[str]:
     """A one-way table as the CSV has it: every code of the list, 0 where not given."""
     code_list = {"locatie_type": codes.LOCATIE_TYPE, "kennisname": codes.KENNISNAME}[tabel]
     return [
-        f"{tabel};{unit};{period};{item.code};;{shown.get(item.code, '0')}"
+        f"{tabel};{unit};{period};{tabel}={item.code};{shown.get(item.code, '0')}"
         for item in code_list.codes
     ]
 
@@ -163,8 +163,8 @@ def test_the_attacker_recovers_what_an_unprotected_publication_gives_away():
         *_table("locatie_type", "GM0599", "2025-K3", {"straat": "16", "uitgaansgebied": "<5"}),
         # a map with one hidden cell, and the quarter total from the reports
         _spine("GM0599", "2025-K1", "10"),
-        "kaart_500m;GM0599;2025-K1;92500:437500;;7",
-        "kaart_500m;GM0599;2025-K1;93000:437500;;<5",
+        "kaart_500m;GM0599;2025-K1;cel=92500:437500;7",
+        "kaart_500m;GM0599;2025-K1;cel=93000:437500;<5",
         # two <5 that must add up to 7: each is at least 3
         _spine("GM0344", "2025-K3", "9"),
         *_table(
@@ -174,8 +174,8 @@ def test_the_attacker_recovers_what_an_unprotected_publication_gives_away():
             {"eigen_waarneming": "2", "camera": "<5", "melding_omstander": "<5"},
         ),
         # a proces-verbaal without case number is a proces-verbaal: 3 of them, PV <5
-        "afdoening_kleding;GM0344;2025-K3;proces_verbaal;ALL;<5",
-        "kwaliteit;GM0344;2025-K3;pv_zonder_zaaknummer;;3",
+        "afdoening;GM0344;2025-K3;afdoening=proces_verbaal|kleding=ALL|leeftijd=ALL;<5",
+        "kwaliteit;GM0344;2025-K3;kwaliteit=pv_zonder_zaaknummer;3",
         # protected: a <5 and a × under a total that leaves the <5 its whole range
         _spine("GM0344", "2025-K2", "13"),
         *_table("locatie_type", "GM0344", "2025-K2", {"park": "<5", "straat": "×"}),
@@ -185,11 +185,11 @@ def test_the_attacker_recovers_what_an_unprotected_publication_gives_away():
     assert found.pop("kaart_500m[GM0599 2025-K1 93000:437500]") == (3, 3)
     assert found.pop("kennisname[GM0344 2025-K3 camera]") == (3, 4)
     assert found.pop("kennisname[GM0344 2025-K3 melding_omstander]") == (3, 4)
-    assert found.pop("afdoening_kleding[GM0344 2025-K3 proces_verbaal;ALL]") == (3, 4)
+    assert found.pop("afdoening[GM0344 2025-K3 proces_verbaal;ALL;ALL]") == (3, 4)
     assert not found, f"protected cells reported: {found}"
     reading = read(_collected(rows))
     without_domain = attack(build(reading, domain=False), reading.k)
-    assert all(f.cell.code != "proces_verbaal" for f in without_domain.findings)
+    assert all(f.cell.code("afdoening") != "proces_verbaal" for f in without_domain.findings)
 
 
 def test_the_attacker_recovers_a_hidden_quarter_from_its_year():
@@ -201,7 +201,7 @@ def test_the_attacker_recovers_a_hidden_quarter_from_its_year():
         _spine("GM0599", "2025", "50"),
     ]
     (finding,) = _attack_rows(rows).findings
-    assert str(finding.cell) == "afdoening_kleding[GM0599 2025-K3 ALL;ALL]"
+    assert str(finding.cell) == "afdoening[GM0599 2025-K3 ALL;ALL;ALL]"
     assert finding.range == (8, 8) and finding.kind == "exact"
     assert any("kwartalen" in why for why in finding.why), finding.why
 

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pilot import codes
-from tests.attack.published import EXCLUDED, HIDDEN, NOT_SHOWN, Cell, Figure, Label
+from tests.attack.published import ALL, EXCLUDED, HIDDEN, NOT_SHOWN, Cell, Figure, Label
+from tests.attack.published import cell as make
 
-AK = "afdoening_kleding"
+AF = "afdoening"  # outcome × clothing × age: its grand total is the incident count
 PV = "proces_verbaal"
-ALL = "ALL"
 QUARTER_CODE = re.compile(r"^\d{4}-K[1-4]$")
 QUARTER_LABEL = re.compile(r"\b(\d{4}) K([1-4])\b")
 VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*(,\d+)?|<\d+|×|—|niet_ingevoerd)$")
@@ -237,17 +237,17 @@ def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str)
     r = _Reader(text, source, k)
     g, p = gemeente, periode
 
-    def cell(tabel: str, code: str = ALL, code2: str = "", period: str = p) -> Cell:
-        return Cell(tabel, g, period, code, code2)
+    def cell(tabel: str, period: str = p, **codes_: str) -> Cell:
+        return make(tabel, g, period, **codes_)
 
-    spine = cell(AK, ALL, ALL)
-    pv = cell(AK, PV, ALL)
+    spine = cell(AF)
+    pv = cell(AF, afdoening=PV)
     key = {
         "Incidenten": spine,
         "Processen-verbaal": pv,
-        "Waarschuwingen": cell(AK, "waarschuwing", ALL),
-        "Overgedragen aan politie": cell(AK, "overgedragen_politie", ALL),
-        "Bevoegde boa’s": cell("boas", "bevoegd"),
+        "Waarschuwingen": cell(AF, afdoening="waarschuwing"),
+        "Overgedragen aan politie": cell(AF, afdoening="overgedragen_politie"),
+        "Bevoegde boa’s": cell("boas", boas="bevoegd"),
     }
     rates = {"Incidenten per 100 inzeturen": spine, "Processen-verbaal per 100 inzeturen": pv}
     rows = r.table(_starts("Kerncijfer", "Waarde"), {**key, **rates, "Diensten": 0, "Inzeturen": 0})
@@ -267,12 +267,12 @@ def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str)
             r.figure(c, v, "politie")
         maten = ("meldingen", "aangiftes", "processen_verbaal")
         for maat, v in zip(maten, rows["Politie (art. 429ter)"], strict=True):
-            r.figure(cell("politie", maat), v, "politie")
+            r.figure(cell("politie", maat=maat), v, "politie")
         quarters = {f"{y}-K{q}": 0 for y in range(2000, 2100) for q in range(1, 5)}
         rows = r.table(_starts("Kwartaal"), quarters)
         for q, values in rows.items():
-            cells = [cell(AK, ALL, ALL, q), cell(AK, PV, ALL, q)]
-            cells += [cell("politie", m, period=q) for m in maten]
+            cells = [cell(AF, q), cell(AF, q, afdoening=PV)]
+            cells += [cell("politie", q, maat=m) for m in maten]
             for c, v in zip(cells, values, strict=True):
                 r.figure(c, v, "politie per kwartaal")
 
@@ -281,30 +281,35 @@ def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str)
     values = r.chart(
         _is("Gedraging, afdoening en type locatie"), _begins("Incidenten per gedraging"), True
     )
-    _ordered(r, [cell("gedraging", c.code) for c in gedraging], values, "gedraging")
+    _ordered(r, [cell("gedraging", gedraging=c.code) for c in gedraging], values, "gedraging")
     values = r.chart(_begins("incidenten."), _is("Incidenten per afdoening."), True)
-    _ordered(r, [cell(AK, c.code, ALL) for c in codes.AFDOENING.codes], values, "afdoening")
+    _ordered(r, [cell(AF, afdoening=c.code) for c in codes.AFDOENING.codes], values, "afdoening")
     values = r.chart(_is("Incidenten per afdoening."), _is("Incidenten per type locatie."), True)
-    _ordered(r, [cell("locatie_type", c.code) for c in codes.LOCATIE_TYPE.codes], values, "locatie")
+    _ordered(
+        r,
+        [cell("locatie_type", locatie_type=c.code) for c in codes.LOCATIE_TYPE.codes],
+        values,
+        "locatie",
+    )
     values = r.chart(_is("Uniform en in burger"), _begins("Incidenten en processen-verbaal naar"))
-    kleding = [cell(AK, a, c) for a in (ALL, PV) for c in KLEDING.values()]
+    kleding = [cell(AF, afdoening=a, kleding=c) for a in (ALL, PV) for c in KLEDING.values()]
     r.out.multisets.append(Multiset(tuple(kleding), tuple(values), f"{source}:kleding"))
 
     rows = r.table(_starts("Optreden"), dict.fromkeys(KLEDING, 0))
     for label, values in rows.items():
         code = KLEDING[label]
         incidents, pvs, uren, per_uur, pv_per_uur = values
-        r.figure(cell(AK, ALL, code), incidents, "kleding")
-        r.figure(cell(AK, PV, code), pvs, "kleding")
-        r.rate(cell(AK, ALL, code), _number(uren), per_uur, 100)
-        r.rate(cell(AK, PV, code), _number(uren), pv_per_uur, 100)
+        r.figure(cell(AF, kleding=code), incidents, "kleding")
+        r.figure(cell(AF, afdoening=PV, kleding=code), pvs, "kleding")
+        r.rate(cell(AF, kleding=code), _number(uren), per_uur, 100)
+        r.rate(cell(AF, afdoening=PV, kleding=code), _number(uren), pv_per_uur, 100)
 
     if r.find(_starts("Dag", "Dag")) is not None:  # the cross table (whole pilot)
         rows = r.table(_starts("Dag", "Dag"), {**dict.fromkeys(WEEKDAGEN, 0), "Totaal": 0})
         tijdvakken = list(TIJDVAKKEN.values())
         for label, values in rows.items():
             w = WEEKDAGEN.get(label, ALL)
-            cells = [cell("weekdag_tijdvak", w, t) for t in [*tijdvakken, ALL]]
+            cells = [cell("weekdag_tijdvak", weekdag=w, tijdvak=t) for t in [*tijdvakken, ALL]]
             if w == ALL:
                 cells[-1] = spine
             for c, v in zip(cells, values, strict=True):
@@ -312,20 +317,20 @@ def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str)
     else:
         rows = r.table(_starts("Dag", "Incidenten"), dict.fromkeys(WEEKDAGEN, 0))
         for label, values in rows.items():
-            r.figure(cell("weekdag_tijdvak", WEEKDAGEN[label], ALL), values[0], "weekdag")
+            r.figure(cell("weekdag_tijdvak", weekdag=WEEKDAGEN[label]), values[0], "weekdag")
         rows = r.table(_starts("Tijdvak", "Incidenten"), dict.fromkeys(TIJDVAKKEN, 0))
         for label, values in rows.items():
-            r.figure(cell("weekdag_tijdvak", ALL, TIJDVAKKEN[label]), values[0], "tijdvak")
+            r.figure(cell("weekdag_tijdvak", tijdvak=TIJDVAKKEN[label]), values[0], "tijdvak")
 
     kwaliteit = {
-        "Ingetrokken registraties (niet meegeteld)": cell("ingetrokken"),
+        "Ingetrokken registraties (niet meegeteld)": Cell("ingetrokken", g, p),
         "Laat geregistreerd (meer dan zeven dagen na het incident)": cell(
-            "kwaliteit", "laat_geregistreerd"
+            "kwaliteit", kwaliteit="laat_geregistreerd"
         ),
-        "Leeftijd verdachte(n) onbekend": cell("leeftijd", "onbekend"),
-        "Proces-verbaal zonder zaaknummer": cell("kwaliteit", "pv_zonder_zaaknummer"),
+        "Leeftijd verdachte(n) onbekend": cell(AF, leeftijd="onbekend"),
+        "Proces-verbaal zonder zaaknummer": cell("kwaliteit", kwaliteit="pv_zonder_zaaknummer"),
         "Locatie niet tegen de gemeentegrens gecontroleerd": cell(
-            "kwaliteit", "grens_niet_gecontroleerd"
+            "kwaliteit", kwaliteit="grens_niet_gecontroleerd"
         ),
     }
     rows = r.table(_starts("Controle", "Aantal"), kwaliteit)
@@ -353,7 +358,7 @@ def _period_chart(r: _Reader, g: str, p: str) -> None:
         values += [t for t in rest.split() if CHART_VALUE.match(t)]
     cells = []
     for q in quarters:
-        cells.append(Cell(AK, g, q, ALL, ALL))
+        cells.append(make(AF, g, q))
     r.out.multisets.append(Multiset(tuple(cells), tuple(values), f"{r.source}:verloop"))
     r.at = stop
 
@@ -374,8 +379,8 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
     units = {**names, "Totaal": "NL"}
     groups = {f"Tranche {t}": 0 for t in range(1, 10)}
 
-    def cell(unit: str, tabel: str, code: str = ALL, code2: str = "") -> Cell:
-        return Cell(tabel, unit, p, code, code2)
+    def cell(unit: str, tabel: str, **codes_: str) -> Cell:
+        return make(tabel, unit, p, **codes_)
 
     def header(word: str):
         return lambda line: line.split()[:1] == ["Gemeente"] and word in line
@@ -384,11 +389,11 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
     for name, values in rows.items():
         u = units[name]
         cells = [
-            cell(u, AK, ALL, ALL),
-            cell(u, AK, PV, ALL),
-            cell(u, AK, "waarschuwing", ALL),
-            cell(u, AK, "overgedragen_politie", ALL),
-            cell(u, "boas", "bevoegd"),
+            cell(u, AF),
+            cell(u, AF, afdoening=PV),
+            cell(u, AF, afdoening="waarschuwing"),
+            cell(u, AF, afdoening="overgedragen_politie"),
+            cell(u, "boas", boas="bevoegd"),
         ]
         for c, v in zip(cells, values, strict=True):
             r.figure(c, v, "gemeenten")
@@ -397,13 +402,15 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
     for name, values in rows.items():
         u = names[name]
         uren, per_uur, pv_per_uur, inwoners, per_inwoner = values
-        r.rate(cell(u, AK, ALL, ALL), _number(uren), per_uur, 100)
-        r.rate(cell(u, AK, PV, ALL), _number(uren), pv_per_uur, 100)
-        r.rate(cell(u, AK, ALL, ALL), _number(inwoners), per_inwoner, 10_000)
+        r.rate(cell(u, AF), _number(uren), per_uur, 100)
+        r.rate(cell(u, AF, afdoening=PV), _number(uren), pv_per_uur, 100)
+        r.rate(cell(u, AF), _number(inwoners), per_inwoner, 10_000)
 
     _tranches(r, names)
     values = _aggregate_afdoening(r)
-    _ordered(r, [cell("NL", AK, c.code, ALL) for c in codes.AFDOENING.codes], values, "afdoening")
+    _ordered(
+        r, [cell("NL", AF, afdoening=c.code) for c in codes.AFDOENING.codes], values, "afdoening"
+    )
 
     start = r.find(_is("Verloop per kwartaal"))
     stop = r.find(_begins("Incidenten per afgesloten kwartaal, per gemeente"), start)
@@ -416,8 +423,8 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
     maten = ("meldingen", "aangiftes", "processen_verbaal")
     for name, values in rows.items():
         u = names[name]
-        cells = [cell(u, AK, ALL, ALL), cell(u, AK, PV, ALL)]
-        cells += [cell(u, "politie", m) for m in maten]
+        cells = [cell(u, AF), cell(u, AF, afdoening=PV)]
+        cells += [cell(u, "politie", maat=m) for m in maten]
         for c, v in zip(cells, values, strict=True):
             r.figure(c, v, "politie")
 
@@ -425,10 +432,10 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
     for name, values in rows.items():
         u = names[name]
         cells = [
-            cell(u, "kwaliteit", "laat_geregistreerd"),
-            cell(u, "leeftijd", "onbekend"),
-            cell(u, "kwaliteit", "pv_zonder_zaaknummer"),
-            cell(u, "kwaliteit", "grens_niet_gecontroleerd"),
+            cell(u, "kwaliteit", kwaliteit="laat_geregistreerd"),
+            cell(u, AF, leeftijd="onbekend"),
+            cell(u, "kwaliteit", kwaliteit="pv_zonder_zaaknummer"),
+            cell(u, "kwaliteit", kwaliteit="grens_niet_gecontroleerd"),
         ]
         for c, v in zip(cells, values, strict=True):
             r.figure(c, v, "datakwaliteit")
@@ -453,9 +460,9 @@ def _tranches(r: _Reader, names: dict[str, str]) -> None:
             tranche = f"T{match.group(1)}"
             r.out.tranches[tranche] = [n.strip() for n in match.group(2).split(",") if n.strip()]
             incidents, pvs, uren, per_uur = values
-            r.figure(Cell(AK, tranche, "P", ALL, ALL), incidents, "tranches")
-            r.figure(Cell(AK, tranche, "P", PV, ALL), pvs, "tranches")
-            r.rate(Cell(AK, tranche, "P", ALL, ALL), _number(uren), per_uur, 100)
+            r.figure(make(AF, tranche, "P"), incidents, "tranches")
+            r.figure(make(AF, tranche, "P", afdoening=PV), pvs, "tranches")
+            r.rate(make(AF, tranche, "P"), _number(uren), per_uur, 100)
         elif tranche and not values and all(n.strip() in names for n in label.split(",") if n):
             r.out.tranches[tranche] += [n.strip() for n in label.split(",") if n.strip()]
         else:
@@ -485,8 +492,8 @@ def check_multisets(printed: Printed, labels: dict[Cell, Label]) -> list[str]:
         expected, missing = [], []
         for c in multiset.cells:
             label = labels.get(c)
-            if label is None and c.code == ALL and c.code2 == ALL:  # a left-out quarter
-                label = labels.get(Cell(EXCLUDED, c.eenheid, c.periode, ALL, ""))
+            if label is None and c == make(AF, c.eenheid, c.periode):  # a left-out quarter
+                label = labels.get(make(EXCLUDED, c.eenheid, c.periode))
             expected.append(label.text if label else NOT_SHOWN)
             if label is None:
                 missing.append(str(c))

@@ -1,6 +1,6 @@
 """Every published figure under one key, and the checks that the outputs agree.
 
-A figure is a cell (table, unit, period, code, code2, as the tabellen CSV names it) and
+A figure is a cell (table, unit, period and codes, as the tabellen CSV names it) and
 the text an output prints for it. Labels: a number is exact (0 included); ``<k`` is
 1..k-1; ``×`` states nothing but, since the reports say that 0 is always written as 0,
 at least 1; ``—`` is not a figure. The same cell in two outputs must carry the same
@@ -19,18 +19,60 @@ HIDDEN = "×"
 NOT_SHOWN = "—"
 MAP = "kaart_500m"
 EXCLUDED = "incidenten"  # a gemeente-quarter left out of every figure: only its "<k"
+ALL = "ALL"
+SPINE = "afdoening"  # the table whose grand total is a unit's number of incidents
+
+
+# The code axes of each table, in the order the tabellen CSV names them ("codes" column:
+# "afdoening=proces_verbaal|kleding=ALL|leeftijd=ALL"); a code axis left out is at its total.
+AXES: dict[str, tuple[str, ...]] = {
+    "afdoening": ("afdoening", "kleding", "leeftijd"),
+    "locatie_type": ("locatie_type",),
+    "kennisname": ("kennisname",),
+    "rol_boa": ("rol_boa",),
+    "gedraging": ("gedraging",),
+    "weekdag_tijdvak": ("weekdag", "tijdvak"),
+    "kwaliteit": ("kwaliteit",),
+    "politie": ("maat",),
+    "boas": ("boas",),
+    MAP: ("cel",),
+    EXCLUDED: (),
+}
 
 
 class Cell(NamedTuple):
     tabel: str
     eenheid: str
     periode: str
-    code: str = "ALL"
-    code2: str = ""
+    codes: str = ""  # "axis=code|axis=code", in the order of AXES
+
+    def code(self, axis: str) -> str | None:
+        for part in self.codes.split("|") if self.codes else ():
+            name, _, value = part.partition("=")
+            if name == axis:
+                return value
+        return None
 
     def __str__(self) -> str:
-        codes = ";".join(c for c in (self.code, self.code2) if c)
-        return f"{self.tabel}[{self.eenheid} {self.periode} {codes}]"
+        codes = ";".join(part.partition("=")[2] for part in self.codes.split("|") if part)
+        return f"{self.tabel}[{self.eenheid} {self.periode}{' ' if codes else ''}{codes}]"
+
+
+def cell(tabel: str, eenheid: str, periode: str, **codes: str) -> Cell:
+    """A cell by its codes; the code axes not named are at their total (ALL)."""
+    axes = AXES.get(tabel, tuple(codes))
+    unknown = set(codes) - set(axes)
+    if unknown:
+        raise ValueError(f"{tabel} has no code axis {unknown}")
+    return Cell(tabel, eenheid, periode, "|".join(f"{a}={codes.get(a, ALL)}" for a in axes))
+
+
+def canonical(tabel: str, eenheid: str, periode: str, codes: str) -> Cell:
+    """A cell as the CSV names it, with its axes in the order of AXES."""
+    pairs = dict(part.partition("=")[::2] for part in codes.split("|") if part)
+    if tabel in AXES and set(pairs) <= set(AXES[tabel]):
+        return cell(tabel, eenheid, periode, **pairs)
+    return Cell(tabel, eenheid, periode, codes)
 
 
 @dataclass(frozen=True)

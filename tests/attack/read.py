@@ -12,9 +12,17 @@ from dataclasses import dataclass, field
 from gemeenten.registry import pilot_gemeenten
 from tests.attack import pdf
 from tests.attack.collect import NATIONAL, Collected, download_cells
-from tests.attack.published import EXCLUDED, MAP, Cell, Figure, Label, Published
-
-AK, ALL = "afdoening_kleding", "ALL"
+from tests.attack.published import (
+    EXCLUDED,
+    MAP,
+    SPINE,
+    Cell,
+    Figure,
+    Label,
+    Published,
+    canonical,
+    cell,
+)
 
 
 @dataclass
@@ -39,7 +47,7 @@ def _names() -> dict[str, str]:
 def csv_figures(collected: Collected) -> list[Figure]:
     return [
         Figure(
-            Cell(row["tabel"], row["eenheid"], row["periode"], row["code"], row["code2"]),
+            canonical(row["tabel"], row["eenheid"], row["periode"], row["codes"]),
             Label(row["waarde"]),
             "tabellen.csv",
         )
@@ -71,12 +79,12 @@ def read(collected: Collected) -> Reading:
     reading.k = k = published.k()
     names = _names()
     codes = {code: naam for naam, code in names.items()}
-    units = {c.eenheid for c in csv_labels if c.eenheid.startswith("GM")}
+    units = {key.eenheid for key in csv_labels if key.eenheid.startswith("GM")}
     reading.gemeenten = {code: codes.get(code, code) for code in sorted(units)}
     reading.quarters = sorted(
-        {c.periode for c in csv_labels if "-K" in c.periode} | set(collected.map_quarters)
+        {key.periode for key in csv_labels if "-K" in key.periode} | set(collected.map_quarters)
     )
-    excluded = {(c.eenheid, c.periode) for c in csv_labels if c.tabel == EXCLUDED}
+    excluded = {(key.eenheid, key.periode) for key in csv_labels if key.tabel == EXCLUDED}
 
     printed: list[pdf.Printed] = []
     if collected.aggregate is not None:
@@ -128,11 +136,9 @@ def read(collected: Collected) -> Reading:
 def _left_out(figure: Figure, excluded: set[tuple[str, str]]) -> Figure:
     """A report on a gemeente-quarter that was left out prints its incidents as ``<k``:
     that is the left-out count, not a total of the tables."""
-    cell = figure.cell
-    if (cell.eenheid, cell.periode) in excluded and cell[:1] == (AK,) and cell[3:] == (ALL, ALL):
-        return Figure(
-            Cell(EXCLUDED, cell.eenheid, cell.periode, ALL, ""), figure.label, figure.source
-        )
+    unit, period = figure.cell.eenheid, figure.cell.periode
+    if (unit, period) in excluded and figure.cell == cell(SPINE, unit, period):
+        return Figure(cell(EXCLUDED, unit, period), figure.label, figure.source)
     return figure
 
 
@@ -145,15 +151,14 @@ def _read_maps(collected: Collected, reading: Reading, csv_labels: dict[Cell, La
     k = reading.k
     by_quarter: dict[tuple[str, str], Counter] = {}
     exact: dict[tuple[str, str], Counter] = {}
-    for cell, label in csv_labels.items():
-        if cell.tabel != MAP:
+    for key, label in csv_labels.items():
+        if key.tabel != MAP:
             continue
-        for unit in (cell.eenheid, NATIONAL):
-            by_quarter.setdefault((unit, cell.periode), Counter())[(cell.code, label.text)] += 1
+        for unit in (key.eenheid, NATIONAL):
+            where = (unit, key.periode)
+            by_quarter.setdefault(where, Counter())[(key.code("cel"), label.text)] += 1
             if label.exact is not None:
-                exact.setdefault((unit, cell.periode), Counter())[
-                    (cell.eenheid, cell.code, label.exact)
-                ] += 1
+                exact.setdefault(where, Counter())[(key.eenheid, key.code("cel"), label.exact)] += 1
     for (unit, quarter), cells in sorted(collected.maps.items()):
         reading.counts["map pages"] += 1
         reading.counts["map cells"] += len(cells)
@@ -167,11 +172,8 @@ def _read_maps(collected: Collected, reading: Reading, csv_labels: dict[Cell, La
         if unit == NATIONAL:
             continue
         for c in cells:
-            reading.published.add(
-                Figure(
-                    Cell(MAP, unit, quarter, c.key, ""), Label(_payload_text(c.count, k)), "kaart"
-                )
-            )
+            label = Label(_payload_text(c.count, k))
+            reading.published.add(Figure(cell(MAP, unit, quarter, cel=c.key), label, "kaart"))
     for (unit, quarter, fmt), body in sorted(collected.downloads.items()):
         reading.counts["map downloads"] += 1
         got = Counter(download_cells(body, fmt))

@@ -8,21 +8,24 @@ What the attacker knows, and where from (nothing here comes from the disclosure 
   aggregate report). A gemeente-quarter the reports say was left out counts 0 everywhere
   (and only its own ``<k`` is shown); a quarter outside a gemeente's pilot has no
   incidents (each gemeente counts from its own start).
-* Single-response code lists (afdoening, kleding, locatie, kennisname, rol, leeftijd,
+* Single-response code lists (afdoening, kleding, leeftijd, locatie, kennisname, rol,
   weekdag, tijdvak: one code per incident, ``pilot.codes``) sum to the incident total;
-  the outcome × clothing and weekday × time-band tables are cross tables whose rows and
-  columns sum to their margins. Cells no output shows are unknowns, at least 0.
+  a table over several of them (outcome × clothing × age, weekday × time band) is a cross
+  table whose cells sum to its margins. Cells no output shows are unknowns, at least 0.
 * Conduct is multiple response: each code is at most the total, the four together at
   least the total (every incident has a conduct) and at most four times it. The
-  data-quality flags are each at most the total; a proces-verbaal without case number is
-  a proces-verbaal. A reprimande is only for a minor (the form's rule): reprimandes are at
-  most the incidents with age band "jonger dan 18" or "gemengd".
+  data-quality flags are each at most the total.
 * Police figures add up over quarters and gemeenten. Authorised boa's count a boa once
   per period: a year's count is at least each of its quarters' and at most their sum
   (likewise the pilot); tranches and the country are sums of gemeenten.
-* The 500 m cells of a gemeente-quarter's map sum to its incident total; a listed cell
-  has at least one incident.
+* The 500 m cells of a gemeente-quarter's map sum to its incident total; a cell on the
+  map has at least one incident (empty cells are not drawn).
 * The same cell in two outputs is one variable (the figures are merged by key).
+
+With ``domain`` also the relations the rules of the domain put between cells: a
+reprimande is only for a minor (the incident form's rule: age band "jonger dan 18" or
+"gemengd"), and a proces-verbaal without case number is a proces-verbaal (the data-quality
+flag counts a subset of the outcome).
 """
 
 import itertools
@@ -30,11 +33,9 @@ import math
 from dataclasses import dataclass, field
 
 from pilot import codes
-from tests.attack.published import EXCLUDED, MAP, Cell, Label
+from tests.attack.published import ALL, AXES, EXCLUDED, MAP, SPINE, Cell, Label, cell
 from tests.attack.read import Reading
 
-ALL = "ALL"
-AK = "afdoening_kleding"
 PV = "proces_verbaal"
 
 
@@ -42,19 +43,24 @@ def _codes(code_list: codes.CodeList) -> tuple[str, ...]:
     return tuple(item.code for item in code_list.codes)
 
 
-SINGLE: dict[str, tuple[tuple[str, ...], ...]] = {
-    AK: (_codes(codes.AFDOENING), _codes(codes.KLEDING)),
-    "locatie_type": (_codes(codes.LOCATIE_TYPE),),
-    "kennisname": (_codes(codes.KENNISNAME),),
-    "rol_boa": (_codes(codes.ROL_BOA),),
-    "leeftijd": (_codes(codes.LEEFTIJD),),
-    "weekdag_tijdvak": (_codes(codes.WEEKDAG), _codes(codes.TIJDVAK)),
+# Code axes whose codes exclude each other (one per incident): they sum to the total.
+SINGLE = {
+    "afdoening": _codes(codes.AFDOENING),
+    "kleding": _codes(codes.KLEDING),
+    "leeftijd": _codes(codes.LEEFTIJD),
+    "locatie_type": _codes(codes.LOCATIE_TYPE),
+    "kennisname": _codes(codes.KENNISNAME),
+    "rol_boa": _codes(codes.ROL_BOA),
+    "weekdag": _codes(codes.WEEKDAG),
+    "tijdvak": _codes(codes.TIJDVAK),
 }
-MULTIPLE = {"gedraging": _codes(codes.GEDRAGING), "kwaliteit": None}  # None: codes from CSV
+MULTIPLE = {"gedraging": _codes(codes.GEDRAGING)}  # more than one code per incident
+INCIDENT_TABLES = ("afdoening", "locatie_type", "kennisname", "rol_boa", "gedraging",
+                   "weekdag_tijdvak", "kwaliteit")  # fmt: skip
 MEASURES = "politie"
 BOAS = "boas"
 MINOR = ("onder_18", "gemengd")
-AXIS_NAMES = ("gemeenten", "kwartalen", "codes", "codes")
+AXIS_NAMES = ("gemeenten", "kwartalen")
 
 
 @dataclass
@@ -120,11 +126,11 @@ class Program:
     def at_most(self, kind: str, smaller: list[Cell], larger: list[Cell], factor: float = 1):
         """sum(smaller) <= factor * sum(larger)."""
         terms: dict[int, float] = {}
-        for cell in smaller:
-            i = self.var(cell)
+        for small in smaller:
+            i = self.var(small)
             terms[i] = terms.get(i, 0) + 1
-        for cell in larger:
-            i = self.var(cell)
+        for large in larger:
+            i = self.var(large)
             terms[i] = terms.get(i, 0) - factor
         self.row(kind, terms, -math.inf, 0)
 
@@ -137,8 +143,8 @@ class Program:
 
     def cell_of(self) -> list[Cell]:
         cells = [Cell("", "", "")] * len(self.lower)
-        for cell, i in self.cells.items():
-            cells[i] = cell
+        for key, i in self.cells.items():
+            cells[i] = key
         return cells
 
     def prune(self, published: set[int]) -> None:
@@ -210,103 +216,113 @@ class _Builder:
         self.periods = _period_axis(reading)
         # The gemeente-quarters the publication holds: incident figures where any incident
         # table or map shows one, police figures where they are shown; the rest count 0.
-        incident_tables = {*SINGLE, *MULTIPLE, MAP}
-        shown = {(c.eenheid, c.periode) for c in self.labels if c.tabel in incident_tables}
+        shown = {(c.eenheid, c.periode) for c in self.labels if c.tabel in (*INCIDENT_TABLES, MAP)}
         police = {(c.eenheid, c.periode) for c in self.labels if c.tabel == MEASURES}
-        self.live = {name: shown for name in [*SINGLE, *MULTIPLE]}
-        self.live[MEASURES] = police
+        self.live = {**dict.fromkeys(INCIDENT_TABLES, shown), MEASURES: police}
 
     def spine(self, unit: str, period: str) -> Cell:
-        return Cell(AK, unit, period, ALL, ALL)
+        return cell(SPINE, unit, period)
 
-    def lattice(self, tabel: str, code_axes: list[Axis], kind: str, time_sums: bool = True):
-        """Every cell of a table over units × periods × codes, and every sum between them.
+    def code_axis(self, tabel: str, name: str) -> Axis:
+        """A code axis: a code list (with its total if single-response), else the codes
+        the outputs show (data-quality flags, police measures)."""
+        if name in SINGLE:
+            return Axis(SINGLE[name], {ALL: SINGLE[name]})
+        if name in MULTIPLE:
+            return Axis(MULTIPLE[name], {})
+        shown = sorted({c.code(name) for c in self.labels if c.tabel == tabel} - {ALL, None})
+        return Axis(tuple(shown), {})
+
+    def lattice(self, tabel: str, time_sums: bool = True) -> None:
+        """Every cell of a table over units × periods × codes, and one sum per total.
 
         Leaf cells of a gemeente-quarter the publication does not hold count 0 (left out,
-        or outside the gemeente's pilot); other cells nobody shows are unknowns."""
+        or outside the gemeente's pilot); other cells nobody shows are unknowns. Each total
+        gets one defining sum (over an axis whose parts are shown, where there is one): the
+        other sums follow from these."""
         p = self.program
-        axes = [self.units, self.periods if time_sums else Axis(self.periods.nodes, {})]
-        axes += code_axes
+        names = AXES[tabel]
+        code_axes = [self.code_axis(tabel, name) for name in names]
+        periods = self.periods if time_sums else Axis(self.periods.nodes, {})
+        axes = [self.units, periods, *code_axes]
+
+        def key(node) -> Cell:
+            return cell(tabel, node[0], node[1], **dict(zip(names, node[2:], strict=True)))
+
         for node in itertools.product(*(a.nodes for a in axes)):
-            cell = Cell(tabel, node[0], node[1], *(list(node[2:]) + ["", ""])[:2])
-            p.var(cell)
-            is_leaf = all(n in a.leaves for n, a in zip(node, axes, strict=True))
-            if is_leaf and time_sums and (node[0], node[1]) not in self.live[tabel]:
-                p.bound(cell, 0, 0)
-            elif is_leaf:
-                p.leaves.add(p.var(cell))
+            i = p.var(key(node))
+            if all(n in a.leaves for n, a in zip(node, axes, strict=True)):
+                if time_sums and (node[0], node[1]) not in self.live[tabel]:
+                    p.bound(key(node), 0, 0)
+                else:
+                    p.leaves.add(i)
         for node in itertools.product(*(a.nodes for a in axes)):
-            aggregate = [
-                i for i, (n, a) in enumerate(zip(node, axes, strict=True)) if n in a.groups
-            ]
-            if not aggregate:
-                continue
             options = []
-            for position in aggregate:
+            for position, (n, axis) in enumerate(zip(node, axes, strict=True)):
+                if n not in axis.groups:
+                    continue
                 parts = []
-                for member in axes[position].groups[node[position]]:
+                for member in axis.groups[n]:
                     part = list(node)
                     part[position] = member
-                    parts.append(self._cell(tabel, part))
+                    parts.append(key(part))
                 options.append((position, parts))
-            # Sum over the axis whose parts are shown, where there is one (fewer unknowns).
-            position, parts = max(options, key=lambda o: all(c in self.labels for c in o[1]))
-            p.equal(f"{kind} over {AXIS_NAMES[position]}", self._cell(tabel, node), parts)
-
-    def _cell(self, tabel: str, node) -> Cell:
-        return Cell(tabel, node[0], node[1], *(list(node[2:]) + ["", ""])[:2])
+            if options:
+                position, parts = max(options, key=lambda o: all(c in self.labels for c in o[1]))
+                name = AXIS_NAMES[position] if position < 2 else f"{names[position - 2]}-codes"
+                p.equal(f"som over {name}", key(node), parts)
 
     def build(self) -> Program:
         p = self.program
         for unit in self.units.nodes:
             for period in self.periods.nodes:
-                for tabel, axes in SINGLE.items():
-                    if tabel != AK:
-                        total = Cell(tabel, unit, period, *([ALL] * len(axes) + [""])[:2])
-                        p.aliases[total] = self.spine(unit, period)
-        for tabel, axes in SINGLE.items():
-            self.lattice(tabel, [_code_axis(a, True) for a in axes], "som")
-        table_codes = {
-            name: leaves or tuple(sorted({c.code for c in self.labels if c.tabel == name}))
-            for name, leaves in MULTIPLE.items()
-        }
-        table_codes[MEASURES] = tuple(sorted({c.code for c in self.labels if c.tabel == MEASURES}))
-        for name, leaves in table_codes.items():
-            self.lattice(name, [_code_axis(leaves, False)], "som")
-        self.lattice(BOAS, [_code_axis(("bevoegd",), False)], "som", time_sums=False)
-        self._per_unit_period(table_codes)
+                for tabel in INCIDENT_TABLES:
+                    if tabel != SPINE and all(a in SINGLE for a in AXES[tabel]):
+                        p.aliases[cell(tabel, unit, period)] = self.spine(unit, period)
+        for tabel in (*INCIDENT_TABLES, MEASURES):
+            self.lattice(tabel)
+        self.lattice(BOAS, time_sums=False)
+        self._multiple_response()
         self._boas()
         self._maps()
+        if self.domain:
+            self._domain_rules()
         self._published()
-        p.prune({p.var(cell) for cell in self.labels if p.aliases.get(cell, cell) in p.cells})
+        p.prune({p.var(c) for c in self.labels if p.aliases.get(c, c) in p.cells})
         return p
 
-    def _per_unit_period(self, table_codes: dict[str, tuple[str, ...]]) -> None:
+    def _multiple_response(self) -> None:
         p = self.program
-        gedraging = table_codes["gedraging"]
+        gedraging = self.code_axis("gedraging", "gedraging").leaves
+        kwaliteit = self.code_axis("kwaliteit", "kwaliteit").leaves
         for unit in self.units.nodes:
             for period in self.periods.nodes:
                 spine = self.spine(unit, period)
-                cells = [Cell("gedraging", unit, period, c) for c in gedraging]
-                for cell in cells:
-                    p.at_most("meervoudig: code <= totaal", [cell], [spine])
+                cells = [cell("gedraging", unit, period, gedraging=c) for c in gedraging]
+                for c in cells:
+                    p.at_most("meervoudig: code <= totaal", [c], [spine])
                 p.at_most("meervoudig: som >= totaal", [spine], cells)
                 p.at_most("meervoudig: som <= 4 x totaal", cells, [spine], len(gedraging))
-                for code in table_codes["kwaliteit"]:
-                    cell = Cell("kwaliteit", unit, period, code)
-                    p.at_most("kwaliteit <= totaal", [cell], [spine])
-                if not self.domain:
-                    continue
-                if "pv_zonder_zaaknummer" in table_codes["kwaliteit"]:
-                    p.at_most(
-                        "pv zonder zaaknummer <= pv",
-                        [Cell("kwaliteit", unit, period, "pv_zonder_zaaknummer")],
-                        [Cell(AK, unit, period, PV, ALL)],
-                    )
+                for code in kwaliteit:
+                    flag = cell("kwaliteit", unit, period, kwaliteit=code)
+                    p.at_most("kwaliteit <= totaal", [flag], [spine])
+
+    def _domain_rules(self) -> None:
+        """A reprimande is for a minor; a PV without case number is a PV."""
+        p = self.program
+        adults = [band for band in SINGLE["leeftijd"] if band not in MINOR]
+        for unit in self.units.leaves:
+            for quarter in self.periods.leaves:
+                for kleding, band in itertools.product(SINGLE["kleding"], adults):
+                    leaf = cell(SPINE, unit, quarter, afdoening="reprimande", kleding=kleding,
+                                leeftijd=band)  # fmt: skip
+                    p.bound(leaf, 0, 0)
+        for unit in self.units.nodes:
+            for period in self.periods.nodes:
                 p.at_most(
-                    "reprimande <= minderjarig",
-                    [Cell(AK, unit, period, "reprimande", ALL)],
-                    [Cell("leeftijd", unit, period, band) for band in MINOR],
+                    "pv zonder zaaknummer <= pv",
+                    [cell("kwaliteit", unit, period, kwaliteit="pv_zonder_zaaknummer")],
+                    [cell(SPINE, unit, period, afdoening=PV)],
                 )
 
     def _boas(self) -> None:
@@ -315,48 +331,47 @@ class _Builder:
         p = self.program
         for unit in self.units.nodes:
             for group, members in self.periods.groups.items():
-                whole = Cell(BOAS, unit, group, "bevoegd")
-                parts = [Cell(BOAS, unit, q, "bevoegd") for q in members]
+                whole = cell(BOAS, unit, group, boas="bevoegd")
+                parts = [cell(BOAS, unit, q, boas="bevoegd") for q in members]
                 for part in parts:
                     p.at_most("boa's: deel <= periode", [part], [whole])
                 p.at_most("boa's: periode <= som delen", [whole], parts)
                 for year in self.periods.groups:
                     if group == "P" and year != "P":
-                        p.at_most("boa's: jaar <= pilot", [Cell(BOAS, unit, year, "bevoegd")],
-                                  [whole])  # fmt: skip
+                        year_cell = cell(BOAS, unit, year, boas="bevoegd")
+                        p.at_most("boa's: jaar <= pilot", [year_cell], [whole])
 
     def _maps(self) -> None:
         p = self.program
         maps: dict[tuple[str, str], list[Cell]] = {}
-        for cell in self.labels:
-            if cell.tabel == MAP:
-                maps.setdefault((cell.eenheid, cell.periode), []).append(cell)
+        for c in self.labels:
+            if c.tabel == MAP:
+                maps.setdefault((c.eenheid, c.periode), []).append(c)
         for (gemeente, quarter), cells in sorted(maps.items()):
-            for cell in cells:
-                p.bound(cell, 1, math.inf)  # a listed cell has an incident
-                p.leaves.add(p.var(cell))
+            for c in cells:
+                p.bound(c, 1, math.inf)  # a cell on the map has an incident
+                p.leaves.add(p.var(c))
             p.equal("kaart: cellen = kwartaaltotaal", self.spine(gemeente, quarter), cells, False)
 
     def _published(self) -> None:
         """Bounds from every label; hidden labels and unshown leaves become targets."""
         p = self.program
-        for cell, label in self.labels.items():
-            if cell.tabel == EXCLUDED:
-                p.var(cell)
-            elif p.aliases.get(cell, cell) not in p.cells:
+        for c, label in self.labels.items():
+            if c.tabel == EXCLUDED:
+                p.var(c)
+            elif p.aliases.get(c, c) not in p.cells:
                 continue  # a figure of no table the attacker models (a defect elsewhere)
             low, high = label.bounds()
-            p.bound(cell, low, high)
+            p.bound(c, low, high)
             if label.exact is None:
-                p.targets[p.var(cell)] = Target(cell, label)
-        shown = {p.var(cell) for cell in self.labels if p.aliases.get(cell, cell) in p.cells}
-        for cell, i in p.cells.items():
+                p.targets[p.var(c)] = Target(c, label)
+        shown = {p.var(c) for c in self.labels if p.aliases.get(c, c) in p.cells}
+        for c, i in p.cells.items():
             if i in p.leaves and i not in shown and p.lower[i] < p.upper[i]:
-                p.targets[i] = Target(cell, None)
+                p.targets[i] = Target(c, None)
 
 
 def build(reading: Reading, domain: bool = True) -> Program:
     """The linear program of everything ``reading`` knows; ``domain``: with the relations
-    between tables that come from the rules of the domain (a proces-verbaal without case
-    number is a proces-verbaal; a reprimande is for a minor), not only from the tables."""
+    the rules of the domain put between cells (see the module docstring)."""
     return _Builder(reading, domain).build()

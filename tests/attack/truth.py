@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pilot import codes
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident, PolitieCijfer
-from tests.attack.published import EXCLUDED, MAP, Cell
+from tests.attack.published import AXES, EXCLUDED, MAP, Cell
 
 LATE = timedelta(days=7)
 CELL_M = 500
@@ -103,7 +103,7 @@ class Truth:
         """The true count of a cell, or None for a table this module does not know."""
         units, quarters = self._units(cell.eenheid), self._periods(cell.periode)
         if cell.tabel == "politie":
-            return self._politie(units, quarters, cell.code)
+            return self._politie(units, quarters, cell.code("maat"))
         if cell.tabel == "boas":
             return self._boas(units, quarters)
         if cell.tabel == EXCLUDED:
@@ -141,28 +141,19 @@ def _month_end(day: date) -> date:
     return following - timedelta(days=1)
 
 
-def _matcher(cell: Cell):
-    """A test on an incident row for the cell's codes."""
-    table, code, code2 = cell.tabel, cell.code, cell.code2
-    columns = {
-        "afdoening_kleding": ("afdoening", "kleding"),
-        "locatie_type": ("locatie_type", None),
-        "kennisname": ("kennisname", None),
-        "rol_boa": ("rol_boa", None),
-        "leeftijd": ("leeftijd", None),
-        "weekdag_tijdvak": ("weekdag", "tijdvak"),
-    }
-    if table in columns:
-        first, second = columns[table]
-        return lambda r: (
-            (code == "ALL" or r[first] == code)
-            and (second is None or code2 in ("ALL", "") or r[second] == code2)
-        )
-    if table == "gedraging":
-        bit = codes.gedraging_bit(code)
+def _matcher(key: Cell):
+    """A test on an incident row for the cell's codes (the row's columns are named after
+    the code axes)."""
+    if key.tabel == "gedraging":
+        bit = codes.gedraging_bit(key.code("gedraging"))
         return lambda r: bool(r["gedragingen"] & bit)
-    if table == "kwaliteit":
-        return lambda r: bool(r[code])
-    if table == MAP:
-        return lambda r: r["cel"] == code
-    return None
+    if key.tabel == "kwaliteit":
+        flag = key.code("kwaliteit")
+        return lambda r: bool(r[flag])
+    if key.tabel == MAP:
+        return lambda r: r["cel"] == key.code("cel")
+    if key.tabel not in AXES:
+        return None
+    wanted = {axis: key.code(axis) for axis in AXES[key.tabel]}
+    wanted = {axis: code for axis, code in wanted.items() if code != "ALL"}
+    return lambda r: all(r[axis] == code for axis, code in wanted.items())
