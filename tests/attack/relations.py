@@ -94,16 +94,17 @@ class Program:
     aliases: dict[Cell, Cell] = field(default_factory=dict)
     defines: dict[int, int] = field(default_factory=dict)  # aggregate column -> its row
 
-    def var(self, cell: Cell) -> int:
-        cell = self.aliases.get(cell, cell)
-        if cell not in self.cells:
-            self.cells[cell] = len(self.lower)
+    def var(self, key: Cell) -> int:
+        """The column of a cell (the same column for a cell and its aliases)."""
+        key = self.aliases.get(key, key)
+        if key not in self.cells:
+            self.cells[key] = len(self.lower)
             self.lower.append(0.0)
             self.upper.append(math.inf)
-        return self.cells[cell]
+        return self.cells[key]
 
-    def bound(self, cell: Cell, low: float, high: float) -> None:
-        i = self.var(cell)
+    def bound(self, key: Cell, low: float, high: float) -> None:
+        i = self.var(key)
         self.lower[i] = max(self.lower[i], low)
         self.upper[i] = min(self.upper[i], high)
 
