@@ -5,6 +5,10 @@ for everything the pages offer, and for everything else it can name (every gemee
 of the tabellen CSV with every period, every map quarter of every gemeente): what is
 refused is recorded, what is given is kept. So a role that is wrongly given more than
 its pages offer is attacked with that too.
+
+Heavy downloads are throttled per user (30 an hour): a patient attacker waits. On a 429
+the collector calls ``wait`` (the test lets the throttle's hour pass by clearing its
+counters) and asks again; ``Collected.waits`` says how many hours collecting took.
 """
 
 import csv
@@ -12,6 +16,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask.testing import FlaskClient
@@ -27,6 +32,7 @@ DOWNLOAD = "/download/{fmt}"
 DATASET = "/dataset/evaluatiedataset.zip"
 NATIONAL = "NL"
 CELL_M = 500
+TOO_MANY = 429
 _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 
 
@@ -55,6 +61,7 @@ class Collected:
     dataset: bytes | None = None
     refused: dict[str, int] = field(default_factory=dict)  # url -> status
     requests: int = 0
+    waits: int = 0  # throttle windows waited out
     seconds: float = 0.0
 
     @property
@@ -101,13 +108,18 @@ def map_payload(html: str) -> list[MapCell]:
 class Collector:
     """One role's client; ``run`` asks for everything."""
 
-    def __init__(self, client: FlaskClient, role: str) -> None:
+    def __init__(self, client: FlaskClient, role: str, wait: Callable[[], None]) -> None:
         self.client = client
+        self.wait = wait
         self.found = Collected(role)
 
     def get(self, url: str) -> bytes | None:
         self.found.requests += 1
         response = self.client.get(url)
+        if response.status_code == TOO_MANY:  # throttled: wait for the window, ask again
+            self.found.waits += 1
+            self.wait()
+            response = self.client.get(url)
         if response.status_code == 200:
             return response.data
         self.found.refused[url] = response.status_code
@@ -179,9 +191,12 @@ class Collector:
                         self.found.downloads[(unit, quarter, fmt)] = body.decode("utf-8")
 
 
-def collect(client: FlaskClient, role: str, dataset: bool = True) -> Collected:
-    """Everything ``role`` (logged in on ``client``) can get over HTTP."""
-    return Collector(client, role).run(dataset)
+def collect(
+    client: FlaskClient, role: str, wait: Callable[[], None], dataset: bool = True
+) -> Collected:
+    """Everything ``role`` (logged in on ``client``) can get over HTTP; ``wait`` lets a
+    throttle window pass."""
+    return Collector(client, role, wait).run(dataset)
 
 
 def download_cells(body: str, fmt: str) -> list[tuple[str, str, int]]:
