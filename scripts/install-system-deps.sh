@@ -2,7 +2,8 @@
 # Install the Debian packages the project needs, only those that are missing.
 # The app: weasyprint needs Pango; reports embed DejaVu fonts.
 # With --test also what the tests need: PostgreSQL for the database tests, Chromium for the
-# browser tests, poppler-utils (pdftoppm) to render report pages for review.
+# browser tests, poppler-utils (pdftoppm to render report pages for review, pdftotext for
+# the attack suite to read the figures a report prints).
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
