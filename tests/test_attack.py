@@ -325,23 +325,8 @@ def seeded(app, boundaries_loaded) -> None:
         seed_small_cells()
 
 
-SEEDED_FINDINGS = (
-    "issue 10, found by this suite on main 3b67b91: a hidden cell (× or <k) is at least 1 "
-    "(0 is written as 0; empty map cells are not drawn), so a table total bounds its <k "
-    "cells tighter than 1..k-1 (locatie_type GM0034 2025-K4, map cells GM0344 2026-K1, "
-    "GM0599 2024-K3 cells exact); authorised boa's of a year/pilot bound their quarters "
-    "(GM0361, GM0917, T3); the PDFs print per-gemeente pilot totals the CSV lacks."
-)
-DEMO_FINDINGS = (
-    "issue 10, found by this suite on main 3b67b91: 'pv zonder zaaknummer' (kwaliteit, "
-    "exact) is a lower bound of the hidden proces-verbaal cells, and with the year's exact "
-    "PV total the quarters come back exactly (37 cells, e.g. GM0202 2024-K3/K4 PV = 8/12)."
-)
-
-
 @pytest.mark.slow
 @pytest.mark.db_independent  # seeded with a fixed seed: the same counts on both databases
-@pytest.mark.xfail(strict=True, raises=Recovered, reason=SEEDED_FINDINGS)
 def test_on_seeded_small_cells_the_attack_recovers_nothing(app, make_user, seeded):
     with clock.frozen(AFTER_PILOT):
         result, ministerie = attack_both(app, make_user)
@@ -359,7 +344,6 @@ def test_on_seeded_small_cells_the_attack_recovers_nothing(app, make_user, seede
 @pytest.mark.slow
 @pytest.mark.db_independent  # the demo is generated with fixed seeds: the same counts on
 # both databases
-@pytest.mark.xfail(strict=True, raises=Recovered, reason=DEMO_FINDINGS)
 def test_on_the_demo_data_the_attack_recovers_nothing(app, runner, make_user):
     """Acceptance of issue 10: as evaluator and as ministerie, nothing is recovered (own
     accounts with MFA: every evaluator gets the same as the demo's)."""

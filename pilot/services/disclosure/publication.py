@@ -438,7 +438,7 @@ class Publication:
             time_axis_, cell_axis = lattice.axes
             for q, quarter in enumerate(time_axis_.nodes):
                 for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
-                    if lattice.values[q, i] > 0:
+                    if lattice.values[q, i] > 0 and lattice.offered[q, i]:
                         cell = shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k)
                         yield "kaart_500m", cbs_code, quarter, f"cel={key}", cell
 
@@ -464,7 +464,7 @@ class Publication:
         q = time_axis_.index(quarter)
         result = []
         for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
-            if lattice.values[q, i] > 0:
+            if lattice.values[q, i] > 0 and lattice.offered[q, i]:
                 x, y = (int(part) for part in key.split(":"))
                 result.append(
                     (x, y, shown(Status(lattice.status[q, i]), lattice.values[q, i], self.k))
@@ -482,7 +482,7 @@ class Publication:
         q = time_axis_.index(quarter)
         result = []
         for i, key in enumerate(cell_axis.nodes[: cell_axis.leaf_count]):
-            if lattice.values[q, i] > 0:
+            if lattice.values[q, i] > 0 and lattice.offered[q, i]:
                 x, y = (int(part) for part in key.split(":"))
                 result.append((x, y, int(lattice.values[q, i])))
         return result
@@ -823,8 +823,11 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         lattice = _map_lattice(gemeente, map_counts.get(gemeente.id, {}), quarters, offered_q)
         lattice.mark_primary(k)
         protection = protect_slices(lattice, k)
-        if protection.unprotected:
-            lattice.status[lattice.status != Status.EXACT] = Status.HIDDEN
+        for t in {t for t, _ in protection.unprotected}:
+            # No cell of this quarter's map is drawn: a drawn × is at least 1, so with the
+            # exact cells and the total it could be counted back.
+            lattice.status[t] = Status.HIDDEN
+            lattice.offered[t] = False
         publication.maps[gemeente.cbs_code] = lattice
         publication.certificates[lattice.name] = protection.directions
     return publication
