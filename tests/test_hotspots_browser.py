@@ -33,6 +33,8 @@ def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, ma
             ".map(k => window[k].getLayers().length)"
         )
         assert layers == [3]
+        # The map sits below the page's notices: bring it into the window first.
+        page.locator(".folium-map").first.scroll_into_view_if_needed()
         point = page.evaluate(
             """() => {
               const key = Object.keys(window).find(k => k.startsWith('hotspot_cellen_'));
