@@ -410,17 +410,24 @@ def protect_slices(lattice: Lattice, k: int) -> Protection:
             lattice.status[t, chosen[1]] = Status.SECONDARY
             hidden.append(chosen[1])
         else:
+            lower, upper = lattice.bounds(k)
+            cells_, values_ = np.array(hidden), lattice.values[t]
+            # Partners by room, largest first: a move then touches one or two cells.
+            falling = _by_room(cells_, values_[cells_] - lower[t][cells_])
+            rising = _by_room(cells_, upper[t][cells_] - values_[cells_])
             for i in small:
                 if lattice.status[t, i] == Status.PRIMARY:
                     targets = [k - 1, 1]
                 else:
                     targets = [int(values[i]) - 1]
                 for target in targets:
-                    direction = _slice_move(lattice, t, int(i), hidden, target, k)
-                    if direction is None:
+                    change = target - int(values[i])
+                    move = _slice_move(int(i), change, falling if change > 0 else rising)
+                    if move is None:
                         result.unprotected.append((t, int(i)))
                     else:
-                        result.directions.append(direction)
+                        moved, weights = move
+                        result.directions.append(Direction([(t, c) for c in moved], weights))
     return result
 
 
@@ -431,25 +438,25 @@ def _slack(lattice: Lattice, t: int, hidden: list, k: int) -> tuple[int, int]:
     return total - sum(lower), sum(upper) - total
 
 
+def _by_room(cells: np.ndarray, room: np.ndarray) -> list[tuple[int, int]]:
+    order = np.argsort(-room, kind="stable")
+    return [(int(cells[j]), int(room[j])) for j in order if room[j] > 0]
+
+
 def _slice_move(
-    lattice: Lattice, t: int, cell: int, hidden: list, target: int, k: int
-) -> Direction | None:
-    """Move ``cell`` to ``target``, the other hidden cells of the slice absorbing the change."""
-    change = target - int(lattice.values[t, cell])
-    cells, weights = [(t, cell)], [change]
-    remaining = change
-    for other in hidden:
-        if other == cell or not remaining:
+    cell: int, change: int, partners: list[tuple[int, int]]
+) -> tuple[list[int], list[int]] | None:
+    """Move ``cell`` by ``change``, other hidden cells of the slice (with their room to move
+    the other way, largest first) absorbing it within their bounds."""
+    cells, weights = [cell], [change]
+    remaining = abs(change)
+    for other, room in partners:
+        if not remaining:
+            break
+        if other == cell:
             continue
-        lower, upper = lattice.cell_bounds((t, int(other)), k)
-        value = int(lattice.values[t, other])
-        room = (value - lower) if remaining > 0 else (upper - value)
-        step = min(abs(remaining), room)
-        if step > 0:
-            weight = -step if remaining > 0 else step
-            cells.append((t, int(other)))
-            weights.append(weight)
-            remaining += weight
-    if remaining or not change:
-        return None if remaining else Direction(cells[:1], [0])
-    return Direction(cells, weights)
+        step = min(remaining, room)
+        cells.append(other)
+        weights.append(-step if change > 0 else step)
+        remaining -= step
+    return None if remaining else (cells, weights)
