@@ -4,6 +4,7 @@ from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa
+from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import Gemeente
 from pilot.models.incident import Incident
@@ -17,6 +18,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Boa",
+    "CodeboekVersie",
+    "Codelijst",
+    "CodelijstCode",
     "Dienst",
     "ExtractGrant",
     "FrozenCell",

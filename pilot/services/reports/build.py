@@ -65,7 +65,9 @@ def _weekday_table(figures: Figures) -> list[tuple[str, list[int], int]]:
     return rows
 
 
-def _code_chart(code_list: codes.CodeList, counts: dict[str, int], fmt: Formatter) -> str:
+def _code_chart(
+    code_list: codes.CodeList | codes.CodeListRef, counts: dict[str, int], fmt: Formatter
+) -> str:
     items = [(item.label, counts.get(item.code, 0)) for item in code_list.codes]
     return charts.bar_chart([label for label, _ in items], [n for _, n in items], fmt)
 
