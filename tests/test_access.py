@@ -46,6 +46,7 @@ EXPECTED: dict[str, frozenset | str] = {
     "boas.new_boa": frozenset({C}),
     "boas.edit_boa": frozenset({C}),
     "boas.deactivate_boa": frozenset({C}),
+    "boas.reactivate_boa": frozenset({C}),
     "boas.find_boa": frozenset({C}),
     "hotspots.show_national_map": frozenset({B, E, M}),
     "hotspots.download_national_cells": frozenset({B, E, M}),

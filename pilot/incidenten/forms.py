@@ -134,8 +134,9 @@ class IncidentForm(PilotForm):
         super().attach(DomainError(errors))
 
     def set_boas(self, boas: list[Boa], current_id: int | None = None) -> None:
-        """The gemeente's active boa's (plus the record's own boa when editing)."""
-        listed = [b for b in boas if b.actief or b.id == current_id]
+        """The gemeente's bevoegde boa's: active, trained and with a mandate (plus the
+        record's own boa when editing); boa's in opleiding are not offered."""
+        listed = [b for b in boas if b.inzetbaar or b.id == current_id]
         self.boa_id.choices = select_choices([KIES], ((b.id, b.code) for b in listed))
 
     def to_input(self) -> IncidentInput:

@@ -3,7 +3,7 @@
 from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
-from pilot.models.boa import Boa
+from pilot.models.boa import Boa, BoaStatus
 from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import Gemeente
@@ -18,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Boa",
+    "BoaStatus",
     "CodeboekVersie",
     "Codelijst",
     "CodelijstCode",

@@ -201,7 +201,13 @@ def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], er
     if item.tijdstip is None or item.tijdstip.tzinfo is None:
         return
     day = derive_local_date(item.tijdstip)
-    if not boa.getraind_op(day):
+    if boa.opleidingsdatum is None:
+        _add(
+            errors,
+            "boa_id",
+            f"Boa {boa.code} is nog in opleiding: er is geen opleidingsdatum vastgelegd.",
+        )
+    elif not boa.getraind_op(day):
         _add(
             errors, "boa_id", f"Boa {boa.code} was op de datum van het incident nog niet opgeleid."
         )

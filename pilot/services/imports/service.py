@@ -98,9 +98,9 @@ def _boa_codes(gemeente: Gemeente) -> dict[str, int]:
 
 
 def boa_codes_of(gemeente: Gemeente) -> list[str]:
-    """The gemeente's active boa codes, for the template's drop-down."""
-    query = select(Boa.code).where(Boa.gemeente_id == gemeente.id, Boa.actief).order_by(Boa.code)
-    return list(db.session.execute(query).scalars())
+    """The codes of the gemeente's bevoegde boa's (``Boa.inzetbaar``), for the drop-down."""
+    query = select(Boa).where(Boa.gemeente_id == gemeente.id, Boa.actief).order_by(Boa.code)
+    return [boa.code for boa in db.session.execute(query).scalars() if boa.inzetbaar]
 
 
 def _existing(column, gemeente: Gemeente, wanted: Iterable[str]) -> set[str]:
