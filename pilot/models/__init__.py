@@ -6,7 +6,7 @@ from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa, BoaStatus
 from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
-from pilot.models.gemeente import Gemeente
+from pilot.models.gemeente import CbsLijstGemeente, Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
@@ -19,6 +19,7 @@ __all__ = [
     "Base",
     "Boa",
     "BoaStatus",
+    "CbsLijstGemeente",
     "CodeboekVersie",
     "Codelijst",
     "CodelijstCode",

@@ -20,6 +20,7 @@ from pilot.extensions import db
 from pilot.models import Boa, Gemeente
 from pilot.pseudonym import keyed_hash, new_boa_code, normalise_identifier
 from pilot.services.errors import DomainError
+from pilot.services.gemeenten import check_accepts_records
 from pilot.services.scoped import get_of_gemeente
 
 PERSONEELSNUMMER = "personeelsnummer"
@@ -118,6 +119,7 @@ def register_boa(
     gemeente: Gemeente, data: BoaInput, make_code: Callable[[str], str] = new_boa_code
 ) -> Boa:
     """Register a boa in the gemeente under a new pseudonymous code."""
+    check_accepts_records(gemeente)
     digest = _check(gemeente, data, boa_id=None)
     boa = Boa(
         gemeente_id=gemeente.id,

@@ -1,4 +1,10 @@
-"""Seeding and editing the pilot gemeenten, loading their boundaries, boundaries for maps."""
+"""The pilot gemeenten: seeding, adding one from the CBS list, editing with the period
+guard, deactivating, and their boundaries for maps and rules.
+
+Loading boundary files (preview, then confirm) is in ``pilot.services.boundaries``; the
+counts of records outside a pilot period and the pilot status in
+``pilot.services.pilot_period``.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,12 +15,14 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from gemeenten import pilot_gemeenten, read_boundaries
+from gemeenten import cbs_gemeenten, pilot_gemeenten
 from gemeenten.boundaries import to_wgs84
-from pilot import clock
+from gemeenten.registry import SEED_YEAR
+from pilot import audit, clock
 from pilot.extensions import db
-from pilot.models import Gemeente
+from pilot.models import CbsLijstGemeente, Gemeente
 from pilot.services.errors import DomainError, NotFound
+from pilot.services.pilot_period import OutsideCounts, newly_outside
 
 MIN_TRANCHE = 1
 MIN_INWONERS = 0
@@ -25,6 +33,8 @@ INWONERS_NEGATIVE = "Het aantal inwoners kan niet negatief zijn."
 END_BEFORE_START = (
     "De einddatum ligt vóór de startdatum; kies een einddatum op of na de startdatum."
 )
+GEMEENTE_MISSING = "Kies een gemeente uit de CBS-lijst."
+PROVINCIE_MISSING = "De CBS-lijst kent de provincie van deze gemeente niet; vul haar in."
 SIMPLIFY_M = 5.0  # the drawn line only has to look right; 5 m is invisible at street zoom
 _geojson_cache: dict[tuple[int, str], dict] = {}
 
@@ -51,6 +61,48 @@ def seed_pilot_gemeenten() -> int:
     return added
 
 
+def seed_cbs_list(jaar: int = SEED_YEAR) -> int:
+    """Add the shipped CBS list of ``jaar`` (names, provinces, population where known);
+    rows already there keep their values, empty ones are filled."""
+    existing = {
+        row.cbs_code: row
+        for row in db.session.execute(
+            db.select(CbsLijstGemeente).where(CbsLijstGemeente.jaar == jaar)
+        ).scalars()
+    }
+    added = 0
+    for entry in cbs_gemeenten(jaar):
+        row = existing.get(entry.cbs_code)
+        if row is None:
+            row = CbsLijstGemeente(jaar=jaar, cbs_code=entry.cbs_code, naam=entry.naam)
+            db.session.add(row)
+            added += 1
+        row.provincie = row.provincie or entry.provincie
+        row.inwoners = row.inwoners if row.inwoners is not None else entry.inwoners
+    db.session.commit()
+    return added
+
+
+def cbs_list_year() -> int | None:
+    """The year of the newest CBS list loaded (the loaded boundary year), or None."""
+    return db.session.execute(db.select(db.func.max(CbsLijstGemeente.jaar))).scalar()
+
+
+def cbs_list_candidates(jaar: int | None = None) -> list[CbsLijstGemeente]:
+    """The gemeenten of the CBS list of ``jaar`` (default: the newest) not yet in the pilot."""
+    jaar = jaar or cbs_list_year()
+    if jaar is None:
+        return []
+    registered = db.select(Gemeente.cbs_code)
+    return list(
+        db.session.execute(
+            db.select(CbsLijstGemeente)
+            .where(CbsLijstGemeente.jaar == jaar, CbsLijstGemeente.cbs_code.not_in(registered))
+            .order_by(CbsLijstGemeente.naam)
+        ).scalars()
+    )
+
+
 @dataclass
 class GemeenteInput:
     """The editable part of a gemeente: its pilot period, tranche and population."""
@@ -59,6 +111,14 @@ class GemeenteInput:
     pilot_eind: date | None
     tranche: int | None
     inwoners: int | None = None
+
+
+@dataclass
+class NewGemeenteInput(GemeenteInput):
+    """A gemeente to add: its CBS code from the list, plus the editable part."""
+
+    cbs_code: str = ""
+    provincie: str = ""
 
 
 def get_gemeente(cbs_code: str) -> Gemeente:
@@ -81,8 +141,15 @@ def pilot_period_error(gemeente: Gemeente, day: date) -> str | None:
     )
 
 
-def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
-    """Change a gemeente's pilot period, tranche and population (DOMAIN: dates change)."""
+class PeriodConfirmationNeeded(Exception):
+    """The new pilot period leaves existing records outside; the user must confirm."""
+
+    def __init__(self, outside: OutsideCounts) -> None:
+        self.outside = outside
+        super().__init__(outside.tekst())
+
+
+def _check_input(data: GemeenteInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.pilot_start is None:
         errors["pilot_start"] = [START_MISSING]
@@ -94,8 +161,33 @@ def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
         errors["tranche"] = [TRANCHE_TOO_LOW]
     if data.inwoners is not None and data.inwoners < MIN_INWONERS:
         errors["inwoners"] = [INWONERS_NEGATIVE]
-    if errors:
+    return errors
+
+
+def update_gemeente(gemeente: Gemeente, data: GemeenteInput, bevestigd: bool = False) -> Gemeente:
+    """Change a gemeente's pilot period, tranche and population (DOMAIN: dates change).
+
+    The period guard: when the new period leaves incidents, diensten or police figures
+    outside that were inside, raise PeriodConfirmationNeeded with the counts unless
+    ``bevestigd``; a confirmed change is audited with those counts.
+    """
+    if errors := _check_input(data):
         raise DomainError(errors)
+    outside = newly_outside(gemeente, data.pilot_start, data.pilot_eind)
+    if outside.totaal and not bevestigd:
+        raise PeriodConfirmationNeeded(outside)
+    if outside.totaal:
+        audit.record(
+            "bevestigen",
+            "pilotperiode",
+            gemeente.cbs_code,
+            gemeente_id=gemeente.id,
+            pilot_start=data.pilot_start,
+            pilot_eind=data.pilot_eind,
+            incidenten_buiten=outside.incidenten,
+            diensten_buiten=outside.diensten,
+            politiecijfers_buiten=outside.politiecijfers,
+        )
     gemeente.pilot_start = data.pilot_start
     gemeente.pilot_eind = data.pilot_eind
     gemeente.tranche = data.tranche
@@ -104,31 +196,85 @@ def update_gemeente(gemeente: Gemeente, data: GemeenteInput) -> Gemeente:
     return gemeente
 
 
-def import_boundaries(source: str) -> list[Gemeente]:
-    """Store the boundary of every registered gemeente found in ``source`` (joined on statcode).
-
-    Returns the gemeenten that got a boundary. Raises DomainError when the file cannot be
-    used or contains none of the registered gemeenten; then nothing is changed.
-    """
-    try:
-        boundaries = read_boundaries(source)
-    except ValueError as exc:
-        raise DomainError(str(exc), field="bron") from exc
-    gemeenten = db.session.execute(db.select(Gemeente)).scalars().all()
-    updated = [g for g in gemeenten if g.cbs_code in boundaries]
-    if not updated:
-        raise DomainError(
-            "Het bestand bevat geen van de geregistreerde gemeenten (koppeling op statcode).",
-            field="bron",
-        )
-    now = clock.now()
-    for gemeente in updated:
-        gemeente.grens_rd_wkb = shapely.to_wkb(boundaries[gemeente.cbs_code])
-        gemeente.grens_bron = source[-300:]
-        gemeente.grens_geladen_op = now
+def add_gemeente(data: NewGemeenteInput) -> Gemeente:
+    """Add a gemeente from the newest CBS list: name, province and (when loaded) boundary
+    come from the list; the CBS code stays the key. An empty population takes the list's."""
+    errors = _check_input(data)
+    jaar = cbs_list_year()
+    entry = None
+    if jaar is not None and data.cbs_code:
+        entry = db.session.execute(
+            db.select(CbsLijstGemeente).where(
+                CbsLijstGemeente.jaar == jaar, CbsLijstGemeente.cbs_code == data.cbs_code
+            )
+        ).scalar_one_or_none()
+    if entry is None:
+        errors["cbs_code"] = [GEMEENTE_MISSING]
+    elif db.session.execute(
+        db.select(Gemeente.id).where(Gemeente.cbs_code == entry.cbs_code)
+    ).first():
+        errors["cbs_code"] = [f"{entry.naam} ({entry.cbs_code}) doet al mee aan de pilot."]
+    provincie = (entry.provincie if entry else None) or (data.provincie or "").strip()
+    if entry is not None and not provincie:
+        errors["provincie"] = [PROVINCIE_MISSING]
+    if errors:
+        raise DomainError(errors)
+    gemeente = Gemeente(
+        cbs_code=entry.cbs_code,
+        naam=entry.naam,
+        provincie=provincie[:50],
+        tranche=data.tranche,
+        pilot_start=data.pilot_start,
+        pilot_eind=data.pilot_eind,
+        inwoners=data.inwoners if data.inwoners is not None else entry.inwoners,
+        actief=True,
+    )
+    if entry.grens_rd_wkb is not None:
+        gemeente.grens_rd_wkb = entry.grens_rd_wkb
+        gemeente.grens_bron = f"CBS-lijst {jaar}: {entry.grens_bron or ''}"[:300]
+        gemeente.grens_geladen_op = clock.now()
+    db.session.add(gemeente)
     db.session.commit()
+    return gemeente
+
+
+def deactivate_gemeente(gemeente: Gemeente) -> Gemeente:
+    """No new records for the gemeente; everything it has stays and keeps counting."""
+    gemeente.actief = False
+    db.session.commit()
+    return gemeente
+
+
+def activate_gemeente(gemeente: Gemeente) -> Gemeente:
+    gemeente.actief = True
+    db.session.commit()
+    return gemeente
+
+
+def check_accepts_records(gemeente: Gemeente) -> None:
+    """Raise DomainError when the gemeente is deactivated (no new records)."""
+    if not gemeente.actief:
+        raise DomainError(inactive_message(gemeente))
+
+
+def inactive_message(gemeente: Gemeente) -> str:
+    return (
+        f"{gemeente.naam} is gedeactiveerd in de pilot: nieuwe registraties zijn niet "
+        "mogelijk. Bestaande gegevens blijven bewaard. Vragen? Neem contact op met de "
+        "beheerder (het programmateam)."
+    )
+
+
+def import_boundaries(source: str) -> list[Gemeente]:
+    """Load a boundary file or URL at once (preview and confirm in one step, as the demo
+    and the benchmarks do); see ``pilot.services.boundaries``."""
+    from pilot.services import boundaries
+
+    return boundaries.import_boundaries(source)
+
+
+def clear_boundary_cache() -> None:
     _geometry.cache_clear()
-    return updated
 
 
 @lru_cache(maxsize=64)

@@ -40,7 +40,7 @@ from pilot.pseudonym import keyed_hash
 from pilot.services import pii
 from pilot.services.derived import Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.gemeenten import boundary_of, pilot_period_error
+from pilot.services.gemeenten import boundary_of, check_accepts_records, pilot_period_error
 from pilot.services.retention.frozen import purged_before
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
@@ -427,6 +427,7 @@ def _values(gemeente: Gemeente, item: IncidentInput, derived: Derived, grens: bo
 
 def create_incident(gemeente: Gemeente, item: IncidentInput, synthetisch: bool = False) -> Incident:
     """Validate and store one incident; raises DomainError with messages per field."""
+    check_accepts_records(gemeente)
     errors = validate_new(gemeente, [item])[0]
     if errors:
         raise DomainError(errors)

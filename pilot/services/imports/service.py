@@ -21,6 +21,7 @@ from pilot import audit
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
 from pilot.services.gc_pause import cyclic_gc_paused
+from pilot.services.gemeenten import inactive_message
 from pilot.services.imports.parsing import ParsedRow, parse_table
 from pilot.services.imports.reading import MAX_ROWS, ImportFileError, read_table
 from pilot.services.incidenten import (
@@ -174,6 +175,8 @@ def analyse(
 def _analyse(
     gemeente: Gemeente, path: Path, bestand: str, progress: Progress, max_rows: int
 ) -> Analysis:
+    if not gemeente.actief:
+        raise ImportFileError(inactive_message(gemeente))
     table = read_table(path, bestand, max_rows)
     progress("gelezen", len(table.rows), len(table.rows))
     parsed = parse_table(table, _boa_codes(gemeente), gemeente.naam)
