@@ -28,6 +28,7 @@ from pilot.models import (
 )
 from pilot.services import boundaries
 from pilot.services.boas import BoaInput, register_boa
+from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import (
     NewGemeenteInput,
@@ -39,7 +40,7 @@ from pilot.services.gemeenten import (
 from pilot.services.incidenten import IncidentInput, create_incident
 from pilot.services.pilot_period import newly_outside, outside_counts
 from pilot.services.politiecijfers import PolitieInput, save_cijfers
-from pilot.services.reports.build import build_gemeente_report
+from pilot.services.reports.build import build_gemeente_report, build_outsider_gemeente_report
 from pilot.services.reports.periods import Period
 from tests.conftest import SHARED_DATA, gemeente_by_code
 from tests.factories import make_boa, make_incident
@@ -347,18 +348,33 @@ def test_a_change_that_leaves_nothing_outside_is_saved_at_once(
         assert newly_outside(rotterdam, date(2024, 7, 1), date(2024, 12, 31)).diensten == 1
 
 
-def test_reports_list_the_records_outside_the_period(app, rotterdam_records):
+def _pdf_text(report) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+
+
+def test_reports_list_the_records_outside_the_period(app, frozen_clock, rotterdam_records):
     with app.app_context():
         rotterdam = gemeente_by_code("GM0599")
         rotterdam.pilot_start = date(2025, 1, 1)
         db.session.commit()
-        report = build_gemeente_report(
-            rotterdam, Period(date(2025, 1, 1), date(2026, 6, 30), "Hele pilotperiode"), True
+        exact = _pdf_text(
+            build_gemeente_report(
+                rotterdam, Period(date(2025, 1, 1), date(2026, 6, 30), "Hele pilotperiode")
+            )
         )
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
-    assert re.search(r"Incidenten buiten de pilotperiode \(01-01-2025 t/m\s+30-06-2026\)\s+3", text)
-    assert re.search(r"Diensten buiten de pilotperiode 2", text)
-    assert re.search(r"Maanden politiecijfers buiten de pilotperiode 1", text)
+        outsider = _pdf_text(
+            build_outsider_gemeente_report(rotterdam, policy.outsider_period(rotterdam, "P"))
+        )
+    assert re.search(
+        r"Incidenten buiten de pilotperiode \(01-01-2025 t/m\s+30-06-2026\)\s+3", exact
+    )
+    assert re.search(r"Diensten buiten de pilotperiode 2", exact)
+    assert re.search(r"Maanden politiecijfers buiten de pilotperiode 1", exact)
+    # everyone outside the gemeente: each count on its own, small ones as <5
+    assert re.search(
+        r"Incidenten buiten de pilotperiode \(01-01-2025 t/m\s+30-06-2026\)\s+<5", outsider
+    )
+    assert re.search(r"Maanden politiecijfers buiten de pilotperiode <5", outsider)
 
 
 # --- pilot status and deactivation ------------------------------------------------------
