@@ -459,3 +459,36 @@ def test_a_deactivated_gemeente_takes_no_new_records_and_keeps_the_old(
     client.post("/beheer/gemeenten/GM0599/activeren")
     with app.app_context():
         assert get_gemeente("GM0599").actief is True
+
+
+def test_cbs_population_is_loaded_from_a_statline_export(app, runner, tmp_path):
+    export = tmp_path / "bevolking.csv"
+    export.write_text(
+        '"ID";"RegioS";"Perioden";"TotaleBevolking_1"\n'
+        '"1";"NL01  ";"2025JJ00";"18.044.027"\n'
+        '"2";"GM0599";"2025JJ00";"670.610"\n'
+        '"3";"GM0518";"2025JJ00";"566.221"\n'
+        '"4";"GM0344";"2025JJ00";""\n',
+        encoding="utf-8-sig",
+    )
+    with app.app_context():
+        seed_cbs_list()
+        utrecht = gemeente_by_code("GM0344")
+        utrecht.inwoners = 374_000  # typed by the beheerder: kept
+        db.session.commit()
+    result = runner.invoke(args=["gemeenten", "import-inwoners", str(export)])
+    assert result.exit_code == 0, result.output
+    assert "2 inwonertal(len) gelezen; 2 in de CBS-lijst 2026" in result.output
+    assert "pilotgemeenten bijgewerkt: GM0599" in result.output
+    with app.app_context():
+        assert gemeente_by_code("GM0599").inwoners == 670_610
+        assert gemeente_by_code("GM0344").inwoners == 374_000
+        den_haag = db.session.execute(
+            db.select(CbsLijstGemeente).where(CbsLijstGemeente.cbs_code == "GM0518")
+        ).scalar_one()
+        assert den_haag.inwoners == 566_221
+        assert add_gemeente_input(cbs_code="GM0518").inwoners == 566_221  # from the list
+    bad = tmp_path / "leeg.csv"
+    bad.write_text("naam;aantal\nx;1\n", encoding="utf-8")
+    result = runner.invoke(args=["gemeenten", "import-inwoners", str(bad)])
+    assert result.exit_code == 1 and "geen kolom met de CBS-code" in result.output

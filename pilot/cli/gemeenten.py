@@ -58,3 +58,23 @@ def _echo_preview(preview: boundaries.Preview) -> None:
             f"  {row.naam} ({row.cbs_code}): {old} -> {row.oppervlakte_nieuw_km2} km²; "
             f"{row.buiten_nieuw} van {row.incidenten} incident(en) buiten de nieuwe grens."
         )
+
+
+@gemeenten_cli.command("import-inwoners")
+@click.argument("bestand")
+@click.option("--jaar", type=int, help="Jaar van de CBS-lijst (standaard de nieuwste).")
+@click.option("--overschrijven", is_flag=True, help="Ook ingevulde inwonertallen vervangen.")
+def import_inwoners(bestand: str, jaar: int | None, overschrijven: bool):
+    """Laad CBS-inwonertallen per gemeente uit een CSV (bijvoorbeeld een StatLine-export).
+
+    Vult de CBS-lijst en de pilotgemeenten zonder inwonertal (met --overschrijven alle).
+    """
+    with acting_as("cli"):
+        try:
+            result = gemeenten_service.load_population(bestand, jaar, overschrijven)
+        except DomainError as error:
+            fail(error)
+    click.echo(
+        f"{result.in_bestand} inwonertal(len) gelezen; {result.cbs_lijst} in de CBS-lijst "
+        f"{result.jaar}; pilotgemeenten bijgewerkt: {', '.join(result.gemeenten) or 'geen'}."
+    )

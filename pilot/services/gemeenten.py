@@ -6,9 +6,12 @@ counts of records outside a pilot period and the pilot status in
 ``pilot.services.pilot_period``.
 """
 
+import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -318,3 +321,87 @@ def boundary_geojson(gemeente: Gemeente) -> dict | None:
         wgs84 = shapely.set_precision(shapely.transform(simple, _rd_to_lonlat), 1e-6)
         _geojson_cache[key] = mapping(wgs84)
     return _geojson_cache[key]
+
+
+CODE_HEADERS = ("cbs_code", "statcode", "regios", "regio's", "gemeentecode", "code")
+POPULATION_HEADERS = ("inwoners", "bevolking", "totalebevolking", "aantalinwoners")
+
+
+@dataclass(frozen=True)
+class PopulationResult:
+    jaar: int
+    in_bestand: int
+    cbs_lijst: int
+    gemeenten: list[str]
+
+
+def _header_index(header: list[str], names: tuple[str, ...]) -> int | None:
+    cleaned = [h.strip().lower().replace(" ", "") for h in header]
+    for name in names:
+        for i, text in enumerate(cleaned):
+            if text == name or text.startswith(name):
+                return i
+    return None
+
+
+def read_population(path: str) -> dict[str, int]:
+    """CBS population per gemeente from a CSV (``;`` or ``,``, UTF-8): a code column
+    (``cbs_code``, ``statcode``, StatLine's ``RegioS`` …) and a population column
+    (``inwoners``, ``Bevolking…``, StatLine's ``TotaleBevolking_1`` …). Dutch thousands
+    separators are accepted; rows that are not a gemeente (GM + 4 digits) are skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DomainError(f"Het bestand kon niet worden gelezen: {exc}", field="bron") from exc
+    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=dialect))
+    code_at = _header_index(rows[0], CODE_HEADERS) if rows else None
+    count_at = _header_index(rows[0], POPULATION_HEADERS) if rows else None
+    if code_at is None or count_at is None:
+        raise DomainError(
+            "Het bestand heeft geen kolom met de CBS-code (cbs_code, statcode of RegioS) en "
+            "een kolom met het aantal inwoners (inwoners of Bevolking…).",
+            field="bron",
+        )
+    result = {}
+    for row in rows[1:]:
+        if len(row) <= max(code_at, count_at):
+            continue
+        code = row[code_at].strip().upper()
+        value = re.sub(r"[\s.]", "", row[count_at])
+        if re.fullmatch(r"GM\d{4}", code) and value.isdigit():
+            result[code] = int(value)
+    if not result:
+        raise DomainError("Het bestand bevat geen inwonertallen van gemeenten.", field="bron")
+    return result
+
+
+def load_population(
+    path: str, jaar: int | None = None, overwrite: bool = False
+) -> PopulationResult:
+    """Put CBS population figures in the CBS list of ``jaar`` (default: the newest) and in
+    the pilot gemeenten that have none (or all, with ``overwrite``); audited, one commit."""
+    figures = read_population(path)
+    jaar = jaar or cbs_list_year()
+    if jaar is None:
+        raise DomainError("Laad eerst de CBS-lijst (gemeenten seed of grenzen).", field="jaar")
+    listed = 0
+    for row in db.session.execute(
+        db.select(CbsLijstGemeente).where(
+            CbsLijstGemeente.jaar == jaar, CbsLijstGemeente.cbs_code.in_(list(figures))
+        )
+    ).scalars():
+        row.inwoners = figures[row.cbs_code]
+        listed += 1
+    changed = []
+    for gemeente in db.session.execute(
+        db.select(Gemeente).where(Gemeente.cbs_code.in_(list(figures)))
+    ).scalars():
+        if gemeente.inwoners is None or overwrite:
+            gemeente.inwoners = figures[gemeente.cbs_code]
+            changed.append(gemeente.cbs_code)
+    audit.record(
+        "laden", "inwoners", str(jaar), bron=path[-300:], cbs_lijst=listed, gemeenten=changed
+    )
+    db.session.commit()
+    return PopulationResult(jaar, len(figures), listed, sorted(changed))
