@@ -46,6 +46,7 @@ def test_beheerder_adds_den_haag_whose_incident_reaches_the_outsider_map(
         page.get_by_role("button", name="Bekijken", exact=True).click()
         expect(page.locator("h1")).to_have_text("Voorbeeld gemeentegrenzen 2026")
         expect(page.locator("table")).to_contain_text("Rotterdam")
+        page.screenshot(path=str(ARTIFACTS / "grenzen-voorbeeld.png"), full_page=True)
         page.get_by_role("button", name="Bevestigen en opslaan").click()
         expect(page.locator(".flash-success")).to_contain_text("de CBS-lijst is bijgewerkt")
 

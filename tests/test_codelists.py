@@ -47,6 +47,7 @@ def test_the_migration_stores_version_1_exactly_as_the_seed(
         assert [cl.name for cl in book] == [cl.name for cl in codes.SEED]
         for seed in codes.SEED:
             assert book[seed.name] == seed
+        db.session.remove()
         db.engine.dispose()
 
 
