@@ -39,7 +39,7 @@ from pilot.models import CbsLijstGemeente, Gemeente, Incident
 from pilot.services.errors import DomainError, NotFound
 from pilot.services.gemeenten import boundary_of, clear_boundary_cache
 
-FOLDER = "grenzen"
+FOLDER = "grenzen-uploads"  # beside the incident import's uploads/, not inside it
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 MAX_AGE_SECONDS = 24 * 3600
 MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024
@@ -251,7 +251,7 @@ def import_boundaries(source: str, jaar: int | None = None) -> list[Gemeente]:
 
 
 def _root() -> Path:
-    return Path(current_app.instance_path) / "uploads" / FOLDER
+    return Path(current_app.instance_path) / FOLDER
 
 
 def _purge_old(root: Path) -> None:
