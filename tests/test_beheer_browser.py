@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pyotp
 import pytest
 import shapely
 
@@ -15,12 +16,13 @@ from pilot import clock
 from pilot.extensions import db
 from pilot.models import Boa, Incident, Rol
 from tests.browser import ARTIFACTS, logged_in_page
-from tests.conftest import FROZEN_NOW, PASSWORD, SHARED_DATA
+from tests.conftest import FROZEN_NOW, PASSWORD, SHARED_DATA, log_in
 from tests.factories import gemeente, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.db_independent]
 
 QUARTER = "2025-07-01"  # 2025-K3, the newest completed quarter at FROZEN_NOW
+OWN_PASSWORD = "Den Haag meldt het eerste incident"
 CELLS_URL = f"/hotspots/gemeente/GM0518/kaart/download/csv?kwartaal={QUARTER}"
 
 
@@ -78,6 +80,19 @@ def test_beheerder_adds_den_haag_whose_incident_reaches_the_outsider_map(
         page.fill("#gebruikersnaam", "coord-denhaag")
         page.fill("#wachtwoord", PASSWORD)
         page.click("button[type=submit]")
+        # first log-in: enrol the authenticator app, then replace the temporary password
+        expect(page.locator("h1")).to_have_text("Tweestapsverificatie instellen")
+        secret = page.locator("#totp-sleutel").inner_text().replace(" ", "")
+        page.fill("#code", pyotp.TOTP(secret).at(clock.now()))
+        page.get_by_role("button", name="Bevestigen").click()
+        page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
+        expect(page.locator("h1")).to_have_text("Wachtwoord wijzigen")
+        page.fill("#huidig", PASSWORD)
+        page.fill("#nieuw", OWN_PASSWORD)
+        page.fill("#herhaling", OWN_PASSWORD)
+        page.get_by_role("button", name="Wachtwoord wijzigen").click()
+        expect(page.locator(".flash-success")).to_contain_text("Uw wachtwoord is gewijzigd")
+        page.goto(f"{server}/")
         expect(page.locator("h1")).to_contain_text("'s-Gravenhage")
         page.goto(f"{server}/gemeente/GM0518/boas/nieuw")
         page.fill("#opleidingsdatum", "2025-06-01")
@@ -98,10 +113,7 @@ def test_beheerder_adds_den_haag_whose_incident_reaches_the_outsider_map(
                 )
         evaluator = app.test_client()
         evaluator_user = make_user(Rol.EVALUATOR)
-        evaluator.post(
-            "/inloggen",
-            data={"gebruikersnaam": evaluator_user.gebruikersnaam, "wachtwoord": PASSWORD},
-        )
+        log_in(app, evaluator, evaluator_user)
         assert _den_haag_cells(evaluator) == []  # four: below k, nothing shown
 
         page.goto(f"{server}/gemeente/GM0518/incidenten/nieuw")
