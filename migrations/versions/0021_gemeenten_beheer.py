@@ -19,8 +19,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('gemeente', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('actief', sa.Boolean(), server_default=sa.true(), nullable=False))
+    # A plain ADD COLUMN (also on SQLite): a batch copy of gemeente would drop the table
+    # that incidents, boa's and users refer to, which SQLite refuses on a filled database.
+    op.add_column('gemeente', sa.Column('actief', sa.Boolean(), server_default=sa.true(), nullable=False))
     op.create_table('cbs_gemeente',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('jaar', sa.Integer(), nullable=False),
@@ -37,5 +38,4 @@ def upgrade():
 
 def downgrade():
     op.drop_table('cbs_gemeente')
-    with op.batch_alter_table('gemeente', schema=None) as batch_op:
-        batch_op.drop_column('actief')
+    op.drop_column('gemeente', 'actief')
