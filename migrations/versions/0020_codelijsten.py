@@ -1,7 +1,7 @@
 """stored code lists: codeboek_versie, codelijst, codelijst_code; version 1 seeded
 
 Revision ID: 0020
-Revises: 0011
+Revises: 0030
 Create Date: 2026-12-03 08:40:00
 
 The code lists move from constants in ``pilot/codes.py`` to the database so that the
@@ -16,7 +16,7 @@ from pilot import clock
 from pilot.codes import SEED
 
 revision = '0020'
-down_revision = '0011'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
