@@ -10,9 +10,9 @@ import pytest
 from flask_migrate import upgrade
 from pypdf import PdfReader
 
-from pilot import codes, create_app
+from pilot import clock, codes, create_app
 from pilot.extensions import db
-from pilot.models import AuditEvent, CodeboekVersie, Incident, Rol
+from pilot.models import AuditEvent, CodeboekVersie, ExtractGrant, Incident, Rol
 from pilot.services import codelists
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import get_gemeente
@@ -110,12 +110,11 @@ def test_beheerder_adds_a_code_and_every_output_follows(app, client, login_as, b
         [c.value for c in row[:2]] for row in workbook["Toelichting"].iter_rows()
     ]
 
-    # the evaluator's dataset: the incident, the codebook CSV and PDF with version 2
+    # the evaluator's dataset: the codebook CSV and PDF with version 2 (the incident itself
+    # is left out: the default dataset drops a gemeente-quarter with fewer than k incidents)
     evaluator = client.application.test_client()
-    login_as(Rol.EVALUATOR, the_client=evaluator)
+    evaluator_user = login_as(Rol.EVALUATOR, the_client=evaluator)
     archive = zipfile.ZipFile(io.BytesIO(evaluator.get("/dataset/evaluatiedataset.zip").data))
-    rows = list(csv.DictReader(io.StringIO(archive.read("incidenten.csv").decode())))
-    assert [r["locatie_type"] for r in rows] == ["tram"]
     codebook = list(csv.DictReader(io.StringIO(archive.read("codeboek.csv").decode())))
     assert any(
         r["variabele"] == "locatie_type"
@@ -130,6 +129,24 @@ def test_beheerder_adds_a_code_and_every_output_follows(app, client, login_as, b
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "versie 2" in text and "Tram / tramhalte" in text
     assert "Wijzigingen in het codeboek" in text
+
+    # the finer extract, granted by the beheerder, has the incident with its new code
+    response = client.post(
+        "/beheer/extracten/nieuw",
+        data={
+            "user_id": evaluator_user.id,
+            "doel": "Controle van de nieuwe locatiecode voor het evaluatierapport.",
+            "geldig_tot": clock.today().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        grant_id = db.session.execute(db.select(ExtractGrant.id)).scalar_one()
+    archive = zipfile.ZipFile(io.BytesIO(evaluator.get(f"/dataset/extract/{grant_id}").data))
+    rows = list(csv.DictReader(io.StringIO(archive.read("incidenten.csv").decode())))
+    assert [r["locatie_type"] for r in rows] == ["tram"]
+    extract_codebook = list(csv.DictReader(io.StringIO(archive.read("codeboek.csv").decode())))
+    assert any(r["variabele"] == "locatie_type" and r["code"] == "tram" for r in extract_codebook)
 
 
 def test_a_corrected_label_keeps_the_code_and_its_records(app, client, login_as):
