@@ -62,7 +62,7 @@ def _pairs(code_list: codes.CodeListRef) -> Sequence[tuple[str, str]]:
 
 def _groep(locatie_type: str | None) -> str | None:
     """The group of a location type; a type the beheerder added later counts as 'overig'."""
-    if locatie_type is None:
+    if pd.isna(locatie_type):
         return None
     return _GROEP_VAN.get(locatie_type, "overig")
 
