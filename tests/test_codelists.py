@@ -6,6 +6,7 @@ import zipfile
 from datetime import UTC, datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 from flask_migrate import upgrade
 from pypdf import PdfReader
@@ -14,6 +15,10 @@ from pilot import clock, codes, create_app
 from pilot.extensions import db
 from pilot.models import AuditEvent, CodeboekVersie, ExtractGrant, Incident, Rol
 from pilot.services import codelists
+from pilot.services.dataset import rows as dataset_rows
+from pilot.services.dataset.protected import variable_of
+from pilot.services.disclosure.publication import breakdowns
+from pilot.services.disclosure.quasi_identifiers import LOCATIE_TYPE as LOCATIE_TYPE_QI
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import get_gemeente
 from pilot.services.incidenten import IncidentInput, create_incident
@@ -221,6 +226,20 @@ def test_a_new_conduct_gets_the_next_bit_and_old_masks_keep_their_meaning(app):
         after = {c.code: codes.gedraging_bit(c.code) for c in codes.GEDRAGING.codes}
         assert after == {**before, "staren": 1 << len(before)}
         assert codes.mask_to_gedragingen(0b0101) == ["opmerkingen", "geluiden"]
+
+
+def test_the_dataset_protection_and_publication_follow_a_new_code(app):
+    """Lists built once at import (quasi-identifiers) or per build read the current book."""
+    with app.app_context():
+        codelists.add_code("locatie_type", "tram", "Tram / tramhalte")
+        codelists.add_code("gedraging", "staren", "Staren")
+        assert ("tram", "Tram / tramhalte") in tuple(LOCATIE_TYPE_QI.levels[0].codes)
+        groups = LOCATIE_TYPE_QI.levels[1].recode(pd.DataFrame({"locatie_type": ["tram"]}))
+        assert groups.tolist() == ["overig"]
+        assert variable_of()["staren"] == "gedraging_staren"
+        assert "gedraging_staren" in dataset_rows.incidents().columns
+        axes = {b.name: b.axes[0].codes for b in breakdowns()}
+        assert "tram" in axes["locatie_type"] and "staren" in axes["gedraging"]
 
 
 def test_versions_count_up_and_the_change_log_names_the_actor(app, client, login_as):
