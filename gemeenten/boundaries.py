@@ -6,7 +6,9 @@ published by cartomap/CBS often lack a ``crs`` member, which GDAL then reads as
 EPSG:4326. We recognise that case by the coordinate range instead of trusting it.
 """
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
@@ -51,8 +53,28 @@ def _looks_like_rd(frame: gpd.GeoDataFrame) -> bool:
     return maxx > 360 or maxy > 360 or minx < -360
 
 
-def read_boundaries(source: str) -> dict[str, BaseGeometry]:
-    """Read a gemeentegrenzen file or URL; return ``{statcode: geometry in RD New}``.
+@dataclass(frozen=True)
+class GemeenteFile:
+    """The gemeenten of one boundary file: year (when the file says), names, RD geometries."""
+
+    jaar: int | None
+    namen: dict[str, str]
+    grenzen: dict[str, BaseGeometry]
+
+
+def _year(frame: gpd.GeoDataFrame, source: str) -> int | None:
+    """The indeling year: from ``jrstatcode`` (2026GM0599), else from a PDOK URL."""
+    if "jrstatcode" in frame.columns:
+        years = {str(value)[:4] for value in frame["jrstatcode"] if value}
+        if len(years) == 1 and (year := years.pop()).isdigit():
+            return int(year)
+    if match := re.search(r"/gebiedsindelingen/(\d{4})/", source):
+        return int(match.group(1))
+    return None
+
+
+def read_gemeente_file(source: str) -> GemeenteFile:
+    """Read a gemeentegrenzen file or URL: every gemeente's name and RD geometry.
 
     Accepts GeoJSON or GeoPackage in WGS84 or RD New. Invalid rings (the 0.001° rounding
     of the simplified WGS84 file makes some) are repaired with ``make_valid``.
@@ -73,11 +95,18 @@ def read_boundaries(source: str) -> dict[str, BaseGeometry]:
         frame = frame.set_crs(WGS84)
     frame = frame.to_crs(RD)
     geometries = shapely.make_valid(frame.geometry.values)
-    return {
-        str(code): geometry
-        for code, geometry in zip(frame["statcode"], geometries, strict=True)
-        if geometry is not None and not geometry.is_empty
-    }
+    names = frame["statnaam"] if "statnaam" in frame.columns else frame["statcode"]
+    grenzen, namen = {}, {}
+    for code, name, geometry in zip(frame["statcode"], names, geometries, strict=True):
+        if geometry is not None and not geometry.is_empty:
+            grenzen[str(code)] = geometry
+            namen[str(code)] = str(name)
+    return GemeenteFile(_year(frame, source), namen, grenzen)
+
+
+def read_boundaries(source: str) -> dict[str, BaseGeometry]:
+    """Read a gemeentegrenzen file or URL; return ``{statcode: geometry in RD New}``."""
+    return read_gemeente_file(source).grenzen
 
 
 def points_within(

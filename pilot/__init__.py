@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.audittrail.views import bp as audittrail_bp
     from pilot.auth.views import bp as auth_bp
     from pilot.boas.views import bp as boas_bp
+    from pilot.codelists.views import bp as codelists_bp
     from pilot.dataset.views import bp as dataset_bp
     from pilot.diensten.views import bp as diensten_bp
     from pilot.gemeenten.views import bp as gemeenten_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         dataset_bp,
         retention_bp,
         api_bp,
+        codelists_bp,
     ):
         app.register_blueprint(blueprint)
 

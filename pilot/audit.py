@@ -31,6 +31,7 @@ from pilot.models import (
     AuditEvent,
     Base,
     Boa,
+    CodelijstCode,
     Dienst,
     ExtractGrant,
     Gemeente,
@@ -39,7 +40,7 @@ from pilot.models import (
     User,
 )
 
-AUDITED = (Gemeente, Boa, User, Incident, Dienst, PolitieCijfer, ExtractGrant)
+AUDITED = (Gemeente, Boa, User, Incident, Dienst, PolitieCijfer, ExtractGrant, CodelijstCode)
 SECRET_FIELDS = {
     "password_hash",
     "personeelsnummer_hmac",

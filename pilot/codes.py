@@ -1,12 +1,32 @@
-"""The code lists of the pilot: stable codes with Dutch labels, in one place.
+"""The code lists of the pilot: stable codes with Dutch labels, stored in the database.
 
-Forms, validation, the import template and the codebook are all generated from these.
-A code, once published, never changes meaning; new codes are added at the end.
+The beheerder keeps them (``pilot.services.codelists``): a label can be corrected and a
+code added at the end; a code is never removed or given another meaning. Every change is
+a new version of the codebook. Forms, validation, the import template, the codebook, the
+dataset and the reports all read the lists through this module, so they follow a change
+without a code change.
+
+Two ways to read them:
+
+- ``current()``: the whole codebook (version, lists, change log) as immutable objects,
+  loaded once per request (one ``max(versie)`` query) and cached per version in the
+  process. Loops over many rows take a list from it once.
+- The module constants (``LOCATIE_TYPE``, ``AFDOENING``, …) are ``CodeListRef`` handles
+  that resolve to the current version on every use, so code written against the constants
+  (``codes.AFDOENING.choices()``) follows the store. Do not evaluate them at import time.
+
+Outside an application context (pure functions, tests without a database), and while the
+store is still empty, the lists are the seeded version 1 below (``SEED``), which the
+migration that created the store wrote as version 1.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from types import MappingProxyType
+
+from flask import g, has_app_context
 
 
 @dataclass(frozen=True)
@@ -14,6 +34,7 @@ class Code:
     code: str
     label: str
     toelichting: str = ""
+    sinds_versie: int = 1
 
 
 @dataclass(frozen=True)
@@ -21,6 +42,7 @@ class CodeList:
     name: str
     titel: str
     codes: tuple[Code, ...]
+    uitbreidbaar: bool = True
 
     @cached_property
     def _labels(self) -> MappingProxyType:
@@ -39,8 +61,19 @@ class CodeList:
     def __contains__(self, code: object) -> bool:
         return code in self._labels
 
+    @cached_property
+    def _bits(self) -> MappingProxyType:
+        return MappingProxyType({item.code: 1 << i for i, item in enumerate(self.codes)})
 
-LOCATIE_TYPE = CodeList(
+    def bit(self, code: str) -> int:
+        """The code's bit in a bit mask over this list (its position, so stable)."""
+        return self._bits[code]
+
+    def resolve(self) -> "CodeList":
+        return self
+
+
+_LOCATIE_TYPE = CodeList(
     "locatie_type",
     "Type locatie",
     (
@@ -55,7 +88,7 @@ LOCATIE_TYPE = CodeList(
     ),
 )
 
-GEDRAGING = CodeList(
+_GEDRAGING = CodeList(
     "gedraging",
     "Gedraging (art. 429ter Sr)",
     (
@@ -66,7 +99,7 @@ GEDRAGING = CodeList(
     ),
 )
 
-KENNISNAME = CodeList(
+_KENNISNAME = CodeList(
     "kennisname",
     "Wijze van kennisname",
     (
@@ -78,7 +111,7 @@ KENNISNAME = CodeList(
     ),
 )
 
-KLEDING = CodeList(
+_KLEDING = CodeList(
     "kleding",
     "Optreden in uniform of in burger",
     (
@@ -87,7 +120,7 @@ KLEDING = CodeList(
     ),
 )
 
-ROL_BOA = CodeList(
+_ROL_BOA = CodeList(
     "rol_boa",
     "Rol van de boa",
     (
@@ -96,7 +129,7 @@ ROL_BOA = CodeList(
     ),
 )
 
-AFDOENING = CodeList(
+_AFDOENING = CodeList(
     "afdoening",
     "Afdoening",
     (
@@ -114,7 +147,7 @@ AFDOENING = CodeList(
     ),
 )
 
-LEEFTIJD = CodeList(
+_LEEFTIJD = CodeList(
     "leeftijd",
     "Geschatte leeftijd verdachte(n)",
     (
@@ -134,13 +167,14 @@ TIJDVAK_UREN: tuple[tuple[str, int, int], ...] = (
     ("nacht", 0, 7),
 )
 
-TIJDVAK = CodeList(
+_TIJDVAK = CodeList(
     "tijdvak",
     "Tijdvak (lokale tijd)",
     tuple(
         Code(code, f"{code.capitalize()} ({start:02d}:00–{end % 24:02d}:00)")
         for code, start, end in TIJDVAK_UREN
     ),
+    uitbreidbaar=False,
 )
 
 # The time band of each local hour 0..23 (a table, so batches can index it).
@@ -148,7 +182,7 @@ TIJDVAK_PER_UUR: tuple[str, ...] = tuple(
     next(code for code, start, end in TIJDVAK_UREN if start <= hour < end) for hour in range(24)
 )
 
-WEEKDAG = CodeList(
+_WEEKDAG = CodeList(
     "weekdag",
     "Dag van de week (lokale datum; 0 = maandag, zoals Python en het incidentmodel)",
     (
@@ -160,9 +194,166 @@ WEEKDAG = CodeList(
         Code("5", "Zaterdag"),
         Code("6", "Zondag"),
     ),
+    uitbreidbaar=False,
 )
 
-ALL_CODE_LISTS: tuple[CodeList, ...] = (
+# Version 1 of the codebook, in codebook order. Never edit: later versions live in the store.
+SEED: tuple[CodeList, ...] = (
+    _LOCATIE_TYPE,
+    _GEDRAGING,
+    _KENNISNAME,
+    _KLEDING,
+    _ROL_BOA,
+    _AFDOENING,
+    _LEEFTIJD,
+    _TIJDVAK,
+    _WEEKDAG,
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log: the version it made and what it changed."""
+
+    versie: int
+    tijdstip: datetime | None
+    actor: str
+    wijziging: str
+    codelijst: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """One version of every code list, with the change log up to that version."""
+
+    versie: int
+    lists: Mapping[str, CodeList]
+    changes: tuple[Change, ...] = field(default=())
+
+    def __getitem__(self, name: str) -> CodeList:
+        return self.lists[name]
+
+    def __iter__(self) -> Iterator[CodeList]:
+        return iter(self.lists.values())
+
+
+SEED_BOOK = Codebook(
+    1,
+    MappingProxyType({code_list.name: code_list for code_list in SEED}),
+    (Change(1, None, "systeem", "Eerste versie van het codeboek."),),
+)
+_books: dict[tuple, Codebook] = {}  # per process; a stored version never changes
+
+
+def current() -> Codebook:
+    """The current codebook: per request one version query, cached per version."""
+    if not has_app_context():
+        return SEED_BOOK
+    book = g.get("_codeboek")
+    if book is None:
+        book = _load()
+        g._codeboek = book
+    return book
+
+
+def forget_current() -> None:
+    """After a change in this context: the next ``current()`` reads the store again."""
+    if has_app_context():
+        g.pop("_codeboek", None)
+
+
+def _load() -> Codebook:
+    from pilot.extensions import db
+    from pilot.models import CodeboekVersie, Codelijst, CodelijstCode
+
+    latest = db.session.execute(
+        db.select(CodeboekVersie.versie, CodeboekVersie.tijdstip)
+        .order_by(CodeboekVersie.versie.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return SEED_BOOK
+    versie = latest.versie
+    key = (str(db.engine.url), versie, latest.tijdstip)  # a database restored or emptied
+    if key in _books:  # may reuse a version number; its moment tells them apart
+        return _books[key]
+    rows = db.session.execute(
+        db.select(Codelijst, CodelijstCode)
+        .join(CodelijstCode, CodelijstCode.codelijst == Codelijst.naam)
+        .order_by(Codelijst.positie, CodelijstCode.positie)
+    ).all()
+    grouped: dict[str, tuple[Codelijst, list[Code]]] = {}
+    for lijst, item in rows:
+        entry = grouped.setdefault(lijst.naam, (lijst, []))
+        entry[1].append(Code(item.code, item.label, sinds_versie=item.sinds_versie))
+    changes = db.session.execute(
+        db.select(CodeboekVersie).order_by(CodeboekVersie.versie)
+    ).scalars()
+    book = Codebook(
+        versie,
+        MappingProxyType(
+            {
+                naam: CodeList(naam, lijst.titel, tuple(items), lijst.uitbreidbaar)
+                for naam, (lijst, items) in grouped.items()
+            }
+        ),
+        tuple(Change(c.versie, c.tijdstip, c.actor, c.wijziging, c.codelijst) for c in changes),
+    )
+    _books[key] = book
+    return book
+
+
+class CodeListRef:
+    """A code list by name that resolves to the current version of the codebook on use."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def resolve(self) -> CodeList:
+        return current()[self.name]
+
+    @property
+    def titel(self) -> str:
+        return self.resolve().titel
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        return self.resolve().codes
+
+    @property
+    def uitbreidbaar(self) -> bool:
+        return self.resolve().uitbreidbaar
+
+    def labels(self) -> MappingProxyType:
+        return self.resolve().labels()
+
+    def choices(self) -> list[tuple[str, str]]:
+        return self.resolve().choices()
+
+    def label(self, code: str | None) -> str:
+        return self.resolve().label(code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.resolve()
+
+    def __repr__(self) -> str:
+        return f"<CodeListRef {self.name}>"
+
+
+# The handles every caller uses; each follows the store (see the module docstring).
+LOCATIE_TYPE = CodeListRef(_LOCATIE_TYPE.name)
+GEDRAGING = CodeListRef(_GEDRAGING.name)
+KENNISNAME = CodeListRef(_KENNISNAME.name)
+KLEDING = CodeListRef(_KLEDING.name)
+ROL_BOA = CodeListRef(_ROL_BOA.name)
+AFDOENING = CodeListRef(_AFDOENING.name)
+LEEFTIJD = CodeListRef(_LEEFTIJD.name)
+TIJDVAK = CodeListRef(_TIJDVAK.name)
+WEEKDAG = CodeListRef(_WEEKDAG.name)
+
+ALL_CODE_LISTS: tuple[CodeListRef, ...] = (
     LOCATIE_TYPE,
     GEDRAGING,
     KENNISNAME,
@@ -174,23 +365,26 @@ ALL_CODE_LISTS: tuple[CodeList, ...] = (
 )
 
 # Code lists of fields derived on write (never entered in a form); used by the codebook.
-DERIVED_CODE_LISTS: tuple[CodeList, ...] = (WEEKDAG,)
+DERIVED_CODE_LISTS: tuple[CodeListRef, ...] = (WEEKDAG,)
 
 
 def gedraging_bit(code: str) -> int:
-    """Stable bit for a conduct code in the ``Incident.gedragingen`` bitmask."""
-    return 1 << [item.code for item in GEDRAGING.codes].index(code)
+    """Stable bit for a conduct code in the ``Incident.gedragingen`` bitmask: its position
+    (codes are only added at the end, so a code keeps its bit in every version)."""
+    return GEDRAGING.resolve().bit(code)
 
 
 def gedragingen_to_mask(codes: list[str]) -> int:
+    gedraging = GEDRAGING.resolve()
     mask = 0
     for code in codes:
-        mask |= gedraging_bit(code)
+        mask |= gedraging.bit(code)
     return mask
 
 
 def mask_to_gedragingen(mask: int) -> list[str]:
-    return [item.code for item in GEDRAGING.codes if mask & gedraging_bit(item.code)]
+    gedraging = GEDRAGING.resolve()
+    return [item.code for item in gedraging.codes if mask & gedraging.bit(item.code)]
 
 
 def tijdvak_for_hour(hour: int) -> str:

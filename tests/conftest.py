@@ -2,7 +2,8 @@
 a test client, a CLI runner, ``login_as`` and ``frozen_clock``.
 
 The schema is built once per run with the real migrations (``flask db upgrade``); each
-test starts from empty tables plus the ten seeded pilot gemeenten.
+test starts from empty tables plus the ten seeded pilot gemeenten and version 1 of the
+code lists.
 """
 
 import os
@@ -20,6 +21,7 @@ from sqlalchemy import text
 from pilot import clock, create_app
 from pilot.extensions import db
 from pilot.models import Base, Gemeente, Rol, User
+from pilot.services.codelists import seed_code_lists
 from pilot.services.gemeenten import seed_pilot_gemeenten
 from pilot.services.users import hash_password
 from tests.postgres import PostgresServer, PostgresUnavailable
@@ -134,6 +136,8 @@ def app(database_url: str, test_config: dict) -> Iterator[Flask]:
     with app.app_context():
         _empty_all_tables()
         seed_pilot_gemeenten()
+        seed_code_lists()  # version 1, as the migration writes it
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

@@ -43,7 +43,7 @@ def test_boa_create_change_deactivate_are_audited_without_personal_data(
         f"/gemeente/GM0599/boas/{boa_id}/bewerken",
         data={"personeelsnummer": "PN-999", "opleidingsdatum": "2024-05-01"},
     )
-    client.post(f"/gemeente/GM0599/boas/{boa_id}/deactiveren")
+    client.post(f"/gemeente/GM0599/boas/{boa_id}/deactiveren", data={"bevestigd": "ja"})
 
     created, changed, deactivated = _events(app, "boa")
     for event in (created, changed, deactivated):

@@ -1,9 +1,11 @@
 """Coordinator boa screens through HTTP, plus the boa rules of pilot/services/boas.py."""
 
+import io
 import logging
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
+import openpyxl
 import pytest
 from flask import Flask
 from sqlalchemy import text
@@ -13,6 +15,7 @@ from pilot.models import Base, Boa, Rol
 from pilot.pseudonym import keyed_hash
 from pilot.services import boas as boas_service
 from pilot.services.errors import DomainError
+from pilot.services.incidenten import IncidentInput, validate_batch
 from tests.conftest import gemeente_by_code
 from tests.factories import make_boa
 
@@ -144,14 +147,24 @@ def test_edit_boa(app, client, login_as):
     )
 
 
-def test_deactivate_boa(app, client, login_as):
+def test_deactivate_boa_after_confirmation_and_reactivate(app, client, login_as):
     login_as(Rol.COORDINATOR, "GM0599")
     _register(client)
     [boa] = _boas(app)
-    assert client.get(f"/gemeente/GM0599/boas/{boa.id}/deactiveren").status_code == 405
-    response = client.post(f"/gemeente/GM0599/boas/{boa.id}/deactiveren", follow_redirects=True)
+    url = f"/gemeente/GM0599/boas/{boa.id}/deactiveren"
+    assert f'href="{url}"' in client.get("/gemeente/GM0599/boas").text
+    question = client.get(url)
+    assert question.status_code == 200 and "Weet u zeker" in question.text
+    assert 'name="bevestigd" value="ja"' in question.text
+    assert "Weet u zeker" in client.post(url).text  # no confirmation: nothing happens
+    assert _boas(app)[0].actief is True
+    response = client.post(url, data={"bevestigd": "ja"}, follow_redirects=True)
     assert f"Boa {boa.code} is gedeactiveerd." in response.text
     assert _boas(app)[0].actief is False
+    assert "gedeactiveerd" in client.get("/gemeente/GM0599/boas").text
+    response = client.post(f"/gemeente/GM0599/boas/{boa.id}/reactiveren", follow_redirects=True)
+    assert f"Boa {boa.code} is weer actief (bevoegd)." in response.text
+    assert _boas(app)[0].actief is True
 
 
 def test_find_boa_by_personnel_number(app, client, login_as):
@@ -200,8 +213,13 @@ def test_another_gemeentes_coordinator_gets_404_on_every_boa_route(app, client, 
         ("GET", f"/gemeente/GM0599/boas/{boa_id}/bewerken"),
         ("POST", f"/gemeente/GM0599/boas/{boa_id}/bewerken"),
         ("POST", f"/gemeente/GM0599/boas/{boa_id}/deactiveren"),
+        ("GET", f"/gemeente/GM0599/boas/{boa_id}/deactiveren"),
+        ("POST", f"/gemeente/GM0344/boas/{boa_id}/reactiveren"),
+        ("POST", f"/gemeente/GM0599/boas/{boa_id}/reactiveren"),
     ]:
-        response = client.open(url, method=method, data={"mandaat_start": "2024-01-01"})
+        response = client.open(
+            url, method=method, data={"mandaat_start": "2024-01-01", "bevestigd": "ja"}
+        )
         assert response.status_code == 404, (method, url)
         assert _without_csrf_token(response.text) == not_found, "404 must not reveal existence"
     [untouched] = _boas(app, "GM0344")
@@ -254,3 +272,83 @@ def test_a_colliding_code_is_replaced_by_a_fresh_one(app):
             boas_service.register_boa(
                 rotterdam, boas_service.BoaInput(), make_code=lambda _cbs: "BOA-0599-AAAA"
             )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"opleidingsdatum": "2025-11-16"}, "opleidingsdatum", "in de toekomst"),
+        ({"opleidingsdatum": "", "mandaat_start": "2024-06-15"}, "mandaat_start", "eerst"),
+        ({"mandaat_start": "2024-05-31"}, "mandaat_start", "vóór de opleiding"),
+        ({"mandaat_eind": "2024-06-14"}, "mandaat_eind", "vóór de startdatum"),
+        ({"mandaat_start": "", "mandaat_eind": "2025-01-01"}, "mandaat_start", "startdatum"),
+    ],
+)
+def test_dates_that_cannot_be_true_are_refused(
+    app, client, login_as, frozen_clock, fields, field, message
+):
+    login_as(Rol.COORDINATOR, "GM0599")
+    response = _register(client, **fields)
+    assert response.status_code == 200
+    assert re.search(rf'id="{field}-fout">[^<]*{message}', response.text), response.text
+    assert _boas(app) == []
+    with app.app_context(), pytest.raises(DomainError):
+        boas_service.register_boa(
+            gemeente_by_code("GM0599"),
+            boas_service.BoaInput(
+                opleidingsdatum=date(2025, 11, 16), mandaat_start=None, mandaat_eind=None
+            ),
+        )
+
+
+def test_status_in_opleiding_bevoegd_and_who_the_forms_offer(app, client, login_as, frozen_clock):
+    with app.app_context():
+        leerling = make_boa(
+            "GM0599", code="BOA-0599-LEER", opleidingsdatum=None, mandaat_start=None
+        )
+        opgeleid = make_boa("GM0599", code="BOA-0599-OPGL", mandaat_start=None)
+        bevoegd = make_boa("GM0599", code="BOA-0599-BEVG")
+        verlopen = make_boa("GM0599", code="BOA-0599-VERL", mandaat_eind=date(2025, 6, 30))
+        weg = make_boa("GM0599", code="BOA-0599-WEGG", actief=False)
+        today = date(2025, 11, 15)
+        assert [b.status(today).label for b in (leerling, opgeleid, bevoegd, verlopen, weg)] == [
+            "in opleiding",
+            "opgeleid, geen geldig mandaat",
+            "bevoegd",
+            "opgeleid, geen geldig mandaat",
+            "gedeactiveerd",
+        ]
+    login_as(Rol.COORDINATOR, "GM0599")
+    listing = client.get("/gemeente/GM0599/boas").text
+    assert "in opleiding" in listing and "bevoegd" in listing
+    form = client.get("/gemeente/GM0599/incidenten/nieuw").text
+    offered = set(re.findall(r">(BOA-0599-[A-Z]{4})</option>", form))
+    # an expired mandate is still offered: an incident from its time may be registered late
+    assert offered == {"BOA-0599-BEVG", "BOA-0599-VERL"}
+    template = client.get("/gemeente/GM0599/importeren/sjabloon.xlsx").data
+    sheet = openpyxl.load_workbook(io.BytesIO(template))["codes"]
+    in_template = {
+        c.value for col in sheet.iter_cols() for c in col if str(c.value).startswith("BOA")
+    }
+    assert in_template == {"BOA-0599-BEVG", "BOA-0599-VERL"}
+
+
+def test_an_incident_of_a_boa_in_opleiding_is_refused_with_the_reason(app, frozen_clock):
+    with app.app_context():
+        leerling = make_boa("GM0599", opleidingsdatum=None, mandaat_start=None)
+        item = IncidentInput(
+            tijdstip=datetime(2025, 9, 12, 21, 30, tzinfo=UTC),
+            lat=51.92417,
+            lon=4.48687,
+            boa_id=leerling.id,
+            locatie_type="straat",
+            gedragingen=["opmerkingen"],
+            kennisname="eigen_waarneming",
+            kleding="uniform",
+            rol_boa="interventie",
+            afdoening="waarschuwing",
+        )
+        [errors] = validate_batch(gemeente_by_code("GM0599"), [item])
+        assert errors["boa_id"] == [
+            f"Boa {leerling.code} is nog in opleiding: er is geen opleidingsdatum vastgelegd."
+        ]

@@ -225,7 +225,7 @@ def test_missing_file_gives_a_dutch_error(app: Flask, runner, tmp_path):
 def test_coordinator_page_shows_boundary_status(app: Flask, client, login_as, runner):
     login_as(Rol.COORDINATOR, "GM0599")
     before = client.get("/gemeente/GM0599/").text
-    assert "niet geladen" in before and "import-grenzen" in before
+    assert "niet geladen" in before and "de beheerder laadt de grenzen" in before
     assert _import(runner, "gemeenten_2026_wgs84.geojson").exit_code == 0
     after = client.get("/gemeente/GM0599/").text
     assert "niet geladen" not in after and "geladen op" in after

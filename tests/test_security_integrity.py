@@ -5,20 +5,20 @@ old duplicates; the audit hash chain detects changes and survives the retention 
 
 import io
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import flask
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import insert, text
+from sqlalchemy import MetaData, Table, insert, text
 from sqlalchemy.exc import IntegrityError
 
-from pilot import audit, create_app
+from pilot import audit, codes, create_app
 from pilot.audit_chain import verify
 from pilot.extensions import db
-from pilot.models import AuditEvent, Dienst, Incident, Rol
+from pilot.models import AuditEvent, Boa, Dienst, Gemeente, Incident, Rol
 from pilot.services import incidenten
 from pilot.services.errors import DomainError
-from pilot.services.gemeenten import seed_pilot_gemeenten
 from tests.conftest import log_in
 from tests.factories import gemeente, make_boa, make_incident
 from tests.test_imports import row, write_csv
@@ -135,18 +135,30 @@ def test_migration_0011_resolves_existing_duplicates(make_database_url, test_con
     app = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(revision="0010")
-        seed_pilot_gemeenten()
-        boa = make_boa("GM0599")
-        item = _item(boa.id, None)
-        values = incidenten.row_values(gemeente("GM0599"), item, False)
+        # the schema of 0010, not the models (later migrations add columns to gemeente)
+        table = Table("gemeente", MetaData(), autoload_with=db.session.connection())
+        rotterdam = Gemeente(
+            id=1, cbs_code="GM0599", naam="Rotterdam", provincie="Zuid-Holland", tranche=1,
+            pilot_start=date(2024, 7, 1), pilot_eind=None,
+        )  # fmt: skip
+        db.session.execute(
+            insert(table).values(**{c.name: getattr(rotterdam, c.name) for c in table.columns})
+        )
+        boa = Boa(gemeente_id=1, code="BOA-0599-T000", actief=True,
+                  opleidingsdatum=date(2024, 6, 1), mandaat_start=date(2024, 6, 15))  # fmt: skip
+        db.session.add(boa)
+        db.session.flush()
+        flask.g._codeboek = codes.SEED_BOOK  # 0010 has no code store; version 1 is the seed
+        values = incidenten.row_values(rotterdam, _item(boa.id, None), False)
         for _ in range(3):
             db.session.execute(insert(Incident.__table__).values(**values))
-        with_case = incidenten.row_values(gemeente("GM0599"), _item(boa.id, "PV-1"), False)
+        with_case = incidenten.row_values(rotterdam, _item(boa.id, "PV-1"), False)
         for minute in (31, 32):
             moved = {**with_case, "vingerafdruk": f"{minute:064d}"}
             db.session.execute(insert(Incident.__table__).values(**moved))
         db.session.commit()
         upgrade()
+        codes.forget_current()
         live = db.session.execute(
             db.select(Incident.id, Incident.zaaknummer_hmac).where(
                 Incident.ingetrokken_op.is_(None)

@@ -1,11 +1,13 @@
-"""A gemeente's boa's: list, register, edit, deactivate, find by personnel number.
+"""A gemeente's boa's: list, register, edit, deactivate (after confirmation), reactivate,
+find by personnel number.
 
 Every view resolves the gemeente from the URL through ``visible_gemeente`` and every boa
 through the gemeente, so another gemeente's coordinator gets 404 whatever is sent.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from pilot import clock
 from pilot.access import requires, visible_gemeente
 from pilot.boas.forms import PERSONEELSNUMMER_HINT, BoaForm, FindBoaForm
 from pilot.extensions import db
@@ -26,6 +28,7 @@ def list_boas(cbs_code: str):
         "boas/list.html",
         gemeente=gemeente,
         pagination=paginate(boas_service.boas_of(gemeente)),
+        today=clock.today(),
     )
 
 
@@ -66,14 +69,27 @@ def edit_boa(cbs_code: str, boa_id: int):
     return _render_form(gemeente, form, boa=boa)
 
 
-@bp.route("/<int:boa_id>/deactiveren", methods=["POST"])
+@bp.route("/<int:boa_id>/deactiveren", methods=["GET", "POST"])
 @requires(Rol.COORDINATOR)
 def deactivate_boa(cbs_code: str, boa_id: int):
-    """Deactivate a boa; their incidents stay, new ones cannot name them."""
+    """Ask for confirmation, then deactivate: their incidents stay, new ones cannot name them."""
     gemeente = visible_gemeente(cbs_code)
     boa = boas_service.get_boa(gemeente, boa_id)
-    boas_service.deactivate_boa(boa)
-    flash(f"Boa {boa.code} is gedeactiveerd.", "success")
+    if request.method == "POST" and request.form.get("bevestigd") == "ja" and boa.actief:
+        boas_service.deactivate_boa(boa)
+        flash(f"Boa {boa.code} is gedeactiveerd.", "success")
+        return redirect(url_for("boas.list_boas", cbs_code=gemeente.cbs_code))
+    return render_template("boas/deactivate.html", gemeente=gemeente, boa=boa)
+
+
+@bp.route("/<int:boa_id>/reactiveren", methods=["POST"])
+@requires(Rol.COORDINATOR)
+def reactivate_boa(cbs_code: str, boa_id: int):
+    """Make a deactivated boa selectable again."""
+    gemeente = visible_gemeente(cbs_code)
+    boa = boas_service.get_boa(gemeente, boa_id)
+    boas_service.reactivate_boa(boa)
+    flash(f"Boa {boa.code} is weer actief ({boa.status(clock.today()).label}).", "success")
     return redirect(url_for("boas.list_boas", cbs_code=gemeente.cbs_code))
 
 

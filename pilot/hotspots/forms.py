@@ -1,15 +1,20 @@
-"""Filter forms of the hotspot maps (GET, no CSRF); labels from pilot/codes.py."""
+"""Filter forms of the hotspot maps (GET, no CSRF); options from the codebook (pilot/codes.py)."""
 
 from datetime import date
 
 from wtforms import DateField, SelectField
 
-from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK
+from pilot.codes import AFDOENING, GEDRAGING, KLEDING, LOCATIE_TYPE, TIJDVAK, CodeListRef
 from pilot.forms import PilotForm, select_choices
 from pilot.quarters import Quarter
 from pilot.services.hotspots.grid import CELL_SIZES, HotspotFilter
 
 ALLE = [("", "— alle —")]
+
+
+def _all_or(code_list: CodeListRef):
+    """'All' plus the list's codes, read when the form is rendered (the codebook can grow)."""
+    return lambda: select_choices(ALLE, code_list.choices())
 
 
 class _GetForm(PilotForm):
@@ -48,24 +53,16 @@ class GemeenteFilterForm(_GetForm):
         choices=select_choices([(str(s), f"{s} m") for s in CELL_SIZES]),
         default="100",
     )
-    gedraging = SelectField(
-        "Gedraging", choices=select_choices(ALLE + GEDRAGING.choices()), default=""
-    )
-    afdoening = SelectField(
-        "Afdoening", choices=select_choices(ALLE + AFDOENING.choices()), default=""
-    )
-    locatie_type = SelectField(
-        "Type locatie", choices=select_choices(ALLE + LOCATIE_TYPE.choices()), default=""
-    )
-    tijdvak = SelectField("Tijdvak", choices=select_choices(ALLE + TIJDVAK.choices()), default="")
+    gedraging = SelectField("Gedraging", choices=_all_or(GEDRAGING), default="")
+    afdoening = SelectField("Afdoening", choices=_all_or(AFDOENING), default="")
+    locatie_type = SelectField("Type locatie", choices=_all_or(LOCATIE_TYPE), default="")
+    tijdvak = SelectField("Tijdvak", choices=_all_or(TIJDVAK), default="")
     weekend = SelectField(
         "Dagen",
         choices=select_choices(ALLE + [("ja", "Weekend"), ("nee", "Doordeweeks")]),
         default="",
     )
-    kleding = SelectField(
-        "Uniform / in burger", choices=select_choices(ALLE + KLEDING.choices()), default=""
-    )
+    kleding = SelectField("Uniform / in burger", choices=_all_or(KLEDING), default="")
 
     def to_filter(self, gemeente_id: int) -> HotspotFilter:
         def code(value: str | None) -> str | None:

@@ -61,10 +61,17 @@ def optional_int(value) -> int | None:
     return parse_id(value)
 
 
-def code_select(code_list: codes.CodeList) -> SelectField:
+def code_choices(first: list[tuple[str, str]], code_list: codes.CodeListRef):
+    """The options of a code list, read from the codebook when the form is rendered."""
+    return lambda: select_choices(first, code_list.choices())
+
+
+def code_select(code_list: codes.CodeListRef) -> SelectField:
+    """A select of a code list; titles are fixed (only codes and labels change)."""
+    titel = codes.SEED_BOOK[code_list.name].titel
     return SelectField(
-        code_list.titel,
-        choices=select_choices([KIES], code_list.choices()),
+        titel,
+        choices=code_choices([KIES], code_list),
         validate_choice=False,
         validators=[Required()],
     )
@@ -96,8 +103,8 @@ class IncidentForm(PilotForm):
     lon = CoordinaatField("Lengtegraad (lon)", validators=[Required(), Optional()])
     locatie_type = code_select(codes.LOCATIE_TYPE)
     gedragingen = MultiCheckboxField(
-        codes.GEDRAGING.titel,
-        choices=select_choices(codes.GEDRAGING.choices()),
+        codes.SEED_BOOK[codes.GEDRAGING.name].titel,
+        choices=code_choices([], codes.GEDRAGING),
         validate_choice=False,
         validators=[Required()],
     )
@@ -127,8 +134,9 @@ class IncidentForm(PilotForm):
         super().attach(DomainError(errors))
 
     def set_boas(self, boas: list[Boa], current_id: int | None = None) -> None:
-        """The gemeente's active boa's (plus the record's own boa when editing)."""
-        listed = [b for b in boas if b.actief or b.id == current_id]
+        """The gemeente's bevoegde boa's: active, trained and with a mandate (plus the
+        record's own boa when editing); boa's in opleiding are not offered."""
+        listed = [b for b in boas if b.inzetbaar or b.id == current_id]
         self.boa_id.choices = select_choices([KIES], ((b.id, b.code) for b in listed))
 
     def to_input(self) -> IncidentInput:
@@ -180,17 +188,17 @@ class FilterForm(PilotForm):
     boa_id = SelectField("Boa", coerce=optional_int, validate_choice=False)
     gedraging = SelectField(
         "Gedraging",
-        choices=select_choices([ALLE], codes.GEDRAGING.choices()),
+        choices=code_choices([ALLE], codes.GEDRAGING),
         validate_choice=False,
     )
     afdoening = SelectField(
         "Afdoening",
-        choices=select_choices([ALLE], codes.AFDOENING.choices()),
+        choices=code_choices([ALLE], codes.AFDOENING),
         validate_choice=False,
     )
     locatie_type = SelectField(
         "Type locatie",
-        choices=select_choices([ALLE], codes.LOCATIE_TYPE.choices()),
+        choices=code_choices([ALLE], codes.LOCATIE_TYPE),
         validate_choice=False,
     )
     met_ingetrokken = BooleanField("Ook ingetrokken incidenten")

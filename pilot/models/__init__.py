@@ -3,9 +3,10 @@
 from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
-from pilot.models.boa import Boa
+from pilot.models.boa import Boa, BoaStatus
+from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
-from pilot.models.gemeente import Gemeente
+from pilot.models.gemeente import CbsLijstGemeente, Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
@@ -17,6 +18,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Boa",
+    "BoaStatus",
+    "CbsLijstGemeente",
+    "CodeboekVersie",
+    "Codelijst",
+    "CodelijstCode",
     "Dienst",
     "ExtractGrant",
     "FrozenCell",

@@ -20,7 +20,7 @@ from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.gemeenten import pilot_period_error
+from pilot.services.gemeenten import check_accepts_records, pilot_period_error
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
 
@@ -120,6 +120,7 @@ def row_values(gemeente: Gemeente, item: DienstInput) -> dict:
 
 def create_dienst(gemeente: Gemeente, item: DienstInput) -> Dienst:
     """Validate and store a shift; raises DomainError with messages per field."""
+    check_accepts_records(gemeente)
     if errors := validate(gemeente, item):
         raise DomainError(errors)
     dienst = Dienst(**row_values(gemeente, item))

@@ -40,7 +40,7 @@ from pilot.pseudonym import keyed_hash
 from pilot.services import pii
 from pilot.services.derived import Derived, derive, derive_many
 from pilot.services.errors import Conflict, DomainError
-from pilot.services.gemeenten import boundary_of, pilot_period_error
+from pilot.services.gemeenten import boundary_of, check_accepts_records, pilot_period_error
 from pilot.services.retention.frozen import purged_before
 from pilot.services.scoped import get_of_gemeente
 from pilot.services.versioning import commit_or_conflict
@@ -104,16 +104,29 @@ def fingerprint(gemeente_id: int, item: IncidentInput) -> str:
         moment = item.tijdstip.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if item.tijdstip else ""
     except (OverflowError, ValueError):  # year 1 or 9999: validation refuses it anyway
         moment = "buiten-bereik"
-    mask = codes.gedragingen_to_mask([c for c in item.gedragingen if c in codes.GEDRAGING])
+    gedraging = codes.GEDRAGING.resolve()
+    mask = codes.gedragingen_to_mask([c for c in item.gedragingen if c in gedraging])
     key = f"{gemeente_id}|{moment}|{item.lat:.5f}|{item.lon:.5f}|{item.boa_id}|{mask}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _gedraging_codes() -> set[str]:
-    return set(codes.GEDRAGING.labels())
+@dataclass(frozen=True)
+class _Lists:
+    """The code lists of one batch, resolved once from the codebook."""
+
+    fields: dict[str, codes.CodeList]
+    gedraging: codes.CodeList
+
+    @classmethod
+    def current(cls) -> "_Lists":
+        book = codes.current()
+        return cls(
+            {name: book[ref.name] for name, ref in CODE_FIELDS.items()},
+            book[codes.GEDRAGING.name],
+        )
 
 
-def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None:
+def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors, lists: _Lists) -> None:
     if item.tijdstip is None:
         _add(errors, "tijdstip", "Vul datum en tijd in.")
     elif item.tijdstip.tzinfo is None:
@@ -128,13 +141,13 @@ def _check_fields(item: IncidentInput, now: datetime, errors: RowErrors) -> None
             _add(errors, "locatie", "Deze coördinaten liggen niet in Nederland.")
     if not item.gedragingen:
         _add(errors, "gedragingen", "Kies ten minste één gedraging.")
-    elif set(item.gedragingen) - _gedraging_codes():
+    elif set(item.gedragingen) - lists.gedraging.labels().keys():
         _add(
             errors,
             "gedragingen",
-            f"Onbekende gedraging: kies uit {', '.join(c.code for c in codes.GEDRAGING.codes)}.",
+            f"Onbekende gedraging: kies uit {', '.join(c.code for c in lists.gedraging.codes)}.",
         )
-    for name, code_list in CODE_FIELDS.items():
+    for name, code_list in lists.fields.items():
         value = getattr(item, name)
         if not value:
             _add(errors, name, f"Kies een waarde voor '{code_list.titel}'.")
@@ -188,7 +201,13 @@ def _check_boa(gemeente: Gemeente, item: IncidentInput, boas: dict[int, Boa], er
     if item.tijdstip is None or item.tijdstip.tzinfo is None:
         return
     day = derive_local_date(item.tijdstip)
-    if not boa.getraind_op(day):
+    if boa.opleidingsdatum is None:
+        _add(
+            errors,
+            "boa_id",
+            f"Boa {boa.code} is nog in opleiding: er is geen opleidingsdatum vastgelegd.",
+        )
+    elif not boa.getraind_op(day):
         _add(
             errors, "boa_id", f"Boa {boa.code} was op de datum van het incident nog niet opgeleid."
         )
@@ -246,10 +265,11 @@ def validate_batch(
     now = now or clock.now()
     boas = boas_by_id(gemeente)
     purged = purged_before(db.session, gemeente.id)
+    lists = _Lists.current()
     results: list[RowErrors] = []
     for item in items:
         errors: RowErrors = {}
-        _check_fields(item, now, errors)
+        _check_fields(item, now, errors, lists)
         _check_period(gemeente, item, errors, purged)
         _check_boa(gemeente, item, boas, errors)
         results.append(errors)
@@ -407,6 +427,7 @@ def _values(gemeente: Gemeente, item: IncidentInput, derived: Derived, grens: bo
 
 def create_incident(gemeente: Gemeente, item: IncidentInput, synthetisch: bool = False) -> Incident:
     """Validate and store one incident; raises DomainError with messages per field."""
+    check_accepts_records(gemeente)
     errors = validate_new(gemeente, [item])[0]
     if errors:
         raise DomainError(errors)

@@ -14,6 +14,7 @@ from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente, PolitieCijfer
 from pilot.services.errors import DomainError
+from pilot.services.gemeenten import check_accepts_records
 
 WET_IN_WERKING = date(2024, 7, 1)
 MAX_AANTAL = 100_000
@@ -63,6 +64,7 @@ def save_cijfers(gemeente: Gemeente, item: PolitieInput) -> PolitieCijfer:
         )
     ).scalar_one_or_none()
     if row is None:
+        check_accepts_records(gemeente)
         row = PolitieCijfer(gemeente_id=gemeente.id, maand=maand)
         db.session.add(row)
     for name in FIELDS:

@@ -1,20 +1,23 @@
-"""The codebook of a dataset, generated from its variables and the code lists in
-``pilot.codes`` (the same lists the forms use), so it cannot drift from them.
+"""The codebook of a dataset, generated from its variables and the current version of the
+stored code lists (``pilot.codes``, the same lists the forms use), so it cannot drift from
+them.
 
 A variable that the protection may blank carries the documented code ``onderdrukt``
-(in CSV and XLSX an empty cell, in GeoPackage NULL). The default dataset's codebook ends
-with its protection: the quasi-identifiers and their levels, the achieved k, and the
-values blanked per variable.
+(in CSV and XLSX an empty cell, in GeoPackage NULL). After the variables come the
+codebook's version number and change log (``bestand`` = ``codeboek``); the default
+dataset's codebook ends with its protection: the quasi-identifiers and their levels, the
+achieved k, and the values blanked per variable.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pilot import codes
-from pilot.codes import CodeList
+from pilot import clock, codes
+from pilot.codes import Change, CodeList, CodeListRef
 
 FIELDS = ("bestand", "variabele", "type", "codelijst", "code", "label", "omschrijving")
-CODE_LISTS: tuple[CodeList, ...] = codes.ALL_CODE_LISTS + codes.DERIVED_CODE_LISTS
+CODE_LISTS: tuple[CodeListRef, ...] = codes.ALL_CODE_LISTS + codes.DERIVED_CODE_LISTS
+CHANGELOG = "codeboek"
 TEKST = "tekst"
 CODE = "tekst (code)"
 GETAL = "geheel getal"
@@ -52,9 +55,13 @@ class CodebookRow:
 
 
 def coded(
-    bestand: str, naam: str, omschrijving: str, code_list: CodeList, beschermd: bool = False
+    bestand: str,
+    naam: str,
+    omschrijving: str,
+    code_list: CodeList | CodeListRef,
+    beschermd: bool = False,
 ) -> Variable:
-    """A variable whose values are the codes of ``code_list``."""
+    """A variable whose values are the codes of ``code_list`` (current codebook version)."""
     pairs = tuple((item.code, item.label) for item in code_list.codes)
     return Variable(bestand, naam, CODE, omschrijving, code_list.name, pairs, beschermd)
 
@@ -64,7 +71,7 @@ def gedraging_column(code: str) -> str:
 
 
 def gedraging_variables(
-    bestand: str, gedraging: CodeList = codes.GEDRAGING, beschermd: bool = False
+    bestand: str, gedraging: CodeList | CodeListRef = codes.GEDRAGING, beschermd: bool = False
 ) -> list[Variable]:
     """One 0/1 column per conduct code."""
     return [
@@ -111,12 +118,14 @@ def politie_variables(beschermd: bool = False) -> list[Variable]:
 
 def codebook_rows(
     variables: Sequence[Variable],
-    code_lists: Sequence[CodeList] = CODE_LISTS,
+    code_lists: Sequence[CodeList | CodeListRef] = CODE_LISTS,
     protection: Sequence[CodebookRow] = (),
+    changes: Sequence[Change] | None = None,
 ) -> list[CodebookRow]:
     """One row per variable, or per variable and code where it has codes; a protected
     variable gets the code ``onderdrukt``. Code lists no variable uses are appended, so
-    every code of every list is in the codebook; the protection rows come last."""
+    every code of every list is in the codebook. The change log (default: the current
+    codebook's) follows, one row per version; the protection rows come last."""
     rows: list[CodebookRow] = []
     used: set[str] = set()
     for var in variables:
@@ -142,4 +151,21 @@ def codebook_rows(
                 CodebookRow("codelijsten", code_list.name, CODE, code_list.name, item.code,
                             item.label, code_list.titel)
             )  # fmt: skip
-    return [*rows, *protection]
+    log = changelog_rows(codes.current().changes if changes is None else changes)
+    return [*rows, *log, *protection]
+
+
+def changelog_rows(changes: Sequence[Change]) -> list[CodebookRow]:
+    """The change log as codebook rows: version number, date, changed list, what changed."""
+    return [
+        CodebookRow(
+            CHANGELOG,
+            "versie",
+            GETAL,
+            change.codelijst or "",
+            str(change.versie),
+            f"{change.tijdstip.astimezone(clock.AMSTERDAM):%Y-%m-%d}" if change.tijdstip else "",
+            change.wijziging,
+        )
+        for change in changes
+    ]

@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from gemeenten.boundaries import RD
-from pilot import clock
+from pilot import clock, codes
 from pilot.services.dataset.codebook import FIELDS, CodebookRow, Variable, codebook_rows
 from pilot.services.reports.pdf import render_pdf
 
@@ -104,6 +104,7 @@ def write_codebook_pdf(dataset: Dataset, directory: Path) -> list[Path]:
         render_pdf(
             "dataset/codebook.html",
             titel=dataset.title,
+            codeboek_versie=codes.current().versie,
             toelichting=dataset.notes,
             rijen=[r for r in rows if r.bestand != "bescherming"],
             bescherming=[r for r in rows if r.bestand == "bescherming"],

@@ -33,14 +33,14 @@ from pilot.services.dataset.codebook import (
 )
 from pilot.services.disclosure.consistency import blanking
 from pilot.services.disclosure.microdata import Anonymised, anonymise
-from pilot.services.disclosure.publication import BREAKDOWNS, Publication
+from pilot.services.disclosure.publication import Publication, breakdowns
 from pilot.services.disclosure.quasi_identifiers import CELL_SIZE, FIXED, HIERARCHIES
 
 # At most this share of the quasi-identifier values may be blanked by local suppression.
 LOCAL_SUPPRESSION_BUDGET = 0.05
 INCIDENTS = "incidenten"
 # The dataset variable of each breakdown variable of the publication (None: not in it).
-VARIABLE_OF = {
+_VARIABLE_OF = {
     "afdoening": "afdoening",
     "kleding": "kleding",
     "locatie_type": "locatie_type",
@@ -49,11 +49,16 @@ VARIABLE_OF = {
     "leeftijd": "leeftijd_verdachten",
     "weekdag": "weekdag",
     "tijdvak": "tijdvak",
-    **{code: gedraging_column(code) for code in (c.code for c in codes.GEDRAGING.codes)},
     "laat_geregistreerd": "registratie_vertraging",
     "pv_zonder_zaaknummer": None,
     "grens_niet_gecontroleerd": None,
 }
+
+
+def variable_of() -> dict[str, str | None]:
+    """``_VARIABLE_OF`` plus one 0/1 column per conduct code of the current codebook."""
+    gedraging = {c.code: gedraging_column(c.code) for c in codes.GEDRAGING.codes}
+    return {**_VARIABLE_OF, **gedraging}
 
 
 @dataclass
@@ -116,16 +121,17 @@ def _table_blanks(rows: pd.DataFrame, publication: Publication):
     """Per dataset variable: the rows in which the published tables make it blank; and
     per location level, the rows without a location."""
     plan = blanking(publication)
+    columns_of = variable_of()
     g, q = rows["gemeente"].tolist(), rows["kwartaal"].tolist()
     masks: dict[str, np.ndarray] = {}
-    for breakdown in BREAKDOWNS:
+    for breakdown in breakdowns():
         values = {
-            axis.name: rows[VARIABLE_OF[axis.name]].astype(str).tolist()
+            axis.name: rows[columns_of[axis.name]].astype(str).tolist()
             for axis in breakdown.axes
             if axis.single
         }
         for name, mask in plan.breakdown(breakdown.name, g, q, values).items():
-            variable = VARIABLE_OF[name]
+            variable = columns_of[name]
             if variable is not None:
                 masks[variable] = masks.get(variable, np.zeros(len(rows), dtype=bool)) | mask
     x = [xy[0] for xy in rows["cel_500"]]
@@ -177,7 +183,7 @@ def protected_incidents(
         out[name] = result.frame[name].to_numpy()
     out = out.join(_location_columns(result.frame["locatie"], size))
     out["locatie_type"] = result.frame["locatie_type"].to_numpy()
-    protected = [VARIABLE_OF[v] for v in VARIABLE_OF if VARIABLE_OF[v]]
+    protected = [v for v in variable_of().values() if v]
     for name in [gedraging_column(c.code) for c in codes.GEDRAGING.codes]:
         out[name] = pd.array(rows[name].to_numpy(), dtype="Int64")
     for name in (
@@ -220,7 +226,13 @@ def incident_variables(protection: Protection, size: int | None) -> list[Variabl
     def qi(name: str, kind: str, text: str) -> Variable:
         level = levels[name]
         return Variable(
-            i, name, kind, text + level_of(name), name if level.codes else "", level.codes, True
+            i,
+            name,
+            kind,
+            text + level_of(name),
+            name if level.codes else "",
+            tuple(level.codes),
+            True,
         )
 
     return [

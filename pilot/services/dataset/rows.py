@@ -21,7 +21,6 @@ from pilot.services.hotspots.grid import shifted_cell_index
 
 _OFFSET_M = 1_000_000
 _DROPPED = ["ix_100", "iy_100", "ix_500", "iy_500", "tijdstip", "aangemaakt_op"]
-GEDRAGING_COLUMNS = [f"gedraging_{item.code}" for item in codes.GEDRAGING.codes]
 DELAY_BANDS = (
     ("0_7", f"Tot en met {LATE_DAYS} dagen", timedelta(days=LATE_DAYS)),
     ("8_30", f"Meer dan {LATE_DAYS}, tot en met 30 dagen", timedelta(days=30)),
@@ -80,7 +79,8 @@ def incidents() -> pd.DataFrame:
     )
     result = db.session.execute(statement)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-    derived = ["kwartaal", "cel_100", "cel_500", "vertraging", *GEDRAGING_COLUMNS]
+    gedraging = [f"gedraging_{item.code}" for item in codes.GEDRAGING.codes]  # current book
+    derived = ["kwartaal", "cel_100", "cel_500", "vertraging", *gedraging]
     if frame.empty:
         return frame.reindex(columns=[*frame.columns, *derived]).drop(columns=_DROPPED)
     frame["kwartaal"] = frame["datum"].map(lambda d: Quarter(d.year, (d.month - 1) // 3 + 1).code)

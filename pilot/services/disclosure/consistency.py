@@ -42,12 +42,11 @@ from pilot.quarters import quarter_of
 from pilot.services.disclosure.lattice import Lattice, Status
 from pilot.services.disclosure.publication import (
     ALL,
-    BREAKDOWN,
-    BREAKDOWNS,
     MAP_CELL_M,
     POLITIE,
     Publication,
     _month_in_pilot,
+    breakdowns,
 )
 
 SUPPRESSED = (Status.PRIMARY, Status.SECONDARY, Status.MASKED)
@@ -196,7 +195,8 @@ class Blanking:
         """
         lattice = self.publication.lattices[name]
         g, q = self._slices(lattice, cbs, quarters)
-        axes = (POLITIE if name == POLITIE.name else BREAKDOWN[name]).axes
+        tables = {b.name: b for b in (*breakdowns(), POLITIE)}  # the publication's codebook
+        axes = tables[name].axes
         if name in self.multiple:
             blank = self.multiple[name]
             return {code: blank[g, q, i] for i, code in enumerate(axes[0].codes)}
@@ -285,7 +285,7 @@ class Blanking:
 def blanking(publication: Publication) -> Blanking:
     """Work out the blanks (rules 1 and 2) for every breakdown and map of ``publication``."""
     result = Blanking(publication)
-    for breakdown in [*BREAKDOWNS, POLITIE]:
+    for breakdown in [*breakdowns(), POLITIE]:
         name = breakdown.name
         lattice = publication.lattices[name]
         leaves = lattice.status[_leaf_slice(lattice)]

@@ -44,7 +44,7 @@ class Level:
     label: str
     loss: float
     recode: Callable[[pd.DataFrame], pd.Series]  # raw rows -> values (None: not included)
-    codes: tuple[tuple[str, str], ...] = ()  # (code, label) where the values are codes
+    codes: Sequence[tuple[str, str]] = ()  # (code, label) where the values are codes
 
     @property
     def included(self) -> bool:

@@ -99,61 +99,68 @@ class Breakdown:
             object.__setattr__(self, "planes", tuple(Plane((a.name,)) for a in self.axes))
 
 
-def _codes(code_list: codes.CodeList) -> tuple[str, ...]:
+def _codes(code_list: codes.CodeList | codes.CodeListRef) -> tuple[str, ...]:
     return tuple(item.code for item in code_list.codes)
 
 
 KWALITEIT = ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
 
-_NOT_MINOR = tuple(c for c in _codes(codes.LEEFTIJD) if c not in MINOR_AGE_BANDS)
 
-BREAKDOWNS: tuple[Breakdown, ...] = (
-    # Outcome, clothing and age in one lattice: a reprimande is only for minors (a rule the
-    # outsider knows), so reprimandes are bounded by the minors of the same period.
-    Breakdown(
-        "afdoening",
-        (
-            CodeAxis("afdoening", _codes(codes.AFDOENING)),
-            CodeAxis("kleding", _codes(codes.KLEDING)),
-            CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),
+def breakdowns() -> tuple[Breakdown, ...]:
+    """The breakdowns over the current codebook (a code added by the beheerder is a new
+    category; codes are never removed, so older incidents and frozen counts always find
+    theirs). Build them once per publication and use that tuple throughout."""
+    not_minor = tuple(c for c in _codes(codes.LEEFTIJD) if c not in MINOR_AGE_BANDS)
+    return (
+        # Outcome, clothing and age in one lattice: a reprimande is only for minors (a rule the
+        # outsider knows), so reprimandes are bounded by the minors of the same period.
+        Breakdown(
+            "afdoening",
+            (
+                CodeAxis("afdoening", _codes(codes.AFDOENING)),
+                CodeAxis("kleding", _codes(codes.KLEDING)),
+                CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),
+            ),
+            planes=(
+                Plane(("afdoening",)),
+                Plane(("kleding",)),
+                Plane(("leeftijd",)),
+                Plane(("afdoening", "kleding"), only=(("afdoening", ("proces_verbaal",)),)),
+            ),
+            wide=ALL_LEVELS,
+            zeros=((("afdoening", ("reprimande",)), ("leeftijd", not_minor)),),
         ),
-        planes=(
-            Plane(("afdoening",)),
-            Plane(("kleding",)),
-            Plane(("leeftijd",)),
-            Plane(("afdoening", "kleding"), only=(("afdoening", ("proces_verbaal",)),)),
-        ),
-        wide=ALL_LEVELS,
-        zeros=((("afdoening", ("reprimande",)), ("leeftijd", _NOT_MINOR)),),
-    ),
-    Breakdown("locatie_type", (CodeAxis("locatie_type", _codes(codes.LOCATIE_TYPE)),)),
-    Breakdown("kennisname", (CodeAxis("kennisname", _codes(codes.KENNISNAME)),)),
-    Breakdown("rol_boa", (CodeAxis("rol_boa", _codes(codes.ROL_BOA)),)),
-    Breakdown("gedraging", (CodeAxis("gedraging", _codes(codes.GEDRAGING), single=False),)),
-    Breakdown(
-        "weekdag_tijdvak",
-        (CodeAxis("weekdag", _codes(codes.WEEKDAG)), CodeAxis("tijdvak", _codes(codes.TIJDVAK))),
-        planes=(
-            Plane(("weekdag",)),
-            Plane(("tijdvak",)),
-            Plane(("weekdag", "tijdvak"), levels=frozenset({"P"})),
-        ),
-    ),
-    # "pv zonder zaaknummer" is not offered to outsiders: a pv without a case number is a
-    # pv, so it bounds the hidden pv cells of the afdoening lattice from below (the attack
-    # suite recovered them), a relation between two lattices the cube search does not model.
-    Breakdown(
-        "kwaliteit",
-        (CodeAxis("kwaliteit", KWALITEIT, single=False),),
-        planes=(
-            Plane(
-                ("kwaliteit",),
-                only=(("kwaliteit", ("laat_geregistreerd", "grens_niet_gecontroleerd")),),
+        Breakdown("locatie_type", (CodeAxis("locatie_type", _codes(codes.LOCATIE_TYPE)),)),
+        Breakdown("kennisname", (CodeAxis("kennisname", _codes(codes.KENNISNAME)),)),
+        Breakdown("rol_boa", (CodeAxis("rol_boa", _codes(codes.ROL_BOA)),)),
+        Breakdown("gedraging", (CodeAxis("gedraging", _codes(codes.GEDRAGING), single=False),)),
+        Breakdown(
+            "weekdag_tijdvak",
+            (
+                CodeAxis("weekdag", _codes(codes.WEEKDAG)),
+                CodeAxis("tijdvak", _codes(codes.TIJDVAK)),
+            ),
+            planes=(
+                Plane(("weekdag",)),
+                Plane(("tijdvak",)),
+                Plane(("weekdag", "tijdvak"), levels=frozenset({"P"})),
             ),
         ),
-    ),
-)
-BREAKDOWN = {b.name: b for b in BREAKDOWNS}
+        # "pv zonder zaaknummer" is not offered to outsiders: a pv without a case number is a
+        # pv, so it bounds the hidden pv cells of the afdoening lattice from below (the attack
+        # suite recovered them), a relation between two lattices the cube search does not model.
+        Breakdown(
+            "kwaliteit",
+            (CodeAxis("kwaliteit", KWALITEIT, single=False),),
+            planes=(
+                Plane(
+                    ("kwaliteit",),
+                    only=(("kwaliteit", ("laat_geregistreerd", "grens_niet_gecontroleerd")),),
+                ),
+            ),
+        ),
+    )
+
 
 # Police figures per gemeente and month (entered as aggregates): protected as one more
 # lattice, not linked to the incidents. The measures do not sum to anything.
@@ -762,7 +769,7 @@ def count_leaves(connection, gemeenten: list[Gemeente], quarters: list[Quarter])
         b.name: _breakdown_leaves(
             b, rows, (len(gemeenten), len(quarters), *(len(axis.codes) for axis in b.axes))
         )
-        for b in BREAKDOWNS
+        for b in breakdowns()
     }
     return LeafCounts(spine, leaves, _map_rows(connection, gemeenten, quarters))
 
@@ -780,8 +787,9 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
     publication = Publication(k, gemeenten, quarters, periods, set())
     if not quarters:
         return publication
+    tables = breakdowns()  # the same tuple as count_leaves' within this app context
     counts = count_leaves(connection, gemeenten, quarters)
-    add_frozen(connection, counts, gemeenten, quarters, BREAKDOWNS, MAP_CELL_M)
+    add_frozen(connection, counts, gemeenten, quarters, tables, MAP_CELL_M)
     units, times = _unit_axis(gemeenten), _period_axis(quarters, periods)
     spine_leaves = counts.spine.copy()
     for g, q in zip(*np.nonzero((spine_leaves > 0) & (spine_leaves < k)), strict=True):
@@ -793,7 +801,7 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         "periods": periods,
         "excluded": publication.excluded,
     }
-    for breakdown in BREAKDOWNS:
+    for breakdown in tables:
         leaves = counts.leaves[breakdown.name]
         lattice = _breakdown_lattice(breakdown, leaves, units, times, spine_leaves, context)
         lattice.mark_primary(k)
@@ -862,5 +870,11 @@ def data_version(connection) -> str:
         ).order_by(Gemeente.id)
     ).all()
     frozen = connection.execute(select(func.count(), func.sum(FrozenQuarter.id))).one()
-    parts: Iterable = [tuple(incident), tuple(politie), tuple(frozen), *map(tuple, gemeenten)]
+    parts: Iterable = [
+        codes.current().versie,
+        tuple(incident),
+        tuple(politie),
+        tuple(frozen),
+        *map(tuple, gemeenten),
+    ]
     return hashlib.sha256(repr(list(parts)).encode()).hexdigest()

@@ -20,6 +20,8 @@ hotspots are published as maps already. Input columns of ``raw``: ``datum`` (dat
 ``cel_500`` (south-west corners in RD metres as ``(x, y)``).
 """
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from pilot import codes
@@ -37,8 +39,32 @@ LOCATIE_GROEP = {
 _GROEP_VAN = {member: group for group, (_, members) in LOCATIE_GROEP.items() for member in members}
 
 
-def _pairs(code_list: codes.CodeList) -> tuple[tuple[str, str], ...]:
-    return tuple((item.code, item.label) for item in code_list.codes)
+class _Pairs(Sequence[tuple[str, str]]):
+    """The (code, label) pairs of a code list, read from the current codebook on use (the
+    beheerder may add a code; the hierarchies are built once, at import)."""
+
+    def __init__(self, code_list: codes.CodeListRef) -> None:
+        self.code_list = code_list
+
+    def _pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((item.code, item.label) for item in self.code_list.codes)
+
+    def __getitem__(self, index):
+        return self._pairs()[index]
+
+    def __len__(self) -> int:
+        return len(self.code_list.codes)
+
+
+def _pairs(code_list: codes.CodeListRef) -> Sequence[tuple[str, str]]:
+    return _Pairs(code_list)
+
+
+def _groep(locatie_type: str | None) -> str | None:
+    """The group of a location type; a type the beheerder added later counts as 'overig'."""
+    if pd.isna(locatie_type):
+        return None
+    return _GROEP_VAN.get(locatie_type, "overig")
 
 
 def _cell(size: int):
@@ -122,7 +148,7 @@ LOCATIE_TYPE = Hierarchy(
             "groep",
             "groep van typen",
             1,
-            lambda raw: raw["locatie_type"].map(_GROEP_VAN),
+            lambda raw: raw["locatie_type"].map(_groep),
             tuple((code, label) for code, (label, _) in LOCATIE_GROEP.items()),
         ),
         not_included(2.5, "niet opgenomen"),

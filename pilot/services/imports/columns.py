@@ -2,14 +2,15 @@
 
 The template, the instruction sheet and the parser are all generated from ``COLUMNS``, so
 a column is described once. Code columns accept the stable code (what the drop-down in
-the template shows) or the Dutch label from ``pilot.codes``, case-insensitive.
+the template shows) or the Dutch label from the current codebook (``pilot.codes``),
+case-insensitive.
 """
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from pilot import codes
-from pilot.codes import CodeList
+from pilot.codes import CodeList, CodeListRef
 from pilot.services import pii
 from pilot.services.incidenten import MAX_COUNT, MAX_OPMERKING
 from pilot.templating import getal
@@ -30,7 +31,7 @@ class Column:
     formaat: str
     toelichting: str
     voorbeeld: str = ""
-    code_list: CodeList | None = None
+    code_list: CodeListRef | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -164,9 +165,13 @@ def normalise_header(value: object) -> str:
     return ALIASES.get(text, text)
 
 
-@cache
-def code_lookup(code_list: CodeList) -> dict[str, str]:
-    """Lower-case code or label -> code."""
+def code_lookup(code_list: CodeList | CodeListRef) -> dict[str, str]:
+    """Lower-case code or label -> code, for the current version of the list."""
+    return _lookup(code_list.resolve())
+
+
+@lru_cache(maxsize=64)
+def _lookup(code_list: CodeList) -> dict[str, str]:
     lookup = {}
     for item in code_list.codes:
         lookup[item.label.lower()] = item.code

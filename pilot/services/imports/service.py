@@ -21,6 +21,7 @@ from pilot import audit
 from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
 from pilot.services.gc_pause import cyclic_gc_paused
+from pilot.services.gemeenten import inactive_message
 from pilot.services.imports.parsing import ParsedRow, parse_table
 from pilot.services.imports.reading import MAX_ROWS, ImportFileError, read_table
 from pilot.services.incidenten import (
@@ -98,9 +99,9 @@ def _boa_codes(gemeente: Gemeente) -> dict[str, int]:
 
 
 def boa_codes_of(gemeente: Gemeente) -> list[str]:
-    """The gemeente's active boa codes, for the template's drop-down."""
-    query = select(Boa.code).where(Boa.gemeente_id == gemeente.id, Boa.actief).order_by(Boa.code)
-    return list(db.session.execute(query).scalars())
+    """The codes of the gemeente's bevoegde boa's (``Boa.inzetbaar``), for the drop-down."""
+    query = select(Boa).where(Boa.gemeente_id == gemeente.id, Boa.actief).order_by(Boa.code)
+    return [boa.code for boa in db.session.execute(query).scalars() if boa.inzetbaar]
 
 
 def _existing(column, gemeente: Gemeente, wanted: Iterable[str]) -> set[str]:
@@ -174,6 +175,8 @@ def analyse(
 def _analyse(
     gemeente: Gemeente, path: Path, bestand: str, progress: Progress, max_rows: int
 ) -> Analysis:
+    if not gemeente.actief:
+        raise ImportFileError(inactive_message(gemeente))
     table = read_table(path, bestand, max_rows)
     progress("gelezen", len(table.rows), len(table.rows))
     parsed = parse_table(table, _boa_codes(gemeente), gemeente.naam)

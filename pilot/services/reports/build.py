@@ -27,6 +27,7 @@ from pilot.services.disclosure.publication import Publication
 from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.gemeenten import all_gemeenten
 from pilot.services.hotspots import figure as hotspot_figure
+from pilot.services.pilot_period import outside_counts
 from pilot.services.reports import charts
 from pilot.services.reports.figures import (
     Figures,
@@ -65,7 +66,9 @@ def _weekday_table(figures: Figures) -> list[tuple[str, list[int], int]]:
     return rows
 
 
-def _code_chart(code_list: codes.CodeList, counts: dict[str, int], fmt: Formatter) -> str:
+def _code_chart(
+    code_list: codes.CodeList | codes.CodeListRef, counts: dict[str, int], fmt: Formatter
+) -> str:
     items = [(item.label, counts.get(item.code, 0)) for item in code_list.codes]
     return charts.bar_chart([label for label, _ in items], [n for _, n in items], fmt)
 
@@ -156,6 +159,7 @@ def build_gemeente_report(
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
         politie=_politie_rows(figures, periode, purged),
         bewaard=purged,
+        buiten_periode=outside_counts([gemeente.id])[gemeente.id],
         vingerafdruk=fingerprint,
         gegenereerd=now,
         cel_m=CELL_M,
@@ -245,6 +249,7 @@ def build_outsider_gemeente_report(
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
         kaart_kwartaal=quarter,
         politie=_outsider_politie_rows(publication, gemeente.cbs_code, period),
+        buiten_periode=outside_counts([gemeente.id])[gemeente.id].for_outsiders(fmt.k),
         weggelaten=sorted(q for cbs, q in publication.excluded if cbs == gemeente.cbs_code),
         vingerafdruk=fingerprint,
         gegenereerd=now,
@@ -305,6 +310,10 @@ def build_aggregate_report(now: datetime | None = None) -> Report:
         tranches=tranches,
         tranche_totals=tranche_totals,
         totaal=totaal,
+        buiten_periode={
+            gemeente_id: counts.for_outsiders(fmt.k)
+            for gemeente_id, counts in outside_counts(ids).items()
+        },
         afdoening_chart=_code_chart(codes.AFDOENING, totaal.afdoening, fmt),
         trends=charts.small_multiples(trends, fmt, unit="kwartalen sinds start", step=fmt.k)
         if trends

@@ -96,7 +96,7 @@ def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _codes(code_list: codes.CodeList) -> list[str]:
+def _codes(code_list: codes.CodeList | codes.CodeListRef) -> list[str]:
     return [item.code for item in code_list.codes]
 
 

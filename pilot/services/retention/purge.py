@@ -23,7 +23,7 @@ from pilot import audit
 from pilot.extensions import db
 from pilot.models import AuditEvent, FrozenCell, FrozenLeaf, FrozenQuarter, Gemeente, Incident
 from pilot.quarters import Quarter, quarter_of, quarters_between
-from pilot.services.disclosure.publication import BREAKDOWNS, MAP_CELL_M, LeafCounts, count_leaves
+from pilot.services.disclosure.publication import MAP_CELL_M, LeafCounts, breakdowns, count_leaves
 from pilot.services.errors import DomainError
 from pilot.services.imports.uploads import discard_pending, pending_uploads
 from pilot.services.retention.frozen import frozen_quarter_codes
@@ -173,7 +173,7 @@ def _freeze_quarter(counts: LeafCounts, g: int, gemeente: Gemeente, q: int, quar
     db.session.add(frozen)
     db.session.flush()
     leaves = []
-    for breakdown in BREAKDOWNS:
+    for breakdown in breakdowns():
         block = counts.leaves[breakdown.name][g, q]
         for index in np.argwhere(block > 0):
             codes = [axis.codes[i] for axis, i in zip(breakdown.axes, index, strict=True)]

@@ -1,0 +1,1 @@
+"""Code lists: the beheerder's page of every list, add a code, correct a label."""
