@@ -370,11 +370,10 @@ def test_reports_list_the_records_outside_the_period(app, frozen_clock, rotterda
     )
     assert re.search(r"Diensten buiten de pilotperiode 2", exact)
     assert re.search(r"Maanden politiecijfers buiten de pilotperiode 1", exact)
-    # everyone outside the gemeente: each count on its own, small ones as <5
-    assert re.search(
-        r"Incidenten buiten de pilotperiode \(01-01-2025 t/m\s+30-06-2026\)\s+<5", outsider
-    )
-    assert re.search(r"Maanden politiecijfers buiten de pilotperiode <5", outsider)
+    # everyone outside the gemeente: not in their reports. The counts are in no table of the
+    # protected publication (the attack suite reads every outsider figure against it), and
+    # the dataset's count of rows left out would bound a small one.
+    assert "buiten de pilotperiode" not in outsider
 
 
 # --- pilot status and deactivation ------------------------------------------------------

@@ -4,7 +4,8 @@ Records outside the pilot period (incidents by local date, diensten by date, pol
 figures by month) are left out of the pilot-period figures and of every outsider output.
 So that they do not drop out silently, changing a period that would move records
 outside asks for confirmation with the counts (``newly_outside``), and the reports list
-them in their data-quality section (``outside_counts``).
+them in the data-quality section of the coordinator's report (``outside_counts``); outsiders
+get none of these counts (they are in no table of the protected publication).
 
 A police month counts as inside when any of its days is inside, as in the reports.
 """
@@ -17,8 +18,6 @@ from sqlalchemy import and_, func, not_, or_
 
 from pilot.extensions import db
 from pilot.models import Dienst, Gemeente, Incident, PolitieCijfer
-from pilot.services.disclosure.labels import Shown, shown
-from pilot.services.disclosure.lattice import Status
 
 
 @dataclass(frozen=True)
@@ -31,21 +30,6 @@ class OutsideCounts:
     def totaal(self) -> int:
         return self.incidenten + self.diensten + self.politiecijfers
 
-    def for_outsiders(self, k: int) -> "ShownOutside":
-        """The counts as outsider outputs write them: each on its own, 1..k-1 as ``<k``.
-
-        These records are in no outsider figure (the publication counts only records
-        inside the pilot period), so no published total can be differenced against them;
-        small-count suppression of each count on its own is what protects them.
-        """
-
-        def protect(n: int) -> Shown:
-            return shown(Status.PRIMARY if 0 < n < k else Status.EXACT, n, k)
-
-        return ShownOutside(
-            protect(self.incidenten), protect(self.diensten), protect(self.politiecijfers)
-        )
-
     def tekst(self) -> str:
         parts = [
             f"{self.incidenten} incident(en)",
@@ -53,13 +37,6 @@ class OutsideCounts:
             f"{self.politiecijfers} maand(en) politiecijfers",
         ]
         return ", ".join(parts[:-1]) + " en " + parts[-1]
-
-
-@dataclass(frozen=True)
-class ShownOutside:
-    incidenten: Shown
-    diensten: Shown
-    politiecijfers: Shown
 
 
 def _inside(column, start: date, end: date | None, monthly: bool = False):

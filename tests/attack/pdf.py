@@ -434,7 +434,6 @@ def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> P
         cells = [
             cell(u, "kwaliteit", kwaliteit="laat_geregistreerd"),
             cell(u, AF, leeftijd="onbekend"),
-            cell(u, "kwaliteit", kwaliteit="pv_zonder_zaaknummer"),
             cell(u, "kwaliteit", kwaliteit="grens_niet_gecontroleerd"),
         ]
         for c, v in zip(cells, values, strict=True):

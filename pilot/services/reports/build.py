@@ -249,7 +249,7 @@ def build_outsider_gemeente_report(
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
         kaart_kwartaal=quarter,
         politie=_outsider_politie_rows(publication, gemeente.cbs_code, period),
-        buiten_periode=outside_counts([gemeente.id])[gemeente.id].for_outsiders(fmt.k),
+        buiten_periode=None,  # records outside the pilot period: the coordinator's report only
         weggelaten=sorted(q for cbs, q in publication.excluded if cbs == gemeente.cbs_code),
         vingerafdruk=fingerprint,
         gegenereerd=now,
@@ -310,10 +310,6 @@ def build_aggregate_report(now: datetime | None = None) -> Report:
         tranches=tranches,
         tranche_totals=tranche_totals,
         totaal=totaal,
-        buiten_periode={
-            gemeente_id: counts.for_outsiders(fmt.k)
-            for gemeente_id, counts in outside_counts(ids).items()
-        },
         afdoening_chart=_code_chart(codes.AFDOENING, totaal.afdoening, fmt),
         trends=charts.small_multiples(trends, fmt, unit="kwartalen sinds start", step=fmt.k)
         if trends
