@@ -380,7 +380,8 @@ def protect_slices(lattice: Lattice, k: int) -> Protection:
     the sum, lower bounds and upper bounds of the hidden cells, a small cell keeps 1..k-1 when
     ``H - L >= k - 2`` and ``U - H >= k - 2``. The smallest shown cells are hidden until that
     holds, and each small cell gets its two certificates (moves against the other hidden cells).
-    The same result as the cube search on such a lattice, without searching every cell pair.
+    Certificates in the cube search's form (the LP audit checks both), found without
+    searching every pair of cells.
     """
     times, cells = lattice.axes
     if any(len(members) > 1 for members in times.members) or len(cells) != cells.leaf_count + 1:
