@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -94,6 +95,8 @@ class Incident(Base):
     vingerafdruk: Mapped[str] = mapped_column(String(64), index=True)
     grens_gecontroleerd: Mapped[bool] = mapped_column(Boolean, default=True)
     synthetisch: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Written by the file import: its creation time is the import, not the registration.
+    geimporteerd: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ingetrokken_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     intrek_reden: Mapped[str | None] = mapped_column(String(300))
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

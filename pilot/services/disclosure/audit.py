@@ -126,3 +126,79 @@ def _solver(matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray) -> highs
     model.a_matrix_.value_ = matrix.data.astype(float)
     solver.passModel(model)
     return solver
+
+
+def linked_findings(
+    lattices: list[Lattice], links: list[tuple[int, tuple[int, ...], int, tuple[int, ...]]], k: int
+) -> list[Finding]:
+    """``findings`` over several lattices at once, with cells that are the same count.
+
+    ``links`` holds (lattice, cell, other lattice, other cell): equal counts that an outsider
+    can read in both. Checks that protecting linked lattices one after the other (``Link``
+    in ``publication.py``) gives nothing away that the lattices together would.
+    """
+    offsets = np.cumsum([0, *(lattice.values.size for lattice in lattices)])
+    values = np.concatenate([lattice.values.ravel() for lattice in lattices])
+    status = np.concatenate([lattice.status.ravel() for lattice in lattices])
+    bounds = [lattice.bounds(k) for lattice in lattices]
+    lower = np.concatenate([low.ravel() for low, _ in bounds])
+    upper = np.concatenate([high.ravel() for _, high in bounds])
+    relations = []
+    for offset, lattice in zip(offsets, lattices, strict=False):
+        index = np.arange(lattice.values.size).reshape(lattice.shape) + offset
+        relations += _relations(lattice, index)
+    for a, cell_a, b, cell_b in links:
+        first = offsets[a] + np.ravel_multi_index(cell_a, lattices[a].shape)
+        second = offsets[b] + np.ravel_multi_index(cell_b, lattices[b].shape)
+        relations.append(([first, second], [1, -1]))
+    unknown = status != Status.EXACT
+    variable_of = np.full(values.size, -1)
+    variable_of[unknown] = np.arange(int(unknown.sum()))
+    data, row_ids, col_ids, rhs = [], [], [], []
+    for cells, coefficients in relations:
+        constant, row, used = 0, len(rhs), False
+        for cell, coefficient in zip(cells, coefficients, strict=True):
+            if variable_of[cell] < 0:
+                constant += coefficient * values[cell]
+            else:
+                data.append(coefficient)
+                row_ids.append(row)
+                col_ids.append(variable_of[cell])
+                used = True
+        if used:
+            rhs.append(-constant)
+    n = int(unknown.sum())
+    if n == 0:
+        return []
+    matrix = coo_array((data, (row_ids, col_ids)), shape=(len(rhs), n)).tocsc()
+    high_bounds = upper[unknown].astype(float)
+    high_bounds[high_bounds >= INFINITY] = highspy.kHighsInf
+    solver = _solver(matrix, np.array(rhs, dtype=float), lower[unknown].astype(float), high_bounds)
+    suppressed = np.isin(status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
+    result, previous = [], None
+    for cell in np.nonzero(unknown & suppressed)[0]:
+        column = int(variable_of[cell])
+        if previous is not None:
+            solver.changeColCost(previous, 0.0)
+        solver.changeColCost(column, 1.0)
+        previous = column
+        extremes = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"linked attacker LP failed: {solver.getModelStatus()}")
+            extremes.append(solver.getInfo().objective_function_value)
+        low, high = extremes
+        narrowed = high - low < 0.5
+        if status[cell] == Status.PRIMARY:
+            narrowed = narrowed or low > 1 + 1e-6 or high < k - 1 - 1e-6
+        if narrowed:
+            which = int(np.searchsorted(offsets, cell, side="right") - 1)
+            lattice = lattices[which]
+            position = np.unravel_index(cell - offsets[which], lattice.shape)
+            keys = tuple(axis.nodes[i] for axis, i in zip(lattice.axes, position, strict=True))
+            result.append(
+                Finding((lattice.name, *keys), int(values[cell]), Status(status[cell]), low, high)
+            )
+    return result

@@ -21,6 +21,12 @@ Rules on top of the lattice:
   pilot; per quarter and year only its two margins.
 * Maps: 500 m cells per gemeente and completed quarter, the cells summing to the
   gemeente's quarter total; maps over longer periods are not offered to outsiders.
+* Touching (aanrakingen, yes or no) × outcome, the aanranding question, is a plane of the
+  outcome lattice for closed years and the pilot. Its touching total is also the conduct
+  table's aanrakingen cell: that cell takes the conduct table's status first (``Link``),
+  exact stays exact and suppressed stays suppressed (and is protected again here). When
+  the outcome lattice cannot be protected with the touching planes, it is protected
+  without them and the touching table is not offered.
 
 The publication is computed from the data and today's date only, so it is the same for
 every outsider; it is cached until the data change. Its leaves come from the incident rows
@@ -29,6 +35,7 @@ at the purge (``pilot.services.retention.frozen``), so a purge changes no figure
 """
 
 import calendar
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +43,7 @@ from datetime import date
 from functools import cached_property
 
 import numpy as np
-from sqlalchemy import and_, extract, func, literal_column, or_, select
+from sqlalchemy import and_, case, extract, func, literal_column, or_, select
 
 from pilot import codes
 from pilot.models import Boa, FrozenQuarter, Gemeente, Incident, PolitieCijfer
@@ -63,6 +70,21 @@ class CodeAxis:
     name: str
     codes: tuple[str, ...]
     single: bool = True  # one code per incident: the codes sum to the incident total
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # subtotals offered with the codes
+
+
+@dataclass(frozen=True)
+class Link:
+    """Cells of a breakdown that are cells of an earlier lattice too (the same count).
+
+    ``own`` and ``theirs`` are the code keys on either side. The own cells take the
+    earlier lattice's status before protection; where that lattice does not offer the
+    cell, it is not offered here either.
+    """
+
+    lattice: str
+    own: tuple[str, ...]
+    theirs: tuple[str, ...]
 
 
 ALL_LEVELS = frozenset({"Q", "Y", "P"})
@@ -93,6 +115,7 @@ class Breakdown:
     planes: tuple[Plane, ...] = ()
     wide: frozenset[str] = frozenset({"Y", "P"})
     zeros: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
+    links: tuple[Link, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.planes:  # a one-way breakdown: its codes
@@ -103,7 +126,18 @@ def _codes(code_list: codes.CodeList | codes.CodeListRef) -> tuple[str, ...]:
     return tuple(item.code for item in code_list.codes)
 
 
-KWALITEIT = ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
+KWALITEIT = (
+    "laat_geregistreerd",
+    "pv_zonder_zaaknummer",
+    "grens_niet_gecontroleerd",
+    "geimporteerd",
+)
+AANRAKING = ("met", "zonder")  # incidents with and without touching (aanrakingen)
+SLACHTOFFER = ("geen", "niet_doorverwezen", "doorverwezen")
+TOUCHING_PLANES = (
+    Plane(("aanraking",)),
+    Plane(("aanraking", "afdoening"), levels=frozenset({"Y", "P"})),
+)
 
 
 def breakdowns() -> tuple[Breakdown, ...]:
@@ -120,15 +154,18 @@ def breakdowns() -> tuple[Breakdown, ...]:
                 CodeAxis("afdoening", _codes(codes.AFDOENING)),
                 CodeAxis("kleding", _codes(codes.KLEDING)),
                 CodeAxis("leeftijd", _codes(codes.LEEFTIJD)),
+                CodeAxis("aanraking", AANRAKING),
             ),
             planes=(
                 Plane(("afdoening",)),
                 Plane(("kleding",)),
                 Plane(("leeftijd",)),
                 Plane(("afdoening", "kleding"), only=(("afdoening", ("proces_verbaal",)),)),
+                *TOUCHING_PLANES,
             ),
             wide=ALL_LEVELS,
             zeros=((("afdoening", ("reprimande",)), ("leeftijd", not_minor)),),
+            links=(Link("gedraging", ("ALL", "ALL", "ALL", "met"), ("aanrakingen",)),),
         ),
         Breakdown("locatie_type", (CodeAxis("locatie_type", _codes(codes.LOCATIE_TYPE)),)),
         Breakdown("kennisname", (CodeAxis("kennisname", _codes(codes.KENNISNAME)),)),
@@ -155,12 +192,26 @@ def breakdowns() -> tuple[Breakdown, ...]:
             planes=(
                 Plane(
                     ("kwaliteit",),
-                    only=(("kwaliteit", ("laat_geregistreerd", "grens_niet_gecontroleerd")),),
+                    only=(
+                        (
+                            "kwaliteit",
+                            ("laat_geregistreerd", "grens_niet_gecontroleerd", "geimporteerd"),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Breakdown(
+            "slachtoffer",
+            (
+                CodeAxis(
+                    "slachtoffer",
+                    SLACHTOFFER,
+                    groups=(("met_slachtoffer", ("niet_doorverwezen", "doorverwezen")),),
                 ),
             ),
         ),
     )
-
 
 # Police figures per gemeente and month (entered as aggregates): protected as one more
 # lattice, not linked to the incidents. The measures do not sum to anything.
@@ -179,6 +230,15 @@ _COLUMNS = {
     "leeftijd": Incident.leeftijd_verdachten,
     "weekdag": Incident.weekdag,
     "tijdvak": Incident.tijdvak,
+    "aanraking": case(
+        (Incident.gedragingen.op("&")(codes.gedraging_bit("aanrakingen")) != 0, "met"),
+        else_="zonder",
+    ),
+    "slachtoffer": case(
+        (Incident.aantal_slachtoffers == 0, "geen"),
+        (Incident.slachtofferhulp, "doorverwezen"),
+        else_="niet_doorverwezen",
+    ),
 }
 
 
@@ -259,7 +319,8 @@ def _dialect(connection) -> str:
 
 
 def _registered_late(connection):
-    """Registered more than LATE_DAYS days after the incident (SQL condition)."""
+    """Registered more than LATE_DAYS days after the incident (SQL condition); imported
+    records are counted apart (their creation time is the import)."""
     if _dialect(connection) == "sqlite":
         days = func.julianday(Incident.aangemaakt_op) - func.julianday(Incident.tijdstip)
         return days > LATE_DAYS
@@ -274,9 +335,10 @@ def _incident_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter
     position = {g.id: i for i, g in enumerate(gemeenten)}
     c = Incident
     flags = {
-        "laat_geregistreerd": _registered_late(connection),
+        "laat_geregistreerd": and_(c.geimporteerd.is_(False), _registered_late(connection)),
         "pv_zonder_zaaknummer": and_(c.afdoening == "proces_verbaal", c.zaaknummer_hmac.is_(None)),
         "grens_niet_gecontroleerd": c.grens_gecontroleerd.is_(False),
+        "geimporteerd": c.geimporteerd.is_(True),
     }
     keys = [
         c.gemeente_id,
@@ -387,7 +449,7 @@ class Publication:
         if "afdoening" in self.withheld:
             return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices["afdoening"]
-        return self._shown(lattice, lattice.cell(unit, period, ALL, ALL, ALL))
+        return self._shown(lattice, _cell(lattice, unit, period))
 
     def bevoegde_boas(self, unit: str, period: str) -> Shown:
         """Boa's trained and mandated on some day of the period (from the boa register);
@@ -402,14 +464,14 @@ class Publication:
         if (unit, period) in self.excluded:
             return True
         lattice = self.lattices["afdoening"]
-        return bool(lattice.offered[lattice.cell(unit, period, ALL, ALL, ALL)])
+        return bool(lattice.offered[_cell(lattice, unit, period)])
 
     def figure(self, breakdown: str, unit: str, period: str, *codes_: str) -> Shown:
-        """One cell of a breakdown; ``ALL`` for a margin."""
+        """One cell of a breakdown; ``ALL`` for a margin (codes left out are ``ALL``)."""
         if breakdown in self.withheld or (unit, period) in self.excluded:
             return Shown(Status.HIDDEN, None, self.k)
         lattice = self.lattices[breakdown]
-        return self._offered_or_hidden(lattice, lattice.cell(unit, period, *codes_))
+        return self._offered_or_hidden(lattice, _cell(lattice, unit, period, *codes_))
 
     def politie(self, unit: str, period: str, maat: str) -> Shown:
         """A police figure summed over the months of the period that have one."""
@@ -499,6 +561,12 @@ class Publication:
         return [g.cbs_code for g in self.gemeenten]
 
 
+def _cell(lattice: Lattice, unit: str, period: str, *codes_: str) -> tuple[int, ...]:
+    """A cell by its keys; code axes not named (the last ones) at ``ALL``."""
+    rest = (ALL,) * (len(lattice.axes) - 2 - len(codes_))
+    return lattice.cell(unit, period, *codes_, *rest)
+
+
 def _unit_axis(gemeenten: list[Gemeente]) -> Axis:
     tranches: dict[str, list[str]] = {}
     for g in gemeenten:
@@ -514,7 +582,9 @@ def _period_axis(quarters: list[Quarter], periods: dict[str, Period]) -> Axis:
 
 
 def _code_axis(axis: CodeAxis) -> Axis:
-    return Axis.build(axis.name, list(axis.codes), {ALL if axis.single else SUM: list(axis.codes)})
+    groups = {key: list(members) for key, members in axis.groups}
+    groups[ALL if axis.single else SUM] = list(axis.codes)
+    return Axis.build(axis.name, list(axis.codes), groups)
 
 
 def _code_block(breakdown: Breakdown, code_axes: list[Axis], kind: str) -> np.ndarray:
@@ -531,7 +601,8 @@ def _code_block(breakdown: Breakdown, code_axes: list[Axis], kind: str) -> np.nd
         index = []
         for axis, spec in zip(code_axes, breakdown.axes, strict=True):
             if spec.name in plane.axes:
-                shown = only.get(spec.name, axis.nodes[: axis.leaf_count])
+                groups = tuple(key for key, _ in spec.groups)
+                shown = only.get(spec.name, axis.nodes[: axis.leaf_count] + groups)
                 index.append([axis.index(code) for code in shown])
             elif ALL in axis.nodes:
                 index.append([axis.index(ALL)])
@@ -618,6 +689,77 @@ def _breakdown_lattice(
     return Lattice(
         breakdown.name, (units, times, *code_axes), leaves, offered, locked, upper, lower
     )
+
+
+def _protected(breakdown, leaves, units, times, spine_leaves, context, k, lattices):
+    """A breakdown's lattice after primary and secondary suppression, and whether some
+    cell could not be protected (then what it belongs to is withheld), and the certificate
+    directions of the protection."""
+    lattice = _breakdown_lattice(breakdown, leaves, units, times, spine_leaves, context)
+    lattice.mark_primary(k)
+    _apply_links(lattice, breakdown, lattices)
+    linked = _linked_status(lattice, breakdown)
+    protection = protect(lattice, k)
+    unprotected = bool(protection.unprotected)
+    # a linked cell that could not keep its status here is not protected as it is there
+    after = _linked_status(lattice, breakdown)
+    unprotected |= any(not np.array_equal(a, b) for a, b in zip(linked, after, strict=True))
+    return lattice, unprotected, protection.directions
+
+
+def _unlinked(breakdown: Breakdown) -> Breakdown:
+    """The breakdown without its links and without the planes over the linked axis."""
+    linked_axes = {
+        spec.name
+        for link in breakdown.links
+        for spec, code in zip(breakdown.axes, link.own, strict=True)
+        if code != ALL
+    }
+    planes = tuple(p for p in breakdown.planes if not linked_axes & set(p.axes))
+    return dataclasses.replace(breakdown, planes=planes, links=())
+
+
+def _link_index(lattice: Lattice, keys: tuple[str, ...]) -> tuple:
+    return (slice(None), slice(None), *(
+        axis.index(code) for axis, code in zip(lattice.axes[2:], keys, strict=True)
+    ))  # fmt: skip
+
+
+def _apply_links(lattice: Lattice, breakdown: Breakdown, lattices: dict[str, Lattice]) -> None:
+    """Linked cells take the earlier lattice's status (see ``Link``); exact ones are locked."""
+    for link in breakdown.links:
+        source = lattices[link.lattice]
+        mine, theirs = _link_index(lattice, link.own), _link_index(source, link.theirs)
+        if not np.array_equal(lattice.values[mine], source.values[theirs]):
+            raise ValueError(f"{lattice.name}: linked cells differ from {source.name}")
+        offered = lattice.offered[mine] & source.offered[theirs]
+        lattice.offered[mine] = offered
+        lattice.status[mine] = np.where(offered, source.status[theirs], Status.HIDDEN)
+        lattice.locked[mine] = offered & (source.status[theirs] == Status.EXACT)
+
+
+def _linked_status(lattice: Lattice, breakdown: Breakdown) -> list[np.ndarray]:
+    return [lattice.status[_link_index(lattice, link.own)].copy() for link in breakdown.links]
+
+
+def linked_lattices(publication: Publication):
+    """Every protected lattice and the cells they share (``Link``), for the joint audit
+    (``audit.linked_findings``)."""
+    lattices = list(publication.lattices.values())
+    position = {lattice.name: i for i, lattice in enumerate(lattices)}
+    links = []
+    for breakdown in breakdowns():
+        mine = publication.lattices[breakdown.name]
+        for link in breakdown.links:
+            source = publication.lattices[link.lattice]
+            own = [a.index(c) for a, c in zip(mine.axes[2:], link.own, strict=True)]
+            theirs = [a.index(c) for a, c in zip(source.axes[2:], link.theirs, strict=True)]
+            for u in range(mine.shape[0]):
+                for t in range(mine.shape[1]):
+                    links.append(
+                        (position[mine.name], (u, t, *own), position[source.name], (u, t, *theirs))
+                    )
+    return lattices, links
 
 
 def _boa_lattice(connection, gemeenten, periods: dict[str, Period], units: Axis, context: dict):
@@ -801,15 +943,16 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         "periods": periods,
         "excluded": publication.excluded,
     }
-    for breakdown in tables:
+    for breakdown in sorted(tables, key=lambda b: len(b.links)):  # linked ones last
         leaves = counts.leaves[breakdown.name]
-        lattice = _breakdown_lattice(breakdown, leaves, units, times, spine_leaves, context)
-        lattice.mark_primary(k)
-        protection = protect(lattice, k)
-        if protection.unprotected:
+        built = (leaves, units, times, spine_leaves, context, k, publication.lattices)
+        lattice, unprotected, directions = _protected(breakdown, *built)
+        if unprotected and breakdown.links:  # without the planes that need the links
+            lattice, unprotected, directions = _protected(_unlinked(breakdown), *built)
+        if unprotected:
             publication.withheld.add(breakdown.name)
         publication.lattices[breakdown.name] = lattice
-        publication.certificates[lattice.name] = protection.directions
+        publication.certificates[lattice.name] = directions
     police, coverage = _police_lattice(connection, gemeenten, quarters, units, times, context)
     police.mark_primary(k)
     if protect(police, k).unprotected:

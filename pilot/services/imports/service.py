@@ -260,8 +260,9 @@ def _insert(gemeente: Gemeente, rows: list[ParsedRow], progress: Progress) -> in
     for start in range(0, total, CHUNK):
         progress("schrijven", start, total)
         items = [row.item for row in rows[start : start + CHUNK]]
+        values = rows_values_many(gemeente, items, gemeente.heeft_grens)
         db.session.execute(
-            insert(Incident.__table__), rows_values_many(gemeente, items, gemeente.heeft_grens)
+            insert(Incident.__table__), [{**row, "geimporteerd": True} for row in values]
         )
     if total:
         progress("schrijven", total, total)

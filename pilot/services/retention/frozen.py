@@ -68,8 +68,11 @@ def add_frozen(
         FrozenLeaf.frozen_quarter_id, FrozenLeaf.tabel, FrozenLeaf.codes, FrozenLeaf.aantal,
     ).where(FrozenLeaf.frozen_quarter_id.in_(list(place)))  # fmt: skip
     for frozen_id, tabel, codes, aantal in connection.execute(leaves):
-        positions = code_at[tabel]
-        index = tuple(positions[i][c] for i, c in enumerate(codes.split("|")))
+        positions = code_at.get(tabel)
+        parts = codes.split("|")
+        if positions is None or len(parts) != len(positions):
+            continue  # frozen before the table had these code lists: it cannot be split
+        index = tuple(positions[i][c] for i, c in enumerate(parts))
         counts.leaves[tabel][(*place[frozen_id], *index)] += aantal
     same_grid = [frozen_id for frozen_id, *_, size in frozen if size == cell_m]
     by_id = {frozen_id: gemeente_id for frozen_id, gemeente_id, *_ in frozen}
