@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask.helpers import get_debug_flag
 
+from pilot.services.hotspots.basemap import PDOK_GRIJS_RD
+
 SECRET_FILES = {
     "SECRET_KEY": ("PILOT_SECRET_KEY", "secret_key"),
     "PSEUDONYM_KEY": ("PILOT_PSEUDONYM_KEY", "pseudonym_key"),
@@ -50,6 +52,8 @@ def default_config(instance_path: str) -> dict:
         "PILOT_API_LIMIT_LEZEN": "600 per minute",
         "PILOT_API_LIMIT_SCHRIJVEN": "120 per minute",
         "PILOT_API_LIMIT_WEIGERINGEN": "20 per minute",
+        # WMTS tiles in RD New for the report maps ({z}/{x}/{y}); empty: no basemap
+        "PILOT_BASEMAP_URL": PDOK_GRIJS_RD,
     }
 
 
@@ -76,6 +80,8 @@ def from_environment() -> dict:
     ):
         if value := os.environ.get(name):
             config[name] = value
+    if "PILOT_BASEMAP_URL" in os.environ:
+        config["PILOT_BASEMAP_URL"] = os.environ["PILOT_BASEMAP_URL"]
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

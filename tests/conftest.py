@@ -100,6 +100,7 @@ def test_config(tmp_path_factory) -> dict:
         # Nothing listens on port 9: no test reaches PDOK (tests/pdok.py replays it).
         "PILOT_PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/locatieserver",
         "PILOT_API_LIMIT_WEIGERINGEN": "1000 per minute",  # the route tests send many 401s
+        "PILOT_BASEMAP_URL": "",  # no outside host in tests; test_basemap serves its own tiles
     }
 
 

@@ -37,6 +37,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from gemeenten.boundaries import to_wgs84
+from pilot.services.hotspots import classes
 from pilot.services.hotspots.export import cell_polygons
 from pilot.services.hotspots.gistar import COLDSPOT, HOTSPOT, NIET_SIGNIFICANT
 from pilot.services.hotspots.maps import HotspotMap, MapCell
@@ -60,7 +61,7 @@ UNUSED_ASSETS = {
     "awesome_rotate_css",
 }
 # Count classes (upper bounds) and colours, light to dark: 3.75:1 to 17.9:1 against white.
-KLASSEN = [(9, "#d95f0e"), (24, "#b3400b"), (49, "#8c2a08"), (99, "#5e1a05"), (None, "#300b01")]
+KLASSEN = list(zip(classes.UPPER, classes.COLOURS, strict=True))  # one scheme: web and PDF
 ONDERDRUKT = "#ffffff"  # no fill colour: the dotted edge marks a suppressed cell
 FILL_OPACITY = 0.9  # nearly opaque, so the colours keep their contrast over the basemap
 # Edge per Gi* class: colour, weight, dash pattern (None: solid); symbol in the cell.

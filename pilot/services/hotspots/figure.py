@@ -1,44 +1,29 @@
-"""Static hotspot maps (matplotlib, SVG, no tiles): boundary and grid cells.
+"""Static hotspot maps (matplotlib, SVG): boundary, grid cells, scale bar, optional basemap.
 
-Cells are coloured in fixed count classes. In an outsider's report the cells come from the
-protected publication: a cell shown as ``<k`` or ``×`` there is not drawn at all, and the
-legend says so.
+Cells are coloured in the count classes of ``classes.py``, the same as on the web map. In
+an outsider's report the cells come from the protected publication: a cell shown as
+``<k`` or ``×`` there is not drawn at all, and the legend says so. A light basemap
+(``basemap.py``) is laid under the cells when it could be fetched at build time.
 """
 
 from collections.abc import Sequence
 
 import numpy as np
 import shapely
-from matplotlib import colormaps
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from shapely.geometry.base import BaseGeometry
 
 from pilot.services.disclosure.labels import Formatter
+from pilot.services.hotspots.basemap import Basemap
+from pilot.services.hotspots.classes import CountClass, class_of, count_classes
 from pilot.services.reports.charts import CM, _figure, data_uri
 
-BREAKS = (10, 25, 50, 100)
 Cell = tuple[int, int, int]
 Box = tuple[float, float, float, float]
-
-
-def count_classes(fmt: Formatter) -> list[tuple[int, int | None, str]]:
-    """Count classes (lower, upper or None, Dutch label)."""
-    lowers = ([1] if not fmt.actief else []) + [fmt.k, *BREAKS]
-    result = []
-    for index, lower in enumerate(lowers):
-        upper = lowers[index + 1] - 1 if index + 1 < len(lowers) else None
-        label = f"{lower} of meer" if upper is None else f"{lower}–{upper}"
-        result.append((lower, upper, label))
-    return result
-
-
-def _colour_index(count: int, classes) -> int | None:
-    for index, (lower, upper, _) in enumerate(classes):
-        if count >= lower and (upper is None or count <= upper):
-            return index
-    return None
+SCALE_STEPS = (250, 500, 1000, 2000, 5000, 10000)
 
 
 def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> Path:
@@ -59,42 +44,77 @@ def _boundary_path(boundary: BaseGeometry) -> Path:
     return Path(np.concatenate(vertices), kinds)
 
 
-def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, classes):
+def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, classes, basemap):
     """Draw one map into ``box`` (inches) of ``figure``, scaled to fit with equal aspect.
 
     Artists are placed on the figure itself with one affine transform per map: no axes,
     ticks or data-limit bookkeeping, which is most of matplotlib's time for a map. The
     cells are rasterized (one small embedded PNG instead of thousands of SVG squares, which
     weasyprint would otherwise draw one by one); boundary, titles and legend stay vector.
+    The basemap, when there is one, is an image in an axes of exactly the map's extent.
     """
-    palette = colormaps["YlOrRd"].resampled(len(classes) + 1)
     by_class: dict[int, list[tuple[int, int]]] = {}
     for x, y, n in cells:
-        count = fmt.number(n)
-        index = None if count is None else _colour_index(count, classes)
-        if index is not None:
-            by_class.setdefault(index, []).append((x, y))
+        found = class_of(fmt.number(n), classes)
+        if found is not None:
+            by_class.setdefault(classes.index(found), []).append((x, y))
     extent = _extent(boundary, [(x, y) for members in by_class.values() for x, y in members], size)
     if extent is None:
-        return palette
+        return
     minx, miny, maxx, maxy = extent
     left, bottom, width, height = box
     scale = min(width / max(maxx - minx, 1), height / max(maxy - miny, 1))
     offset_x = left + (width - (maxx - minx) * scale) / 2
     offset_y = bottom + (height - (maxy - miny) * scale) / 2
+    if basemap is not None:
+        _draw_basemap(figure, basemap, extent, (offset_x, offset_y), scale)
     transform = (
         Affine2D().translate(-minx, -miny).scale(scale).translate(offset_x, offset_y)
         + figure.dpi_scale_trans
     )
     for index, members in sorted(by_class.items()):
         patch = PathPatch(
-            _cells_path(members, size), facecolor=palette(index + 1), lw=0, rasterized=True
-        )
+            _cells_path(members, size), facecolor=classes[index].colour, lw=0, alpha=0.85,
+            rasterized=True,
+        )  # fmt: skip
         figure.add_artist(patch).set_transform(transform)
     if boundary is not None:
         outline = PathPatch(_boundary_path(boundary), fill=False, edgecolor="#333333", lw=0.7)
         figure.add_artist(outline).set_transform(transform)
-    return palette
+    _scale_bar(figure, (offset_x, offset_y), scale, maxx - minx)
+
+
+def _draw_basemap(figure, basemap: Basemap, extent, origin, scale: float) -> None:
+    """The tiles in an axes placed exactly over the map's extent (inches → figure fraction)."""
+    minx, miny, maxx, maxy = extent
+    fig_w, fig_h = figure.get_size_inches()
+    ax = figure.add_axes(
+        (origin[0] / fig_w, origin[1] / fig_h, (maxx - minx) * scale / fig_w,
+         (maxy - miny) * scale / fig_h),
+        zorder=-1,
+    )  # fmt: skip
+    ax.imshow(basemap.image, extent=basemap.extent, interpolation="bilinear", rasterized=True)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_axis_off()
+
+
+def _scale_bar(figure, origin, scale: float, width_m: float) -> None:
+    """A bar of a round length (about a fifth of the map) at the map's lower left."""
+    length = max([step for step in SCALE_STEPS if step <= width_m / 4] or [SCALE_STEPS[0]])
+    x0, y0 = origin[0] + 0.08, origin[1] + 0.08
+    x1 = x0 + length * scale
+    transform = figure.dpi_scale_trans
+    for colour, width in (("white", 3.2), ("#1a1a1a", 1.4)):
+        figure.add_artist(
+            Line2D([x0, x1], [y0, y0], color=colour, lw=width, transform=transform,
+                   solid_capstyle="butt")
+        )  # fmt: skip
+    label = f"{length // 1000} km" if length >= 1000 else f"{length} m"
+    figure.text(
+        (x0 + x1) / 2, y0 + 0.04, label, transform=transform, ha="center", va="bottom",
+        fontsize=6.5, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.8},
+    )  # fmt: skip
 
 
 def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
@@ -107,11 +127,8 @@ def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
     return min(xs), min(ys), max(xs) + size, max(ys) + size
 
 
-def _legend(figure, palette, classes, fmt: Formatter, size: int) -> None:
-    handles = [
-        Patch(facecolor=palette(index + 1), label=label)
-        for index, (_, _, label) in enumerate(classes)
-    ]
+def _legend(figure, classes: list[CountClass], fmt: Formatter, size: int) -> None:
+    handles = [Patch(facecolor=item.colour, label=item.label) for item in classes]
     title = f"Incidenten per cel van {size} × {size} m"
     if fmt.actief:
         title += f"\n(cellen met minder dan {fmt.k} en afgeschermde cellen niet getoond)"
@@ -122,15 +139,19 @@ def _legend(figure, palette, classes, fmt: Formatter, size: int) -> None:
 
 
 def gemeente_map_svg(
-    boundary: BaseGeometry | None, cells: Sequence[Cell], size: int, fmt: Formatter
+    boundary: BaseGeometry | None,
+    cells: Sequence[Cell],
+    size: int,
+    fmt: Formatter,
+    basemap: Basemap | None = None,
 ) -> str:
     """One gemeente: its boundary and its grid cells."""
-    classes = count_classes(fmt)
+    classes = count_classes(fmt.k, exact=not fmt.actief)
     width, height = 16 * CM, 13 * CM
     with _figure(16, 13) as figure:
         box = (0.05 * CM, 0.12 * height, width - 0.1 * CM, 0.88 * height - 0.05 * CM)
-        palette = _draw(figure, box, boundary, cells, size, fmt, classes)
-        _legend(figure, palette, classes, fmt, size)
+        _draw(figure, box, boundary, cells, size, fmt, classes, basemap)
+        _legend(figure, classes, fmt, size)
         return data_uri(figure)
 
 
@@ -139,25 +160,31 @@ def gemeente_maps_svg(
     size: int,
     fmt: Formatter,
     columns: int = 3,
+    basemaps: Sequence[Basemap | None] | None = None,
 ) -> str:
     """Several gemeenten side by side, each on its own scale (the national hotspot map)."""
-    classes = count_classes(fmt)
+    classes = count_classes(fmt.k, exact=not fmt.actief)
     rows = max(1, -(-len(panels) // columns))
     width, height = 17 * CM, (5.2 * rows + 1.5) * CM
     cell_w, cell_h = (width - 0.2 * CM) / columns, 5.2 * CM
     title_h, gap = 0.55 * CM, 0.15 * CM
+    basemaps = basemaps or [None] * len(panels)
     with _figure(17, 5.2 * rows + 1.5) as figure:
-        palette = None
         for number, (title, boundary, cells) in enumerate(panels):
             row, column = divmod(number, columns)
             left = 0.1 * CM + column * cell_w
             top = height - 0.1 * CM - row * cell_h
             box = (left + gap, top - cell_h + gap, cell_w - 2 * gap, cell_h - title_h - gap)
-            palette = _draw(figure, box, boundary, cells, size, fmt, classes)
+            _draw(figure, box, boundary, cells, size, fmt, classes, basemaps[number])
             figure.text(
                 (left + cell_w / 2) / width, (top - 0.1 * CM) / height, title,
                 fontsize=8, fontweight="bold", ha="center", va="top",
             )  # fmt: skip
-        if palette is not None:
-            _legend(figure, palette, classes, fmt, size)
+        if panels:
+            _legend(figure, classes, fmt, size)
         return data_uri(figure)
+
+
+def map_bounds(boundary: BaseGeometry | None, cells: Sequence[Cell], size: int):
+    """The extent a map of this boundary and these cells will show (for its basemap)."""
+    return _extent(boundary, [(x, y) for x, y, _ in cells], size)

@@ -14,7 +14,8 @@ Who sees what is decided by the disclosure module (``pilot.services.disclosure``
   could be subtracted. The national map is exactly the union of the gemeente maps.
 
 Gi* classes are computed on the full counts; a class says something about a
-neighbourhood, never a count.
+neighbourhood, never a count. Gi* runs per gemeente, on its own cells (``table.py``), so
+the national map shows each gemeente's own hotspots.
 """
 
 from dataclasses import dataclass, field
@@ -27,11 +28,11 @@ from pilot.services.errors import DomainError, NotFound
 from pilot.services.hotspots.gistar import GI_SEED, GiResult, gi_star
 from pilot.services.hotspots.grid import (
     CELL_SIZES,
-    Cell,
     HotspotFilter,
     cell_counts,
     incident_points,
 )
+from pilot.services.hotspots.table import national_gi
 
 OUTSIDER_CELL_SIZE = 500
 
@@ -103,12 +104,7 @@ def outsider_map(publication: Publication, flt: HotspotFilter, seed: int = GI_SE
     """The outsider publication's cells for one quarter (all gemeenten or the chosen ones)."""
     quarter = quarter_of(flt.van).code
     chosen = [g for g in publication.gemeenten if not flt.gemeente_ids or g.id in flt.gemeente_ids]
-    exact = [
-        Cell(x, y, n, g.id)
-        for g in chosen
-        for x, y, n in publication.map_counts(g.cbs_code, quarter)
-    ]
-    gi = gi_star(exact, OUTSIDER_CELL_SIZE, seed=seed)
+    gi = national_gi(publication, quarter, [g.cbs_code for g in chosen], seed)
     cellen = [
         MapCell(x, y, g.id, shown.value, shown.text, gi.klasse(x, y))
         for g in chosen

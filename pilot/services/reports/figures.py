@@ -47,6 +47,12 @@ class Figures:
     leeftijd_onbekend: int = 0
     pv_zonder_zaaknummer: int = 0
     grens_niet_gecontroleerd: int = 0
+    geimporteerd: int = 0
+    kennisname: dict[str, int] = field(default_factory=dict)
+    rol_boa: dict[str, int] = field(default_factory=dict)
+    leeftijd: dict[str, int] = field(default_factory=dict)
+    slachtoffer: dict[str, int] = field(default_factory=dict)
+    aanraking_afdoening: dict[tuple[str, str], int] = field(default_factory=dict)
     laatste_wijziging: datetime | None = None
 
     @property
@@ -65,13 +71,31 @@ class Figures:
     def inzeturen(self) -> float:
         return self.inzetminuten / 60
 
+    @property
+    def reprimandes(self) -> int:
+        return self.afdoening.get("reprimande", 0)
+
+    @property
+    def kwaliteit(self) -> dict[str, int]:
+        return {
+            "laat_geregistreerd": self.laat_geregistreerd,
+            "pv_zonder_zaaknummer": self.pv_zonder_zaaknummer,
+            "grens_niet_gecontroleerd": self.grens_niet_gecontroleerd,
+            "geimporteerd": self.geimporteerd,
+        }
+
     def politie_totaal(self, name: str) -> int | None:
         values = [row[name] for row in self.politie.values() if row[name] is not None]
         return sum(values) if values else None
 
+    @property
+    def politie_maanden(self) -> int:
+        return len(self.politie)
+
 
 def _registration_late():
-    """SQL condition: registered more than LATE_REGISTRATION after the incident."""
+    """SQL condition: registered more than LATE_REGISTRATION after the incident (imported
+    records are counted apart: their creation time is the import)."""
     if db.engine.dialect.name == "sqlite":
         days = func.julianday(Incident.aangemaakt_op) - func.julianday(Incident.tijdstip)
         return days > LATE_REGISTRATION.days
@@ -158,6 +182,11 @@ def _per_dag(ids, periode, result: dict[int, Figures]) -> None:
         "kleding": (Incident.kleding, _codes(codes.KLEDING)),
         "kleding_pv": (Incident.kleding, _codes(codes.KLEDING)),
         "tijdvak": (Incident.tijdvak, _codes(codes.TIJDVAK)),
+        "kennisname": (Incident.kennisname, _codes(codes.KENNISNAME)),
+        "rol_boa": (Incident.rol_boa, _codes(codes.ROL_BOA)),
+        "leeftijd": (Incident.leeftijd_verdachten, _codes(codes.LEEFTIJD)),
+        "slachtoffer": (_slachtoffer(), list(SLACHTOFFER)),
+        "aanraking_afdoening": (_aanraking_afdoening(), _aanraking_afdoening_codes()),
     }
     keys = [(name, code) for name, (_, values) in breakdowns.items() for code in values]
     columns = [
@@ -193,6 +222,51 @@ def _per_dag(ids, periode, result: dict[int, Figures]) -> None:
                 figures, name, {code: n for (kind, code), n in counts.items() if kind == name and n}
             )
         figures.kleding_pv = {code: counts["kleding_pv", code] for code in figures.kleding}
+        for name in ("kennisname", "rol_boa", "leeftijd", "slachtoffer"):
+            setattr(figures, name, {c: n for (kind, c), n in counts.items() if kind == name})
+        figures.slachtoffer["met_slachtoffer"] = (
+            figures.slachtoffer["niet_doorverwezen"] + figures.slachtoffer["doorverwezen"]
+        )
+        figures.aanraking_afdoening = _cross_table(
+            {
+                tuple(c.split("|")): n
+                for (kind, c), n in counts.items()
+                if kind == "aanraking_afdoening"
+            }
+        )
+
+
+SLACHTOFFER = ("geen", "niet_doorverwezen", "doorverwezen")
+AANRAKING = ("met", "zonder")
+
+
+def _slachtoffer():
+    """No victim, victim(s) not referred, victim(s) referred to victim support."""
+    return case(
+        (Incident.aantal_slachtoffers == 0, "geen"),
+        (Incident.slachtofferhulp, "doorverwezen"),
+        else_="niet_doorverwezen",
+    )
+
+
+def _aanraking_afdoening():
+    """'met|waarschuwing': touching (aanrakingen) yes or no, and the outcome."""
+    touching = Incident.gedragingen.op("&")(codes.gedraging_bit("aanrakingen")) != 0
+    return case((touching, "met|"), else_="zonder|") + Incident.afdoening
+
+
+def _aanraking_afdoening_codes() -> list[str]:
+    return [f"{row}|{code}" for row in AANRAKING for code in _codes(codes.AFDOENING)]
+
+
+def _cross_table(cells: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """A two-way table with its row and column totals under "ALL"."""
+    table = dict(cells)
+    for (row, column), n in cells.items():
+        table[row, "ALL"] = table.get((row, "ALL"), 0) + n
+        table["ALL", column] = table.get(("ALL", column), 0) + n
+        table["ALL", "ALL"] = table.get(("ALL", "ALL"), 0) + n
+    return table
 
 
 def _gedraging_and_quality(ids, periode, result: dict[int, Figures]) -> None:
@@ -209,11 +283,12 @@ def _gedraging_and_quality(ids, periode, result: dict[int, Figures]) -> None:
             _sum(actief),
             _sum(Incident.ingetrokken_op.is_not(None)),
             func.count(distinct(case((actief, Incident.boa_id)))),
-            _sum(and_(actief, _registration_late())),
+            _sum(and_(actief, Incident.geimporteerd.is_(False), _registration_late())),
             _sum(and_(actief, Incident.leeftijd_verdachten == "onbekend")),
             _sum(and_(actief, Incident.afdoening == PV, Incident.zaaknummer_hmac.is_(None))),
             _sum(and_(actief, Incident.grens_gecontroleerd.is_(False))),
             func.max(Incident.gewijzigd_op),
+            _sum(and_(actief, Incident.geimporteerd.is_(True))),
             *columns,
         )
         .where(_in_scope(ids, periode))
@@ -229,8 +304,9 @@ def _gedraging_and_quality(ids, periode, result: dict[int, Figures]) -> None:
         figures.leeftijd_onbekend = int(row[5])
         figures.pv_zonder_zaaknummer = int(row[6])
         figures.grens_niet_gecontroleerd = int(row[7])
+        figures.geimporteerd = int(row[9])
         figures.gedraging = {
-            code: int(count) for code, count in zip(gedraging_codes, row[9:], strict=True)
+            code: int(count) for code, count in zip(gedraging_codes, row[10:], strict=True)
         }
 
 
@@ -297,11 +373,12 @@ def sum_figures(figures: list[Figures]) -> Figures:
         for name in (
             "incidenten", "actieve_boas", "diensten", "inzetminuten", "inzetminuten_uniform",
             "inzetminuten_burger", "ingetrokken", "laat_geregistreerd", "leeftijd_onbekend",
-            "pv_zonder_zaaknummer", "grens_niet_gecontroleerd",
+            "pv_zonder_zaaknummer", "grens_niet_gecontroleerd", "geimporteerd",
         ):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(item, name))
         for name in (
             "afdoening", "locatie_type", "kleding", "kleding_pv", "gedraging", "maand", "maand_pv",
+            "kennisname", "rol_boa", "leeftijd", "slachtoffer", "aanraking_afdoening",
         ):  # fmt: skip
             merged = defaultdict(int, getattr(total, name))
             for key, value in getattr(item, name).items():

@@ -11,7 +11,14 @@ from datetime import datetime
 
 from pilot import codes
 from pilot.services.disclosure.labels import Shown
-from pilot.services.disclosure.publication import ALL, Period, Publication
+from pilot.services.disclosure.publication import (
+    AANRAKING,
+    ALL,
+    KWALITEIT,
+    SLACHTOFFER,
+    Period,
+    Publication,
+)
 from pilot.services.reports.figures import Figures
 
 PV = "proces_verbaal"
@@ -40,6 +47,11 @@ class ProtectedFigures:
     actieve_boas: Shown
     effort: Figures
     kwartalen: list[tuple[str, Shown]] = field(default_factory=list)
+    slachtoffer: dict[str, Shown] = field(default_factory=dict)
+    # touching (met/zonder/ALL) × outcome (codes and ALL); None where it is not offered
+    aanraking_afdoening: dict[tuple[str, str], Shown | None] = field(default_factory=dict)
+    # per quarter of the period: (label, incidents, pv's); None outside the pilot
+    reeks: list[tuple[str, Shown | None, Shown | None]] = field(default_factory=list)
     ingetrokken: None = None  # withdrawals are a data-quality figure of the gemeente itself
 
     @property
@@ -53,6 +65,14 @@ class ProtectedFigures:
     @property
     def overgedragen(self) -> Shown:
         return self.afdoening["overgedragen_politie"]
+
+    @property
+    def reprimandes(self) -> Shown:
+        return self.afdoening["reprimande"]
+
+    @property
+    def geimporteerd(self) -> Shown:
+        return self.kwaliteit["geimporteerd"]
 
     @property
     def leeftijd_onbekend(self) -> Shown:
@@ -138,10 +158,7 @@ def protected_figures(
             for t in _codes(codes.TIJDVAK)
         },
         weekdag_tijdvak=cross,
-        kwaliteit={
-            c: publication.figure("kwaliteit", unit, key, c)
-            for c in ("laat_geregistreerd", "pv_zonder_zaaknummer", "grens_niet_gecontroleerd")
-        },
+        kwaliteit={c: publication.figure("kwaliteit", unit, key, c) for c in KWALITEIT},
         politie_maten={
             m: publication.politie(unit, key, m)
             for m in ("meldingen", "aangiftes", "processen_verbaal")
@@ -154,4 +171,35 @@ def protected_figures(
             for q in quarters
             if publication.has(unit, q.code)
         ],
+        slachtoffer={
+            c: publication.figure("slachtoffer", unit, key, c)
+            for c in (*SLACHTOFFER, "met_slachtoffer")
+        },
+        aanraking_afdoening=_touching_table(publication, unit, key),
+        reeks=quarter_series(publication, unit, quarters),
     )
+
+
+def _touching_table(publication: Publication, unit: str, key: str):
+    table: dict[tuple[str, str], Shown | None] = {}
+    for row in (*AANRAKING, ALL):
+        for column in (*_codes(codes.AFDOENING), ALL):
+            try:
+                table[row, column] = publication.figure(
+                    "aanraking_afdoening", unit, key, row, column
+                )
+            except KeyError:  # the interior is offered for years and the pilot only
+                table[row, column] = None
+    return table
+
+
+def quarter_series(publication: Publication, unit: str, quarters) -> list:
+    """(label, incidents, pv's) per quarter; None for a quarter outside the unit's pilot."""
+    series = []
+    for quarter in quarters:
+        if not publication.has(unit, quarter.code):
+            series.append((quarter.code, None, None))
+            continue
+        pv = publication.figure(AK, unit, quarter.code, PV, ALL)
+        series.append((quarter.code, publication.spine(unit, quarter.code), pv))
+    return series
