@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.auth.views import bp as auth_bp
     from pilot.boas.views import bp as boas_bp
     from pilot.codelists.views import bp as codelists_bp
+    from pilot.dashboard.views import bp as dashboard_bp
     from pilot.dataset.views import bp as dataset_bp
     from pilot.diensten.views import bp as diensten_bp
     from pilot.gemeenten.views import bp as gemeenten_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         politiecijfers_bp,
         hotspots_bp,
         reports_bp,
+        dashboard_bp,
         dataset_bp,
         retention_bp,
         api_bp,

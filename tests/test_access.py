@@ -83,6 +83,8 @@ EXPECTED: dict[str, frozenset | str] = {
     "codelists.list_codelists": frozenset({B}),
     "codelists.new_code": frozenset({B}),
     "codelists.edit_label": frozenset({B}),
+    "dashboard.show_national": frozenset({B, E, M}),
+    "dashboard.show_gemeente": frozenset({B, C, E}),
     "imports.upload_file": frozenset({C}),
     "imports.show_preview": frozenset({C}),
     "imports.download_errors": frozenset({C}),

@@ -85,7 +85,7 @@ def test_reprimandes_are_bounded_by_the_minors_as_an_outsider_knows(seeded):
     """A reprimande is only for minors (a rule of the form, so public): the lattice knows
     every (reprimande, adult) cell is 0, and the protection holds under that relation."""
     lattice = seeded.lattices["afdoening"]
-    adult = lattice.cell("GM0599", "2025-K3", "reprimande", "ALL", "25_39")
+    adult = lattice.cell("GM0599", "2025-K3", "reprimande", "ALL", "25_39", "ALL")
     assert lattice.values[adult] == 0 and lattice.upper[adult] == 0
     minors = seeded.figure("afdoening", "GM0599", "2025-K3", "ALL", "ALL", "onder_18")
     reprimandes = seeded.figure("afdoening", "GM0599", "2025-K3", "reprimande", "ALL", "ALL")

@@ -9,7 +9,6 @@ from pilot import clock
 from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.services.disclosure.audit import findings, linked_findings
-from pilot.services.disclosure.lattice import Status
 from pilot.services.disclosure.publication import build_publication, linked_lattices
 from tests.factories import make_boa, make_incident
 
@@ -21,11 +20,10 @@ SPOTS = [(51.9225, 4.4792), (51.9175, 4.4850), (52.0907, 5.1214), (52.0950, 5.11
 OUTCOMES = ["waarschuwing", "proces_verbaal", "overgedragen_politie"]
 
 
-def _seed(count: int = 150, correlated: bool = False):
+def _seed(count: int = 150):
     """Rotterdam and Utrecht, 2025-K3 and K4. Every fifth incident has touching; outcomes
-    rotate (or, ``correlated``, touching is always and only handed over to the police);
-    every fourth victim is referred to victim support; Utrecht imported its K4 (registered
-    in 2026, counted apart from late registrations)."""
+    rotate; every fourth victim is referred to victim support; Utrecht imported its K4
+    (registered in 2026, counted apart from late registrations)."""
     rotterdam, utrecht = make_boa("GM0599"), make_boa("GM0344")
     expected = {"met_overgedragen": 0, "met": 0, "doorverwezen": 0, "laat": 0, "import": 0}
     for n in range(count):
@@ -36,8 +34,6 @@ def _seed(count: int = 150, correlated: bool = False):
         imported = boa is utrecht and month >= 10
         late = not imported and n % 7 == 0
         afdoening = OUTCOMES[n % 7 % 3]
-        if correlated:
-            afdoening = "overgedragen_politie" if touching else "waarschuwing"
         fields = {
             "gedragingen": ("opmerkingen", "aanrakingen") if touching else ("opmerkingen",),
             "afdoening": afdoening,
@@ -67,7 +63,7 @@ def seeded(app):
 def test_touching_by_outcome_answers_the_aanranding_question(seeded):
     publication, expected = seeded
     table = {
-        (row, column): publication.figure("aanraking_afdoening", "NL", "P", row, column).text
+        (row, column): publication.figure("afdoening", "NL", "P", column, "ALL", "ALL", row).text
         for row in ("met", "zonder", "ALL")
         for column in ("waarschuwing", "proces_verbaal", "overgedragen_politie", "ALL")
     }
@@ -81,13 +77,14 @@ def test_touching_by_outcome_answers_the_aanranding_question(seeded):
         ("ALL", "overgedragen_politie"): "43", ("ALL", "ALL"): "150",
     }  # fmt: skip
     # the outcome margin is the same cell as in the outcome table, with the same status
-    for code in ("waarschuwing", "overgedragen_politie", "proces_verbaal"):
-        a = publication.figure("afdoening_kleding", "GM0599", "2025-K3", code, "ALL")
-        b = publication.figure("aanraking_afdoening", "GM0599", "2025-K3", "ALL", code)
-        assert a == b
-    # touching × outcome per quarter is not offered (only years and the pilot)
-    with pytest.raises(KeyError, match="not offered"):
-        publication.figure("aanraking_afdoening", "GM0599", "2025-K3", "met", "waarschuwing")
+    # touching × outcome is offered for the whole pilot only; the touching total is the
+    # conduct table's aanrakingen cell, with the same status
+    for period in ("2025-K3", "2025"):
+        with pytest.raises(KeyError, match="not offered"):
+            publication.figure("afdoening", "GM0599", period, "waarschuwing", "ALL", "ALL", "met")
+    for unit, period in (("GM0599", "2025-K3"), ("GM0344", "2025-K4"), ("NL", "P")):
+        met = publication.figure("afdoening", unit, period, "ALL", "ALL", "ALL", "met")
+        assert met == publication.figure("gedraging", unit, period, "aanrakingen")
 
 
 def test_victims_and_referrals(seeded):
@@ -110,7 +107,7 @@ def test_imports_are_counted_apart_from_late_registrations(seeded):
 def test_nothing_can_be_narrowed_in_any_lattice_nor_across_linked_ones(seeded):
     publication, _ = seeded
     suppressed = 0
-    for lattice in [*publication.lattices.values(), *publication.families.values()]:
+    for lattice in publication.lattices.values():
         assert findings(lattice, K) == [], lattice.name
         suppressed += int(lattice.suppressed().sum())
     assert suppressed > 10, "the seeded data must have small cells for this test to mean something"
@@ -118,18 +115,3 @@ def test_nothing_can_be_narrowed_in_any_lattice_nor_across_linked_ones(seeded):
     assert links, "touching with and without is linked to the conduct table"
     assert linked_findings(lattices, links, K) == []
     assert not publication.withheld
-
-
-def test_when_touching_and_outcome_cannot_be_protected_together_the_outcomes_stay(app):
-    """Touching always and only handed over: touching × outcome would pin small counts, so
-    that table is withheld and the outcome table is protected on its own, as before."""
-    with app.app_context():
-        _seed(count=60, correlated=True)
-        gemeenten = db.session.execute(db.select(Gemeente)).scalars().all()
-        publication = build_publication(db.session, gemeenten, K, TODAY)
-    assert "aanraking_afdoening" in publication.withheld
-    assert "afdoening_kleding" not in publication.withheld
-    assert publication.figure("afdoening_kleding", "NL", "P", "ALL", "ALL").value == 60
-    hidden = publication.figure("aanraking_afdoening", "NL", "P", "met", "ALL")
-    assert hidden.status == Status.HIDDEN
-    assert findings(publication.lattices["afdoening_kleding"], K) == []

@@ -7,6 +7,9 @@ from flask_login import current_user
 from pilot.access import home_for, public, requires
 from pilot.extensions import db
 from pilot.models import Rol
+from pilot.services import dashboard
+from pilot.services.disclosure import policy
+from pilot.services.disclosure.publication import PILOT
 from pilot.services.gemeenten import all_gemeenten
 
 bp = Blueprint("home", __name__)
@@ -24,6 +27,12 @@ def redirect_visitor():
 @bp.route("/start")
 @requires(*Rol)
 def show_start():
-    """Overview of the pilot gemeenten and what the user can do."""
+    """The pilot gemeenten; outside a gemeente also the national and per-gemeente key
+    figures and the hotspot table of the whole pilot (protected)."""
     gemeenten = db.session.execute(all_gemeenten()).scalars().all()
-    return render_template("home/index.html", gemeenten=gemeenten)
+    board = None
+    if current_user.role is not Rol.COORDINATOR:
+        publication = policy.outsider_publication()
+        if PILOT in publication.periods:
+            board = dashboard.national(publication, publication.periods[PILOT])
+    return render_template("home/index.html", gemeenten=gemeenten, board=board)

@@ -22,11 +22,12 @@ Rules on top of the lattice:
 * Maps: 500 m cells per gemeente and completed quarter, the cells summing to the
   gemeente's quarter total; maps over longer periods are not offered to outsiders.
 * Touching (aanrakingen, yes or no) × outcome, the aanranding question, is a plane of the
-  outcome lattice for closed years and the pilot. Its touching total is also the conduct
-  table's aanrakingen cell: that cell takes the conduct table's status first (``Link``),
-  exact stays exact and suppressed stays suppressed (and is protected again here). When
-  the outcome lattice cannot be protected with the touching planes, it is protected
-  without them and the touching table is not offered.
+  outcome lattice, offered for the whole pilot (its interior, like weekday × time band;
+  the touching total for every period). Protected in the same lattice as the outcome
+  counts, the two tables cannot disagree. The touching total is also the conduct table's
+  aanrakingen cell: it takes that table's status first (``Link``): exact stays exact and
+  locked, suppressed stays suppressed and is protected again here (``audit.linked_findings``
+  checks the two lattices together).
 
 The publication is computed from the data and today's date only, so it is the same for
 every outsider; it is cached until the data change. Its leaves come from the incident rows
@@ -35,7 +36,6 @@ at the purge (``pilot.services.retention.frozen``), so a purge changes no figure
 """
 
 import calendar
-import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,10 +134,6 @@ KWALITEIT = (
 )
 AANRAKING = ("met", "zonder")  # incidents with and without touching (aanrakingen)
 SLACHTOFFER = ("geen", "niet_doorverwezen", "doorverwezen")
-TOUCHING_PLANES = (
-    Plane(("aanraking",)),
-    Plane(("aanraking", "afdoening"), levels=frozenset({"Y", "P"})),
-)
 
 
 def breakdowns() -> tuple[Breakdown, ...]:
@@ -161,7 +157,8 @@ def breakdowns() -> tuple[Breakdown, ...]:
                 Plane(("kleding",)),
                 Plane(("leeftijd",)),
                 Plane(("afdoening", "kleding"), only=(("afdoening", ("proces_verbaal",)),)),
-                *TOUCHING_PLANES,
+                Plane(("aanraking",)),
+                Plane(("aanraking", "afdoening"), levels=frozenset({"P"})),
             ),
             wide=ALL_LEVELS,
             zeros=((("afdoening", ("reprimande",)), ("leeftijd", not_minor)),),
@@ -707,18 +704,6 @@ def _protected(breakdown, leaves, units, times, spine_leaves, context, k, lattic
     return lattice, unprotected, protection.directions
 
 
-def _unlinked(breakdown: Breakdown) -> Breakdown:
-    """The breakdown without its links and without the planes over the linked axis."""
-    linked_axes = {
-        spec.name
-        for link in breakdown.links
-        for spec, code in zip(breakdown.axes, link.own, strict=True)
-        if code != ALL
-    }
-    planes = tuple(p for p in breakdown.planes if not linked_axes & set(p.axes))
-    return dataclasses.replace(breakdown, planes=planes, links=())
-
-
 def _link_index(lattice: Lattice, keys: tuple[str, ...]) -> tuple:
     return (slice(None), slice(None), *(
         axis.index(code) for axis, code in zip(lattice.axes[2:], keys, strict=True)
@@ -947,8 +932,6 @@ def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date
         leaves = counts.leaves[breakdown.name]
         built = (leaves, units, times, spine_leaves, context, k, publication.lattices)
         lattice, unprotected, directions = _protected(breakdown, *built)
-        if unprotected and breakdown.links:  # without the planes that need the links
-            lattice, unprotected, directions = _protected(_unlinked(breakdown), *built)
         if unprotected:
             publication.withheld.add(breakdown.name)
         publication.lattices[breakdown.name] = lattice

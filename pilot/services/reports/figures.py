@@ -260,8 +260,10 @@ def _aanraking_afdoening_codes() -> list[str]:
 
 
 def _cross_table(cells: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
-    """A two-way table with its row and column totals under "ALL"."""
-    table = dict(cells)
+    """Touching × outcome with its row and column totals under "ALL", zeros included."""
+    rows, columns = (*AANRAKING, "ALL"), (*_codes(codes.AFDOENING), "ALL")
+    table = {(row, column): 0 for row in rows for column in columns}
+    table.update(cells)
     for (row, column), n in cells.items():
         table[row, "ALL"] = table.get((row, "ALL"), 0) + n
         table["ALL", column] = table.get(("ALL", column), 0) + n

@@ -22,7 +22,7 @@ from pilot.services.disclosure.publication import (
 from pilot.services.reports.figures import Figures
 
 PV = "proces_verbaal"
-AF = "afdoening"  # the lattice of afdoening × kleding × leeftijd
+AF = "afdoening"  # the lattice of afdoening × kleding × leeftijd × aanraking
 
 
 @dataclass
@@ -42,9 +42,9 @@ class ProtectedFigures:
     tijdvak: dict[str, Shown]
     weekdag_tijdvak: dict[tuple[int, str], Shown] | None
     kwaliteit: dict[str, Shown]
-    politie_maten: dict[str, Shown]
+    politie_maten: dict[str, Shown | None]
     politie_maanden: int
-    actieve_boas: Shown
+    actieve_boas: Shown | None
     effort: Figures
     kwartalen: list[tuple[str, Shown]] = field(default_factory=list)
     slachtoffer: dict[str, Shown] = field(default_factory=dict)
@@ -121,16 +121,23 @@ def _codes(code_list: codes.CodeList) -> list[str]:
 def protected_figures(
     publication: Publication, unit: str, period: Period, effort: Figures
 ) -> ProtectedFigures:
-    """The figures of ``unit`` for ``period`` as an outsider gets them."""
+    """The figures of ``unit`` for ``period`` as an outsider gets them.
+
+    A cell the publication does not offer is None (written "—"): tranche and national
+    cells of most breakdowns exist for closed years and the pilot only, not per quarter.
+    """
     key = period.key
 
-    def breakdown(name: str, code_list: codes.CodeList, *rest: str) -> dict[str, Shown]:
-        return {c: publication.figure(name, unit, key, c, *rest) for c in _codes(code_list)}
+    def figure(name: str, *codes_: str) -> Shown | None:
+        return _offered(publication.figure, name, unit, key, *codes_)
+
+    def breakdown(name: str, code_list: codes.CodeList, *rest: str) -> dict[str, Shown | None]:
+        return {c: figure(name, c, *rest) for c in _codes(code_list)}
 
     cross = None
     if period.kind == "P":  # the cross table is offered for the whole pilot only
         cross = {
-            (int(w), t): publication.figure("weekdag_tijdvak", unit, key, w, t)
+            (int(w), t): figure("weekdag_tijdvak", w, t)
             for w in _codes(codes.WEEKDAG)
             for t in _codes(codes.TIJDVAK)
         }
@@ -138,59 +145,50 @@ def protected_figures(
     return ProtectedFigures(
         incidenten=publication.spine(unit, key),
         afdoening=breakdown(AF, codes.AFDOENING, ALL, ALL),
-        kleding={c: publication.figure(AF, unit, key, ALL, c, ALL) for c in _codes(codes.KLEDING)},
-        kleding_pv={
-            c: publication.figure(AF, unit, key, PV, c, ALL) for c in _codes(codes.KLEDING)
-        },
+        kleding={c: figure(AF, ALL, c, ALL) for c in _codes(codes.KLEDING)},
+        kleding_pv={c: figure(AF, PV, c, ALL) for c in _codes(codes.KLEDING)},
         locatie_type=breakdown("locatie_type", codes.LOCATIE_TYPE),
         gedraging=breakdown("gedraging", codes.GEDRAGING),
         kennisname=breakdown("kennisname", codes.KENNISNAME),
         rol_boa=breakdown("rol_boa", codes.ROL_BOA),
-        leeftijd={
-            c: publication.figure(AF, unit, key, ALL, ALL, c) for c in _codes(codes.LEEFTIJD)
-        },
-        weekdag={
-            int(w): publication.figure("weekdag_tijdvak", unit, key, w, ALL)
-            for w in _codes(codes.WEEKDAG)
-        },
-        tijdvak={
-            t: publication.figure("weekdag_tijdvak", unit, key, ALL, t)
-            for t in _codes(codes.TIJDVAK)
-        },
+        leeftijd={c: figure(AF, ALL, ALL, c) for c in _codes(codes.LEEFTIJD)},
+        weekdag={int(w): figure("weekdag_tijdvak", w, ALL) for w in _codes(codes.WEEKDAG)},
+        tijdvak={t: figure("weekdag_tijdvak", ALL, t) for t in _codes(codes.TIJDVAK)},
         weekdag_tijdvak=cross,
-        kwaliteit={c: publication.figure("kwaliteit", unit, key, c) for c in KWALITEIT},
+        kwaliteit={c: figure("kwaliteit", c) for c in KWALITEIT},
         politie_maten={
-            m: publication.politie(unit, key, m)
+            m: _offered(publication.politie, unit, key, m)
             for m in ("meldingen", "aangiftes", "processen_verbaal")
         },
         politie_maanden=publication.politie_months(unit, key),
-        actieve_boas=publication.bevoegde_boas(unit, key),
+        actieve_boas=_offered(publication.bevoegde_boas, unit, key),
         effort=effort,
         kwartalen=[
             (q.short_label, publication.spine(unit, q.code))
             for q in quarters
             if publication.has(unit, q.code)
         ],
-        slachtoffer={
-            c: publication.figure("slachtoffer", unit, key, c)
-            for c in (*SLACHTOFFER, "met_slachtoffer")
-        },
+        slachtoffer={c: figure("slachtoffer", c) for c in (*SLACHTOFFER, "met_slachtoffer")},
         aanraking_afdoening=_touching_table(publication, unit, key),
         reeks=quarter_series(publication, unit, quarters),
     )
 
 
+def _offered(get, *args) -> Shown | None:
+    """A publication figure, or None where the publication does not offer that cell."""
+    try:
+        return get(*args)
+    except KeyError:
+        return None
+
+
 def _touching_table(publication: Publication, unit: str, key: str):
-    table: dict[tuple[str, str], Shown | None] = {}
-    for row in (*AANRAKING, ALL):
-        for column in (*_codes(codes.AFDOENING), ALL):
-            try:
-                table[row, column] = publication.figure(
-                    "aanraking_afdoening", unit, key, row, column
-                )
-            except KeyError:  # the interior is offered for years and the pilot only
-                table[row, column] = None
-    return table
+    """Touching × outcome; its interior is offered for the whole pilot only."""
+    return {
+        (row, column): _offered(publication.figure, AF, unit, key, column, ALL, ALL, row)
+        for row in (*AANRAKING, ALL)
+        for column in (*_codes(codes.AFDOENING), ALL)
+    }
 
 
 def quarter_series(publication: Publication, unit: str, quarters) -> list:
@@ -200,6 +198,6 @@ def quarter_series(publication: Publication, unit: str, quarters) -> list:
         if not publication.has(unit, quarter.code):
             series.append((quarter.code, None, None))
             continue
-        pv = publication.figure(AK, unit, quarter.code, PV, ALL)
+        pv = publication.figure(AF, unit, quarter.code, PV)
         series.append((quarter.code, publication.spine(unit, quarter.code), pv))
     return series
