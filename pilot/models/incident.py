@@ -18,8 +18,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
-    text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
