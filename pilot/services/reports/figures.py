@@ -224,8 +224,9 @@ def _per_dag(ids, periode, result: dict[int, Figures]) -> None:
         figures.kleding_pv = {code: counts["kleding_pv", code] for code in figures.kleding}
         for name in ("kennisname", "rol_boa", "leeftijd", "slachtoffer"):
             setattr(figures, name, {c: n for (kind, c), n in counts.items() if kind == name})
-        figures.slachtoffer["met_slachtoffer"] = (
-            figures.slachtoffer["niet_doorverwezen"] + figures.slachtoffer["doorverwezen"]
+        victims = figures.slachtoffer  # empty for a gemeente without incidents in the period
+        victims["met_slachtoffer"] = victims.get("niet_doorverwezen", 0) + victims.get(
+            "doorverwezen", 0
         )
         figures.aanraking_afdoening = _cross_table(
             {
