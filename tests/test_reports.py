@@ -217,7 +217,8 @@ def test_the_csv_holds_exactly_what_the_pdfs_show(client, login_as, outsider_dat
     values = {tuple(row[:4]): row[4] for row in rows[1:]}
 
     def afdoening(unit, code):
-        return values[("afdoening", unit, "P", f"afdoening={code}|kleding=ALL|leeftijd=ALL")]
+        codes = f"afdoening={code}|kleding=ALL|leeftijd=ALL|aanraking=ALL"
+        return values[("afdoening", unit, "P", codes)]
 
     assert afdoening("GM0599", "ALL") == "19"
     assert afdoening("GM0599", "proces_verbaal") == "<5"
