@@ -21,7 +21,7 @@ from pilot.models import Gemeente
 from pilot.quarters import quarter_of, quarters_between
 from pilot.services.disclosure import policy
 from pilot.services.disclosure.labels import Formatter
-from pilot.services.disclosure.publication import BREAKDOWNS, NATIONAL, Period, Publication
+from pilot.services.disclosure.publication import NATIONAL, Period, Publication, breakdowns
 from pilot.services.hotspots import table as hotspot_table
 from pilot.services.reports import svg
 from pilot.services.reports.figures import Figures, count_figures, effort_figures, sum_figures
@@ -152,7 +152,7 @@ def _in_period(info, period: Period) -> bool:
 def _offered(publication: Publication, unit: str, period: Period) -> bool:
     """Whether a tranche's figures are offered: every breakdown must offer the period's
     level for tranches (most do for closed years and the pilot only)."""
-    if not all(period.kind in breakdown.wide for breakdown in BREAKDOWNS):
+    if not all(period.kind in breakdown.wide for breakdown in breakdowns()):
         return False
     try:
         return publication.has(unit, period.key)

@@ -210,6 +210,7 @@ def breakdowns() -> tuple[Breakdown, ...]:
         ),
     )
 
+
 # Police figures per gemeente and month (entered as aggregates): protected as one more
 # lattice, not linked to the incidents. The measures do not sum to anything.
 POLITIE = Breakdown(
