@@ -27,13 +27,17 @@ $(VENV)/bin/uv:
 
 # The app alone (requirements.lock) for `make run`; the app plus the `test` extra
 # (requirements-test.lock: pytest, playwright, pypdf, pdfplumber, ruff) for `make test`.
+# Bytecode is compiled at install (--compile-bytecode, compileall): otherwise the first
+# command after an install pays several seconds compiling the libraries it imports.
 setup: system-deps $(VENV)/bin/uv
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q -j 0 pilot gemeenten
 
 setup-test: system-deps-test $(VENV)/bin/uv
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements-test.lock
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements-test.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q -j 0 pilot gemeenten
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -11,7 +11,7 @@ from pilot.access import requires
 from pilot.dataset.forms import GrantForm
 from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.models import Rol
-from pilot.services.dataset import export, grants
+from pilot.services.dataset import grants
 from pilot.services.errors import DomainError
 
 bp = Blueprint("dataset", __name__)
@@ -37,6 +37,8 @@ def show_dataset():
 @limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_dataset():
     """The k-anonymous evaluation dataset with codebook, as a zip."""
+    from pilot.services.dataset import export  # geopandas, pandas: only for a download
+
     return _zip(export.download_dataset(), export.DEFAULT_NAME)
 
 
@@ -45,6 +47,8 @@ def download_dataset():
 @limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_extract(grant_id: int):
     """The finer extract of one of the evaluator's active grants."""
+    from pilot.services.dataset import export  # geopandas, pandas: only for a download
+
     try:
         grant = grants.usable_grant(grant_id, current_user)
     except grants.GrantInactive as error:

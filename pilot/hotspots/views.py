@@ -8,7 +8,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import folium
 from flask import (
     Blueprint,
     Response,
@@ -24,7 +23,6 @@ from pilot import audit
 from pilot.access import public, requires, visible_gemeente
 from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
-from pilot.hotspots.render import render_map
 from pilot.models import Gemeente, Rol
 from pilot.services.disclosure.policy import (
     Viewer,
@@ -40,7 +38,6 @@ from pilot.services.hotspots import maps as hotspot_maps
 bp = Blueprint("hotspots", __name__, url_prefix="/hotspots")
 B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
 FORMATS = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8"}
-HEAT_JS = Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"
 
 
 def _gemeenten() -> list[Gemeente]:
@@ -75,6 +72,8 @@ def _page(gemeente: Gemeente | None):
         boundaries = [(g.naam, b) for g in shown if (b := boundary_of(g)) is not None]
         centre = boundaries[0][1].centroid if gemeente and boundaries else None
         location = _latlon(centre) if centre is not None else (52.1, 5.3)
+        from pilot.hotspots.render import render_map  # folium: only when a map is drawn
+
         parts = render_map(
             kaart,
             boundaries,
@@ -174,4 +173,6 @@ def serve_leaflet_heat():
 
 @cache
 def _heat_js() -> bytes:
-    return HEAT_JS.read_bytes()
+    import folium
+
+    return (Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js").read_bytes()

@@ -26,8 +26,6 @@ from pilot.services.imports import (
     MAX_ROWS,
     ImportFileError,
     import_file,
-    template_csv,
-    template_xlsx,
 )
 from pilot.services.imports.service import boa_codes_of
 from pilot.services.imports.uploads import Upload, claim, finish, get_upload, preview_upload
@@ -134,6 +132,8 @@ def download_template(cbs_code: str, formaat: str):
     gemeente = visible_gemeente(cbs_code)
     if formaat not in TEMPLATE_TYPES:
         abort(404)
+    from pilot.services.imports.template import template_csv, template_xlsx  # openpyxl
+
     data = template_xlsx(boa_codes_of(gemeente)) if formaat == "xlsx" else template_csv()
     return _download(data, formaat, f"incidenten-sjabloon-{gemeente.cbs_code}")
 

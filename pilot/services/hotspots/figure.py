@@ -6,17 +6,17 @@ legend says so.
 """
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from matplotlib import colormaps
-from matplotlib.patches import Patch, PathPatch
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
 from shapely.geometry.base import BaseGeometry
 
 from pilot.services.disclosure.labels import Formatter
-from pilot.services.reports.charts import CM, _figure, data_uri
+from pilot.services.reports.charts import CM, _figure, _matplotlib, data_uri
+
+if TYPE_CHECKING:
+    from matplotlib.path import Path
 
 BREAKS = (10, 25, 50, 100)
 Cell = tuple[int, int, int]
@@ -41,16 +41,20 @@ def _colour_index(count: int, classes) -> int | None:
     return None
 
 
-def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> Path:
+def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> "Path":
     """All cells of one class as one compound path (one SVG element, cheap to render)."""
+    from matplotlib.path import Path
+
     corners = np.array(cells, dtype=float).reshape(-1, 1, 2)
     square = np.array([(0, 0), (size, 0), (size, size), (0, size), (0, 0)], dtype=float)
     kinds = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(cells)
     return Path((corners + square).reshape(-1, 2), kinds)
 
 
-def _boundary_path(boundary: BaseGeometry) -> Path:
+def _boundary_path(boundary: BaseGeometry) -> "Path":
     """Every ring (outer and holes) of a (multi)polygon as one compound path."""
+    from matplotlib.path import Path
+
     vertices, kinds = [], []
     for ring in shapely.get_rings(shapely.get_parts(boundary)):
         coordinates = shapely.get_coordinates(ring)
@@ -67,7 +71,10 @@ def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, cla
     cells are rasterized (one small embedded PNG instead of thousands of SVG squares, which
     weasyprint would otherwise draw one by one); boundary, titles and legend stay vector.
     """
-    palette = colormaps["YlOrRd"].resampled(len(classes) + 1)
+    from matplotlib.patches import PathPatch
+    from matplotlib.transforms import Affine2D
+
+    palette = _matplotlib().colormaps["YlOrRd"].resampled(len(classes) + 1)
     by_class: dict[int, list[tuple[int, int]]] = {}
     for x, y, n in cells:
         count = fmt.number(n)
@@ -108,6 +115,8 @@ def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
 
 
 def _legend(figure, palette, classes, fmt: Formatter, size: int) -> None:
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(facecolor=palette(index + 1), label=label)
         for index, (_, _, label) in enumerate(classes)
