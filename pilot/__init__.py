@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.hotspots.views import bp as hotspots_bp
     from pilot.imports.views import bp as imports_bp
     from pilot.incidenten.views import bp as incidenten_bp
+    from pilot.jobs.views import bp as jobs_bp
     from pilot.politiecijfers.views import bp as politiecijfers_bp
     from pilot.reports.views import bp as reports_bp
     from pilot.retention.views import bp as retention_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         retention_bp,
         api_bp,
         codelists_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
 

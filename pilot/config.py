@@ -50,6 +50,10 @@ def default_config(instance_path: str) -> dict:
         "PILOT_API_LIMIT_LEZEN": "600 per minute",
         "PILOT_API_LIMIT_SCHRIJVEN": "120 per minute",
         "PILOT_API_LIMIT_WEIGERINGEN": "20 per minute",
+        # Background jobs (issue 16): the queue (None: derived from the database, see
+        # pilot.services.jobs.queue) and the sizes above which work goes to the worker.
+        "PILOT_QUEUE_URL": None,
+        "PILOT_JOB_IMPORT_ROWS": 2_000,
     }
 
 
@@ -76,6 +80,10 @@ def from_environment() -> dict:
     ):
         if value := os.environ.get(name):
             config[name] = value
+    if value := os.environ.get("PILOT_QUEUE_URL"):
+        config["PILOT_QUEUE_URL"] = value
+    if value := os.environ.get("PILOT_JOB_IMPORT_ROWS"):
+        config["PILOT_JOB_IMPORT_ROWS"] = int(value)
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

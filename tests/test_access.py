@@ -112,6 +112,9 @@ EXPECTED: dict[str, frozenset | str] = {
     "api.list_perioden": BUITENSTAANDER,
     "api.list_cijfers": BUITENSTAANDER,
     "api.list_hotspots": BUITENSTAANDER,
+    "jobs.show_job": ALL,
+    "jobs.job_status": ALL,
+    "jobs.download_result": ALL,
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from pilot.cli.demo import demo
     from pilot.cli.gemeenten import gemeenten_cli
     from pilot.cli.imports import imports_cli
+    from pilot.cli.jobs import jobs_cli
     from pilot.cli.reports import reports_cli
     from pilot.cli.retention import retention_cli
     from pilot.cli.users import users_cli
@@ -22,5 +23,6 @@ def register(app: Flask) -> None:
         dataset_cli,
         retention_cli,
         audittrail_cli,
+        jobs_cli,
     ):
         app.cli.add_command(command)

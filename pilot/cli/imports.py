@@ -81,9 +81,7 @@ def sjabloon(uit: Path, cbs_code: str | None):
 @imports_cli.command("purge-uploads")
 def purge_uploads():
     """Verwijder niet-bevestigde importbestanden ouder dan 24 uur (voor cron of een taak)."""
-    from flask import current_app
-
     from pilot.services.imports.uploads import purge_expired
 
-    removed = purge_expired(current_app.instance_path)
+    removed = purge_expired()
     click.echo(f"{getal(removed)} niet-bevestigde importbestanden verwijderd.")

@@ -9,6 +9,7 @@ from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import CbsLijstGemeente, Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
+from pilot.models.job import ImportUpload, Job, StoredFile
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
 from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
@@ -29,11 +30,14 @@ __all__ = [
     "FrozenLeaf",
     "FrozenQuarter",
     "Gemeente",
+    "ImportUpload",
     "Incident",
+    "Job",
     "LoginFailure",
     "PolitieCijfer",
     "RecoveryCode",
     "Rol",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -6,7 +6,7 @@ removes, has been submitted. The rules live in ``pilot.services.retention``.
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from pilot import clock
 from pilot.access import requires
@@ -52,7 +52,7 @@ def confirm_purge():
         flash("Kies een kwartaalgrens en een gemeente uit de lijst.", "error")
         return redirect(url_for(".show_retention"))
     voor, chosen = _scope(form, gemeenten)
-    plan = retention.plan_purge(chosen, voor, clock.today(), current_app.instance_path)
+    plan = retention.plan_purge(chosen, voor, clock.today())
     return render_template("retention/confirm.html", plan=plan, gemeente=form.gemeente.data)
 
 
@@ -65,7 +65,7 @@ def purge_data():
         abort(400)
     voor, chosen = _scope(form, gemeenten)
     try:
-        plan = retention.purge(chosen, voor, clock.today(), current_app.instance_path)
+        plan = retention.purge(chosen, voor, clock.today())
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_retention"))

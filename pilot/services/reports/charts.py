@@ -33,7 +33,6 @@ CM = 1 / 2.54
 RASTER_DPI = 150
 
 
-@contextmanager
 def _matplotlib():
     """matplotlib with the Agg backend, imported on first use (it costs ~0.5 s)."""
     import matplotlib
@@ -42,6 +41,7 @@ def _matplotlib():
     return matplotlib
 
 
+@contextmanager
 def _figure(width_cm: float, height_cm: float) -> Iterator["Figure"]:
     from matplotlib.figure import Figure
 

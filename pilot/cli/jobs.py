@@ -1,0 +1,19 @@
+"""The background worker: ``flask --app pilot jobs worker``."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+jobs_cli = AppGroup("jobs", help="Achtergrondtaken (import, rapporten, dataset, opschonen).")
+
+
+@jobs_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Taken tegelijk.")
+def worker(threads: int):
+    """Voer achtergrondtaken uit tot de verwerker wordt gestopt (Ctrl+C of SIGTERM)."""
+    from pilot.services.jobs import worker as jobs_worker
+    from pilot.services.jobs.queue import queue_url
+
+    url = queue_url(current_app.config)
+    click.echo(f"Verwerker gestart ({threads} tegelijk), wachtrij: {url.split(':', 1)[0]}")
+    jobs_worker.run(current_app._get_current_object(), threads)
