@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     create_private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PILOT_VERSION"] = __version__
 
+    from pilot import logs
+
+    logs.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -85,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from pilot.dataset.views import bp as dataset_bp
     from pilot.diensten.views import bp as diensten_bp
     from pilot.gemeenten.views import bp as gemeenten_bp
+    from pilot.health.views import bp as health_bp
     from pilot.home.views import bp as home_bp
     from pilot.hotspots.views import bp as hotspots_bp
     from pilot.imports.views import bp as imports_bp
@@ -114,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         codelists_bp,
         jobs_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

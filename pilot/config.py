@@ -54,6 +54,7 @@ def default_config(instance_path: str) -> dict:
         # pilot.services.jobs.queue) and the sizes above which work goes to the worker.
         "PILOT_QUEUE_URL": None,
         "PILOT_JOB_IMPORT_ROWS": 2_000,
+        "PILOT_JSON_LOGS": False,
     }
 
 
@@ -80,6 +81,8 @@ def from_environment() -> dict:
     ):
         if value := os.environ.get(name):
             config[name] = value
+    if os.environ.get("PILOT_JSON_LOGS", "").lower() in {"1", "true", "ja"}:
+        config["PILOT_JSON_LOGS"] = True
     if value := os.environ.get("PILOT_QUEUE_URL"):
         config["PILOT_QUEUE_URL"] = value
     if value := os.environ.get("PILOT_JOB_IMPORT_ROWS"):

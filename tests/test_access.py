@@ -115,6 +115,7 @@ EXPECTED: dict[str, frozenset | str] = {
     "jobs.show_job": ALL,
     "jobs.job_status": ALL,
     "jobs.download_result": ALL,
+    "health.show_health": PUBLIC,
 }
 
 SAMPLE_VALUES = {"cbs_code": "GM0599", "int": 999999, "default": "x"}

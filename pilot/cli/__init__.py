@@ -5,6 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from pilot.cli.audittrail import audittrail_cli
+    from pilot.cli.backup import backup_cli
     from pilot.cli.dataset import dataset_cli
     from pilot.cli.demo import demo
     from pilot.cli.gemeenten import gemeenten_cli
@@ -24,5 +25,6 @@ def register(app: Flask) -> None:
         retention_cli,
         audittrail_cli,
         jobs_cli,
+        backup_cli,
     ):
         app.cli.add_command(command)

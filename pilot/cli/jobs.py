@@ -1,5 +1,7 @@
 """The background worker: ``flask --app pilot jobs worker``."""
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -14,6 +16,9 @@ def worker(threads: int):
     from pilot.services.jobs import worker as jobs_worker
     from pilot.services.jobs.queue import queue_url
 
-    url = queue_url(current_app.config)
-    click.echo(f"Verwerker gestart ({threads} tegelijk), wachtrij: {url.split(':', 1)[0]}")
+    kind = queue_url(current_app.config).split(":", 1)[0]
+    if current_app.config.get("PILOT_JSON_LOGS"):
+        logging.getLogger("pilot.jobs").info("job worker running", extra={"aantal": threads})
+    else:
+        click.echo(f"Verwerker gestart ({threads} tegelijk), wachtrij: {kind}")
     jobs_worker.run(current_app._get_current_object(), threads)

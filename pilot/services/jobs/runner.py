@@ -56,6 +56,8 @@ def handler(soort: str) -> Callable[[Handler], Handler]:
 def register_tasks(huey: Huey) -> None:
     """Bind the one task (run a job by id) to a queue; the worker looks it up by name."""
     huey.pilot_run_job = huey.task(name="pilot.run_job")(_run_job)
+    # each worker thread holds its own connection to the queue's store (PostgreSQL LISTEN)
+    huey.on_shutdown(name="pilot.close_store")(huey.storage.close)
 
 
 def bind_app(app: Flask) -> None:

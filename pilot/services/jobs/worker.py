@@ -36,6 +36,7 @@ class Worker:
         self.stop_flag.set()
         self.consumer.stop(graceful=True)
         self.heartbeat.join(timeout=10)
+        self.consumer.huey.storage.close()
 
 
 def _prepare(app: Flask, threads: int):
