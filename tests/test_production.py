@@ -71,7 +71,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(app, database_url: str, tmp_path: Path, start_worker: bool = True) -> tuple:
+def serve(app, database_url: str, tmp_path: Path, start_worker: bool = True, **extra) -> tuple:
     """``make serve``'s gunicorn command on a free port; returns (process, url, log path)."""
     port = _free_port()
     env = {
@@ -84,6 +84,7 @@ def serve(app, database_url: str, tmp_path: Path, start_worker: bool = True) -> 
         "PILOT_WORKERS": "2",
         "PILOT_START_WORKER": "1" if start_worker else "0",
         "PILOT_WORKER_NAME": f"test-{port}",
+        **extra,
     }
     log = tmp_path / f"gunicorn-{port}.log"
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:pilot.gunicorn_conf",
