@@ -24,6 +24,7 @@ from pilot.access import public, requires, visible_gemeente
 from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
 from pilot.models import Gemeente, Rol
+from pilot.services.cache import DerivedCache
 from pilot.services.disclosure.policy import (
     Viewer,
     outsider_publication,
@@ -64,26 +65,18 @@ def _map_for(gemeente: Gemeente | None):
     return form, kaart, []
 
 
+# The rendered parts of an outsider map, per map object (itself cached per publication).
+RENDERED = DerivedCache(sources=16, per_source=2)
+
+
 def _page(gemeente: Gemeente | None):
     form, kaart, errors = _map_for(gemeente)
     parts = None
-    if kaart is not None:
-        shown = [gemeente] if gemeente else _gemeenten()
-        boundaries = [(g.naam, b) for g in shown if (b := boundary_of(g)) is not None]
-        centre = boundaries[0][1].centroid if gemeente and boundaries else None
-        location = _latlon(centre) if centre is not None else (52.1, 5.3)
-        from pilot.hotspots.render import render_map  # folium: only when a map is drawn
-
-        parts = render_map(
-            kaart,
-            boundaries,
-            {
-                "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),
-                "leaflet_css": url_for("static", filename="vendor/leaflet/leaflet.css"),
-                "leaflet-heat.js": url_for("hotspots.serve_leaflet_heat"),
-            },
-            location=location,
-            zoom=12 if gemeente else 8,
+    if kaart is not None and kaart.exact:
+        parts = _render(kaart, gemeente)
+    elif kaart is not None:
+        parts = RENDERED.get(
+            kaart, url_for("static", filename=""), lambda: _render(kaart, gemeente)
         )
     return render_template(
         "hotspots/map.html",
@@ -93,6 +86,27 @@ def _page(gemeente: Gemeente | None):
         errors=errors,
         gemeente=gemeente,
         outsider_cell_size=hotspot_maps.OUTSIDER_CELL_SIZE,
+    )
+
+
+def _render(kaart, gemeente: Gemeente | None):
+    """The folium parts of a map with the shown gemeenten's boundaries."""
+    shown = [gemeente] if gemeente else _gemeenten()
+    boundaries = [(g.naam, b) for g in shown if (b := boundary_of(g)) is not None]
+    centre = boundaries[0][1].centroid if gemeente and boundaries else None
+    location = _latlon(centre) if centre is not None else (52.1, 5.3)
+    from pilot.hotspots.render import render_map  # folium: only when a map is drawn
+
+    return render_map(
+        kaart,
+        boundaries,
+        {
+            "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),
+            "leaflet_css": url_for("static", filename="vendor/leaflet/leaflet.css"),
+            "leaflet-heat.js": url_for("hotspots.serve_leaflet_heat"),
+        },
+        location=location,
+        zoom=12 if gemeente else 8,
     )
 
 

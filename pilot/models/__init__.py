@@ -4,6 +4,7 @@ from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa, BoaStatus
+from pilot.models.cache import DataChange, PublicationCache
 from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import CbsLijstGemeente, Gemeente
@@ -24,6 +25,7 @@ __all__ = [
     "CodeboekVersie",
     "Codelijst",
     "CodelijstCode",
+    "DataChange",
     "Dienst",
     "ExtractGrant",
     "FrozenCell",
@@ -35,6 +37,7 @@ __all__ = [
     "Job",
     "LoginFailure",
     "PolitieCijfer",
+    "PublicationCache",
     "RecoveryCode",
     "Rol",
     "StoredFile",
