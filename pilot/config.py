@@ -54,6 +54,9 @@ def default_config(instance_path: str) -> dict:
         # pilot.services.jobs.queue) and the sizes above which work goes to the worker.
         "PILOT_QUEUE_URL": None,
         "PILOT_JOB_IMPORT_ROWS": 2_000,
+        "PILOT_JOB_REPORT_INCIDENTS": 20_000,
+        "PILOT_JOB_DATASET_INCIDENTS": 20_000,
+        "PILOT_JOB_PURGE_INCIDENTS": 20_000,
         "PILOT_JSON_LOGS": False,
     }
 
@@ -85,8 +88,9 @@ def from_environment() -> dict:
         config["PILOT_JSON_LOGS"] = True
     if value := os.environ.get("PILOT_QUEUE_URL"):
         config["PILOT_QUEUE_URL"] = value
-    if value := os.environ.get("PILOT_JOB_IMPORT_ROWS"):
-        config["PILOT_JOB_IMPORT_ROWS"] = int(value)
+    for name in ("IMPORT_ROWS", "REPORT_INCIDENTS", "DATASET_INCIDENTS", "PURGE_INCIDENTS"):
+        if value := os.environ.get(f"PILOT_JOB_{name}"):
+            config[f"PILOT_JOB_{name}"] = int(value)
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

@@ -168,3 +168,39 @@ def test_jobs_wait_for_a_worker_and_survive_its_restart(
     with app.app_context():
         db.session.remove()
         assert _count() == 40
+
+
+def test_reports_the_dataset_and_a_purge_run_on_the_worker_above_their_threshold(
+    app, client, login_as, boa, worker, frozen_clock
+):
+    """With the thresholds at zero every one of them goes to the worker; the result is the
+    same file as in the request (a PDF, a zip) and the purge's summary."""
+    app.config.update(
+        PILOT_JOB_REPORT_INCIDENTS=0, PILOT_JOB_DATASET_INCIDENTS=0, PILOT_JOB_PURGE_INCIDENTS=0
+    )
+    with app.app_context():
+        from tests.factories import make_boa, make_incident
+
+        rotterdam = make_boa("GM0599")
+        for i in range(8):
+            make_incident(rotterdam, 51.92 + i / 1000, 4.47)
+    login_as(Rol.EVALUATOR)
+    for url, kind in (("/rapporten/totaal.pdf", "application/pdf"),
+                      ("/dataset/evaluatiedataset.zip", "application/zip")):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 302 and "/taken/" in response.headers["Location"], url
+        state = _follow(client, response.headers["Location"])[-1]
+        assert state["status"] == "klaar" and state["resultaat"], state
+        result = client.get(response.headers["Location"] + "/resultaat")
+        assert result.status_code == 200 and result.mimetype == kind
+        assert result.data[:4] in (b"%PDF", b"PK\x03\x04")
+
+    beheer = app.test_client()
+    login_as(Rol.BEHEERDER, the_client=beheer)
+    response = beheer.post(
+        "/beheer/bewaartermijn/verwijderen", data={"voor": "2025-07-01", "gemeente": "GM0599"}
+    )
+    assert response.status_code == 302 and "/taken/" in response.headers["Location"]
+    state = _follow(beheer, response.headers["Location"])[-1]
+    assert state["status"] == "klaar", state
+    assert state["melding"].startswith("Verwijderd van vóór 01-07-2025: 0 incidenten")

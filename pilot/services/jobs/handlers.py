@@ -38,3 +38,60 @@ def run_import(job: Job, reporter: Reporter) -> Outcome:
     finally:
         finish(upload)
     return Outcome(result.message()[0])
+
+
+@handler("rapport")
+def run_report(job: Job, reporter: Reporter) -> Outcome:
+    """A gemeente or aggregate report, built as on the reports page; the PDF is the result."""
+    from pilot import clock
+    from pilot.services.disclosure import policy
+    from pilot.services.reports import build, periods
+
+    params = job.parameters
+    reporter.report("cijfers berekenen", 0, 0, "stappen")
+    if params["rapport"] == "totaal":
+        report = build.download_aggregate_report()
+    else:
+        gemeente = db.session.get(Gemeente, job.gemeente_id)
+        if params["exact"]:
+            gekozen = periods.choose_period(
+                gemeente, clock.today(), params["van"], params["tot"], params["kwartaal"]
+            )
+        else:
+            gekozen = policy.outsider_period(gemeente, params["periode"])
+        report = build.download_gemeente_report(gemeente, gekozen, params["exact"])
+    return Outcome(
+        f"Het rapport is klaar: {report.bestandsnaam}.",
+        (report.bestandsnaam, report.pdf, "application/pdf"),
+    )
+
+
+@handler("dataset")
+def run_dataset(job: Job, reporter: Reporter) -> Outcome:
+    """The evaluation dataset with codebook as a zip."""
+    from pilot.services.dataset import export
+
+    reporter.report("dataset samenstellen", 0, 0, "stappen")
+    data = export.download_dataset()
+    name = export.DEFAULT_NAME
+    return Outcome(f"De dataset is klaar: {name}.", (name, data, "application/zip"))
+
+
+@handler("opschonen")
+def run_purge(job: Job, reporter: Reporter) -> Outcome:
+    """A confirmed retention purge (one transaction), reported in counts only."""
+    from datetime import date
+
+    from pilot import clock
+    from pilot.services.retention import purge as retention
+    from pilot.services.retention.messages import purge_message
+
+    gemeenten = [
+        g
+        for g in db.session.execute(db.select(Gemeente).order_by(Gemeente.naam)).scalars()
+        if g.cbs_code in job.parameters["gemeenten"]
+    ]
+    voor = date.fromisoformat(job.parameters["voor"])
+    reporter.report("bevriezen en verwijderen", 0, 0, "stappen")
+    plan = retention.purge(gemeenten, voor, clock.today())
+    return Outcome(purge_message(plan, voor))

@@ -4,6 +4,9 @@ Not in the ``job`` row: during an import the worker holds SQLite's write lock un
 transaction commits, so the progress must live where it can be written meanwhile.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from huey import Huey
@@ -45,6 +48,27 @@ class Reporter:
 
     def clear(self) -> None:
         self.huey.delete(_key(self.job_id))
+
+
+_reporter: ContextVar[Reporter | None] = ContextVar("pilot_job_reporter", default=None)
+
+
+@contextmanager
+def reporting(reporter: Reporter) -> Iterator[None]:
+    """Inside the block ``step`` reports to this job (the runner wraps each handler)."""
+    token = _reporter.set(reporter)
+    try:
+        yield
+    finally:
+        _reporter.reset(token)
+
+
+def step(stap: str, gedaan: int = 0, totaal: int = 0, eenheid: str = "stappen") -> None:
+    """Report progress of the running job, if any: services call this without knowing
+    whether they run in a request, the CLI or the worker."""
+    reporter = _reporter.get()
+    if reporter is not None:
+        reporter.report(stap, gedaan, totaal, eenheid)
 
 
 def current(huey: Huey, job_id: str) -> Stand | None:

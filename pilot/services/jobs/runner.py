@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from huey import Huey
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pilot import clock
 from pilot.audit import acting_as
@@ -15,7 +15,7 @@ from pilot.extensions import db
 from pilot.models import Job, User
 from pilot.services import storage
 from pilot.services.errors import DomainError
-from pilot.services.jobs.progress import Reporter
+from pilot.services.jobs.progress import Reporter, reporting
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def run(job_id: str) -> None:
     reporter = Reporter(get_queue(), job_id)
     user = db.session.get(User, job.user_id)
     try:
-        with acting_as(user.gebruikersnaam, user.id):
+        with acting_as(user.gebruikersnaam, user.id), reporting(reporter):
             outcome = HANDLERS[job.soort](job, reporter)
     except DomainError as exc:
         db.session.rollback()
@@ -155,6 +155,16 @@ def job_of(job_id: str, user_id: int) -> Job | None:
     """The job if this user started it (others get None, shown as 404)."""
     job = db.session.get(Job, job_id) if len(job_id) == 32 else None
     return job if job is not None and job.user_id == user_id else None
+
+
+def incident_count(gemeente_ids: list[int] | None = None) -> int:
+    """How many incidents (of these gemeenten): the size measure of reports and exports."""
+    from pilot.models import Incident
+
+    query = select(func.count(Incident.id))
+    if gemeente_ids is not None:
+        query = query.where(Incident.gemeente_id.in_(gemeente_ids))
+    return db.session.execute(query).scalar_one()
 
 
 def uses_worker(config_key: str, size: int) -> bool:

@@ -9,5 +9,11 @@ def render_pdf(template: str, **context) -> bytes:
     """Render ``template`` and write it as a tagged, accessible PDF (PDF/UA-1)."""
     from weasyprint import HTML  # ~1 s to import: only when a PDF is built
 
+    from pilot.services.jobs.progress import step
+
     html = render_template(template, **context)
-    return HTML(string=html, base_url=".").write_pdf(pdf_variant=PDF_VARIANT)
+    step("pagina's opmaken")
+    document = HTML(string=html, base_url=".").render(pdf_variant=PDF_VARIANT)
+    pages = len(document.pages)
+    step("pagina's opgemaakt, PDF schrijven", pages, pages, "pagina's")
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
