@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from pilot import access, audit, headers
     from pilot.auth import guard
     from pilot.extensions import csrf, db, limiter, login_manager, migrate
+    from pilot.services import throttle_storage  # noqa: F401  (registers pilot-db://)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -43,7 +43,7 @@ def default_config(instance_path: str) -> dict:
         "PILOT_PRODUCTION": False,
         "PILOT_SESSION_IDLE_MINUTES": 30,
         "PILOT_SESSION_MAX_HOURS": 12,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "pilot-db://",  # shared by all servers; or redis://…
         "RATELIMIT_HEADERS_ENABLED": True,
         "PILOT_PDOK_LOCATIESERVER_URL": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
         "PILOT_CONTACT": "het programmateam van de pilot (via de coördinator van uw gemeente)",

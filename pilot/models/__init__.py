@@ -12,6 +12,7 @@ from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
 from pilot.models.job import ImportUpload, Job, StoredFile
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
+from pilot.models.throttle import ThrottleCounter
 from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "RecoveryCode",
     "Rol",
     "StoredFile",
+    "ThrottleCounter",
     "UTCDateTime",
     "User",
     "UserSession",
