@@ -11,10 +11,13 @@ every virtual user logs in once and repeats the mix list → detail → form →
 incident, with the form's CSRF token) → hotspot map of the own gemeente, waiting the think
 time between requests. Prints p50/p95/max per request type, requests/s and errors, and
 ends with ``RESULT name=value ...``. ``--import-rows N`` also starts, at the beginning of
-each scenario, a web import of N rows on the worker and reports its duration.
+each scenario, a web import of N rows (upload, preview, confirm on the worker, progress
+polled once a second); the scenario then lasts until the import is done, and reports the
+preview and job durations and the page p95 measured meanwhile.
 """
 
 import argparse
+import json
 import os
 import random
 import re
@@ -41,6 +44,7 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 DETAIL = re.compile(r'href="/gemeente/GM\d{4}/incidenten/(\d+)"')
 BOA = re.compile(r'<option value="(\d+)"')
 TYPES = ("list", "detail", "form", "post", "map")
+IMPORTER = "benchimport"
 
 
 def _env(database_url: str, instance: str) -> dict:
@@ -53,29 +57,62 @@ def _env(database_url: str, instance: str) -> dict:
     }
 
 
-def prepare(database_url: str, env: dict, users: int) -> None:
+def prepare(database_url: str, env: dict, users: int, tmp: str) -> dict[str, str]:
+    """Fresh database with demo data, ``users`` coordinators and one who imports (Rotterdam);
+    returns their session cookies by name, a Rotterdam boa code and Rotterdam's pilot start.
+
+    Every account has MFA (as every account must). The bench logs them in beforehand
+    through the app's own log-in (password, then TOTP code, in a test client): 100 log-ins
+    from one address would meet the log-in throttle (20 per minute), which is not what is
+    measured, so its counts are reset between log-ins. The sessions are server-side rows,
+    so the cookies work on every gunicorn worker.
+    """
     flask = [sys.executable, "-m", "flask", "--app", "pilot"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], env=env, check=True, capture_output=True)
+    cookies = Path(tmp) / "cookies.json"
     code = f"""
+import json
+import pyotp
 from pilot import create_app
-from pilot.extensions import db
-from pilot.models import Gemeente, Rol, User
+from pilot.extensions import db, limiter
+from pilot.models import Boa, Gemeente, Rol, User
 from pilot.services.users import hash_password
 app = create_app()
+secret = pyotp.random_base32()
+cookies = {{}}
 with app.app_context():
     digest = hash_password({PASSWORD!r})
     ids = dict(db.session.execute(db.select(Gemeente.cbs_code, Gemeente.id)).all())
     codes = {list(GEMEENTEN)!r}
-    for i in range({users}):
-        name = f"bench{{i}}"
-        if db.session.execute(db.select(User).where(User.gebruikersnaam == name)).first():
-            continue
+    names = {{f"bench{{i}}": codes[i % len(codes)] for i in range({users})}}
+    names[{IMPORTER!r}] = "GM0599"
+    for name, cbs in names.items():
         db.session.add(User(gebruikersnaam=name, naam=name, password_hash=digest,
-            rol=Rol.COORDINATOR.value, gemeente_id=ids[codes[i % len(codes)]], actief=True))
+            rol=Rol.COORDINATOR.value, gemeente_id=ids[cbs], actief=True,
+            totp_secret=secret, mfa_actief=True))
     db.session.commit()
+    rotterdam = db.session.get(Gemeente, ids["GM0599"])
+    cookies["pilot_start"] = rotterdam.pilot_start.isoformat()
+    cookies["boa"] = db.session.execute(
+        db.select(Boa.code).where(Boa.gemeente_id == rotterdam.id, Boa.actief)
+    ).scalars().first()
+    app.config["WTF_CSRF_ENABLED"] = False
+    for name in names:
+        limiter.reset()
+        client = app.test_client()
+        client.post("/inloggen", data={{"gebruikersnaam": name,
+                                        "wachtwoord": {PASSWORD!r}}})
+        answer = client.post("/inloggen/code", data={{"code": pyotp.TOTP(secret).now()}})
+        assert answer.status_code == 302 and "/inloggen" not in answer.headers["Location"]
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        cookies[name] = cookie.value
+    limiter.reset()
+with open({str(cookies)!r}, "w") as handle:
+    json.dump(cookies, handle)
 """
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+    return json.loads(cookies.read_text())
 
 
 def _free_port() -> int:
@@ -106,14 +143,19 @@ def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not become healthy; see gunicorn.log")
 
 
+def _session(cookie: str) -> requests.Session:
+    session = requests.Session()
+    session.cookies.set("session", cookie, domain="127.0.0.1", path="/")
+    return session
+
+
 class User(threading.Thread):
-    def __init__(self, number, url, think, stop_at, results, errors):
+    def __init__(self, number, url, think, keep_going, results, errors, cookie):
         super().__init__(daemon=True)
-        self.name_ = f"bench{number}"
         self.cbs = list(GEMEENTEN)[number % len(GEMEENTEN)]
-        self.url, self.think, self.stop_at = url, think, stop_at
+        self.url, self.think, self.keep_going = url, think, keep_going
         self.results, self.errors = results, errors
-        self.session = requests.Session()
+        self.session = _session(cookie)
         self.random = random.Random(number)
 
     def timed(self, kind: str, method: str, path: str, ok=(200,), **kwargs):
@@ -135,17 +177,8 @@ class User(threading.Thread):
         return response
 
     def run(self) -> None:
-        page = self.session.get(self.url + "/inloggen")
-        token = CSRF.search(page.text).group(1)
-        data = {"gebruikersnaam": self.name_, "wachtwoord": PASSWORD, "csrf_token": token}
-        if (
-            self.session.post(self.url + "/inloggen", data=data, allow_redirects=False).status_code
-            != 302
-        ):
-            self.errors["login"] += 1
-            return
         base = f"/gemeente/{self.cbs}/incidenten"
-        while time.monotonic() < self.stop_at:
+        while self.keep_going():
             listing = self.timed("list", "GET", base + "/")
             ids = DETAIL.findall(listing.text) if listing is not None else []
             if ids:
@@ -175,16 +208,84 @@ class User(threading.Thread):
         }  # fmt: skip
 
 
-def scenario(url: str, users: int, think: float, duration: float) -> dict:
+class Importer(threading.Thread):
+    """A coordinator who imports ``rows`` rows through the web (upload, preview, confirm)
+    and follows the job's progress until it is done."""
+
+    def __init__(self, url: str, cookie: str, rows: int, path: Path):
+        super().__init__(daemon=True)
+        self.url, self.rows, self.path = url, rows, path
+        self.session = _session(cookie)
+        self.out: dict[str, float | str] = {}
+
+    def run(self) -> None:
+        form_url = self.url + "/gemeente/GM0599/importeren/"
+        try:
+            token = CSRF.search(self.session.get(form_url, timeout=600).text).group(1)
+            started = time.monotonic()
+            with self.path.open("rb") as handle:
+                preview = self.session.post(
+                    form_url, data={"csrf_token": token},
+                    files={"bestand": (self.path.name, handle)},
+                    allow_redirects=False, timeout=600,
+                )  # fmt: skip
+            page = self.session.get(preview.headers["Location"], timeout=600)
+            self.out["import_preview_s"] = round(time.monotonic() - started, 1)
+            confirmed = time.monotonic()
+            confirm = self.session.post(
+                preview.headers["Location"] + "/bevestigen",
+                data={"csrf_token": CSRF.search(page.text).group(1)},
+                allow_redirects=False, timeout=600,
+            )  # fmt: skip
+            job = confirm.headers["Location"]
+            job = job if job.startswith("http") else self.url + job
+            progress = set()
+            while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
+                progress.add((state.get("stap"), state.get("gedaan")))
+                time.sleep(1)
+            self.out["import_job_s"] = round(time.monotonic() - confirmed, 1)
+            self.out["import_status"] = state["status"]
+            self.out["import_progress_states"] = len(progress)
+        except (requests.RequestException, AttributeError, KeyError) as exc:
+            self.out["import_status"] = f"fout:{type(exc).__name__}"
+
+
+def import_file(tmp: str, rows: int, boa: str, start: date, offset: int) -> Path:
+    """``rows`` valid Rotterdam rows, one a minute from ``start`` (+ ``offset`` minutes)."""
+    from datetime import datetime
+
+    from tests.test_imports import row, write_csv
+
+    first = datetime.combine(start, datetime.min.time()) + timedelta(days=1, minutes=offset)
+    moments = (first + timedelta(minutes=i) for i in range(rows))
+    return write_csv(
+        Path(tmp) / f"import-{offset}.csv",
+        [row(boa, datum=m.strftime("%d-%m-%Y"), tijd=m.strftime("%H:%M")) for m in moments],
+    )
+
+
+def scenario(
+    url: str, cookies: dict, users: int, think: float, duration: float,
+    importer: Importer | None = None,
+) -> dict:  # fmt: skip
+    """Run the mix for ``duration`` s, and (with ``importer``) until the import is done."""
     results: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     stop_at = time.monotonic() + duration
-    threads = [User(i, url, think, stop_at, results, errors) for i in range(users)]
+
+    def keep_going() -> bool:
+        return time.monotonic() < stop_at or (importer is not None and importer.is_alive())
+
+    threads = [
+        User(i, url, think, keep_going, results, errors, cookies[f"bench{i}"]) for i in range(users)
+    ]
     started = time.monotonic()
+    if importer is not None:
+        importer.start()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=duration + 120)
+        thread.join()
     elapsed = time.monotonic() - started
     total = sum(len(v) for v in results.values())
     out = {"rps": round(total / elapsed, 1), "errors": sum(errors.values()), "requests": total}
@@ -194,6 +295,11 @@ def scenario(url: str, users: int, think: float, duration: float) -> dict:
             out[f"{kind}_p50_ms"] = round(1000 * statistics.median(times), 1)
             out[f"{kind}_p95_ms"] = round(1000 * times[int(0.95 * (len(times) - 1))], 1)
             out[f"{kind}_max_ms"] = round(1000 * times[-1], 1)
+    pages = sorted(t for kind in TYPES if kind != "map" for t in results[kind])
+    if pages:
+        out["pages_p95_ms"] = round(1000 * pages[int(0.95 * (len(pages) - 1))], 1)
+    if importer is not None:
+        out.update(importer.out)
     return out
 
 
@@ -204,6 +310,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs="+", default=[1.0, 0.0])
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--import-rows", type=int, default=0)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-load-")
     server = None
@@ -216,14 +323,22 @@ def main() -> None:
     else:
         database_url = f"sqlite:///{tmp}/load.sqlite3"
     env = _env(database_url, tmp)
-    prepare(database_url, env, max(args.users))
+    cookies = prepare(database_url, env, max(args.users), tmp)
     process, url = start_server(env, args.workers)
     results: dict[str, float] = {}
     try:
+        runs = 0
         for users in args.users:
             for think in args.think:
+                importer = None
+                if args.import_rows:
+                    start = date.fromisoformat(cookies["pilot_start"])
+                    path = import_file(tmp, args.import_rows, cookies["boa"], start,
+                                       runs * args.import_rows)  # fmt: skip
+                    importer = Importer(url, cookies[IMPORTER], args.import_rows, path)
+                runs += 1
                 load_before = os.getloadavg()[0]
-                out = scenario(url, users, think, args.duration)
+                out = scenario(url, cookies, users, think, args.duration, importer)
                 tag = f"{args.db}_u{users}_t{think:g}"
                 line = " ".join(f"{k}={v}" for k, v in out.items())
                 print(f"{tag} (load {load_before:.1f}): {line}", flush=True)
