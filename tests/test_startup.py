@@ -26,6 +26,9 @@ HEAVY = (
     "pyogrio",
     "pyproj",
     "openpyxl",
+    "zxcvbn",
+    "segno",
+    "stdnum",
 )
 PROBE = """
 import json, sys
