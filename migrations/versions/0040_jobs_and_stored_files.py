@@ -1,7 +1,7 @@
 """background jobs, stored files and import uploads
 
 Revision ID: 0040
-Revises: 0011
+Revises: 0021
 Create Date: 2026-12-03 10:30:00
 
 Issue 16: jobs run by the queue worker (import confirm, reports, dataset, retention purge)
@@ -14,7 +14,7 @@ import pilot.models.base
 
 
 revision = '0040'
-down_revision = '0011'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
