@@ -67,7 +67,7 @@ class GemeenteFile:
     grenzen: dict[str, BaseGeometry]
 
 
-def _year(frame: gpd.GeoDataFrame, source: str) -> int | None:
+def _year(frame: "gpd.GeoDataFrame", source: str) -> int | None:
     """The indeling year: from ``jrstatcode`` (2026GM0599), else from a PDOK URL."""
     if "jrstatcode" in frame.columns:
         years = {str(value)[:4] for value in frame["jrstatcode"] if value}
