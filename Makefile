@@ -6,12 +6,28 @@ FLASK := $(VENV)/bin/flask --app pilot
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test system-deps system-deps-test lint test-sqlite test-postgresql lock clean
+PILOT_BIND ?= 127.0.0.1:8000
+
+.PHONY: run serve backup restore test setup setup-test system-deps system-deps-test lint test-sqlite test-postgresql lock clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@bash scripts/serve.sh $(PY) $(HOST) $(PORT)
+	$(FLASK) jobs worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT; \
+	bash scripts/serve.sh $(PY) $(HOST) $(PORT)
+
+# Production: migrate, then gunicorn (settings from the environment, see
+# pilot/gunicorn_conf.py) with the job worker beside it; JSON logs; /gezondheid for checks.
+serve: setup
+	$(FLASK) db upgrade
+	PILOT_BIND=$(PILOT_BIND) $(VENV)/bin/gunicorn -c python:pilot.gunicorn_conf "pilot:create_app()"
+
+# Backup and restore (see README, "Backup en herstel"): make backup UIT=pad, make restore VAN=pad
+backup:
+	$(FLASK) backup maken --uit $(UIT)
+
+restore:
+	$(FLASK) backup terugzetten --van $(VAN) --ja
 
 test: setup-test lint test-sqlite test-postgresql
 
@@ -27,13 +43,17 @@ $(VENV)/bin/uv:
 
 # The app alone (requirements.lock) for `make run`; the app plus the `test` extra
 # (requirements-test.lock: pytest, playwright, pypdf, pdfplumber, ruff) for `make test`.
+# Bytecode is compiled at install (--compile-bytecode, compileall): otherwise the first
+# command after an install pays several seconds compiling the libraries it imports.
 setup: system-deps $(VENV)/bin/uv
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q -j 0 pilot gemeenten
 
 setup-test: system-deps-test $(VENV)/bin/uv
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements-test.lock
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements-test.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q -j 0 pilot gemeenten
 
 lint:
 	$(VENV)/bin/ruff check .

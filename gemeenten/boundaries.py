@@ -10,12 +10,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from pyproj import Transformer
 
 RD = 28992
 WGS84 = 4326
@@ -31,7 +34,9 @@ class BoundaryError(ValueError):
 
 
 @lru_cache(maxsize=2)
-def _transformer(to_wgs84: bool) -> Transformer:
+def _transformer(to_wgs84: bool) -> "Transformer":
+    from pyproj import Transformer  # imported on first use: creating the app stays light
+
     if to_wgs84:
         return Transformer.from_crs(RD, WGS84, always_xy=True)
     return Transformer.from_crs(WGS84, RD, always_xy=True)
@@ -48,7 +53,7 @@ def to_wgs84(x: np.ndarray | float, y: np.ndarray | float) -> tuple:
     return lat, lon
 
 
-def _looks_like_rd(frame: gpd.GeoDataFrame) -> bool:
+def _looks_like_rd(frame: "gpd.GeoDataFrame") -> bool:
     minx, miny, maxx, maxy = frame.total_bounds
     return maxx > 360 or maxy > 360 or minx < -360
 
@@ -62,7 +67,7 @@ class GemeenteFile:
     grenzen: dict[str, BaseGeometry]
 
 
-def _year(frame: gpd.GeoDataFrame, source: str) -> int | None:
+def _year(frame: "gpd.GeoDataFrame", source: str) -> int | None:
     """The indeling year: from ``jrstatcode`` (2026GM0599), else from a PDOK URL."""
     if "jrstatcode" in frame.columns:
         years = {str(value)[:4] for value in frame["jrstatcode"] if value}
@@ -79,6 +84,8 @@ def read_gemeente_file(source: str) -> GemeenteFile:
     Accepts GeoJSON or GeoPackage in WGS84 or RD New. Invalid rings (the 0.001° rounding
     of the simplified WGS84 file makes some) are repaired with ``make_valid``.
     """
+    import geopandas as gpd  # ~1 s to import: only when a boundary file is read
+
     try:
         frame = gpd.read_file(source)
     except Exception as exc:  # pyogrio raises several types for unreadable input

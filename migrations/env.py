@@ -29,6 +29,11 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """The job queue's own tables (``huey_*`` on PostgreSQL) are not the app's schema."""
+    return not (type_ == "table" and reflected and name.startswith("huey_"))
+
+
 def run_migrations_offline():
     """Emit the migrations as SQL for the configured URL, without connecting."""
     url = config.get_main_option("sqlalchemy.url")
@@ -50,6 +55,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     create_private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PILOT_VERSION"] = __version__
 
+    from pilot import logs
+
+    logs.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -48,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from pilot import access, audit, headers
     from pilot.auth import guard
     from pilot.extensions import csrf, db, limiter, login_manager, migrate
+    from pilot.services import throttle_storage  # noqa: F401  (registers pilot-db://)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -86,10 +90,12 @@ def register_blueprints(app: Flask) -> None:
     from pilot.dataset.views import bp as dataset_bp
     from pilot.diensten.views import bp as diensten_bp
     from pilot.gemeenten.views import bp as gemeenten_bp
+    from pilot.health.views import bp as health_bp
     from pilot.home.views import bp as home_bp
     from pilot.hotspots.views import bp as hotspots_bp
     from pilot.imports.views import bp as imports_bp
     from pilot.incidenten.views import bp as incidenten_bp
+    from pilot.jobs.views import bp as jobs_bp
     from pilot.politiecijfers.views import bp as politiecijfers_bp
     from pilot.reports.views import bp as reports_bp
     from pilot.retention.views import bp as retention_bp
@@ -114,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
         retention_bp,
         api_bp,
         codelists_bp,
+        jobs_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -45,7 +45,7 @@ def default_config(instance_path: str) -> dict:
         "PILOT_PRODUCTION": False,
         "PILOT_SESSION_IDLE_MINUTES": 30,
         "PILOT_SESSION_MAX_HOURS": 12,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "pilot-db://",  # shared by all servers; or redis://…
         "RATELIMIT_HEADERS_ENABLED": True,
         "PILOT_PDOK_LOCATIESERVER_URL": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
         "PILOT_CONTACT": "het programmateam van de pilot (via de coördinator van uw gemeente)",
@@ -54,6 +54,14 @@ def default_config(instance_path: str) -> dict:
         "PILOT_API_LIMIT_WEIGERINGEN": "20 per minute",
         # WMTS tiles in RD New for the report maps ({z}/{x}/{y}); empty: no basemap
         "PILOT_BASEMAP_URL": PDOK_GRIJS_RD,
+        # Background jobs (issue 16): the queue (None: derived from the database, see
+        # pilot.services.jobs.queue) and the sizes above which work goes to the worker.
+        "PILOT_QUEUE_URL": None,
+        "PILOT_JOB_IMPORT_ROWS": 2_000,
+        "PILOT_JOB_REPORT_INCIDENTS": 20_000,
+        "PILOT_JOB_DATASET_INCIDENTS": 20_000,
+        "PILOT_JOB_PURGE_INCIDENTS": 20_000,
+        "PILOT_JSON_LOGS": False,
     }
 
 
@@ -82,6 +90,13 @@ def from_environment() -> dict:
             config[name] = value
     if "PILOT_BASEMAP_URL" in os.environ:
         config["PILOT_BASEMAP_URL"] = os.environ["PILOT_BASEMAP_URL"]
+    if os.environ.get("PILOT_JSON_LOGS", "").lower() in {"1", "true", "ja"}:
+        config["PILOT_JSON_LOGS"] = True
+    if value := os.environ.get("PILOT_QUEUE_URL"):
+        config["PILOT_QUEUE_URL"] = value
+    for name in ("IMPORT_ROWS", "REPORT_INCIDENTS", "DATASET_INCIDENTS", "PURGE_INCIDENTS"):
+        if value := os.environ.get(f"PILOT_JOB_{name}"):
+            config[f"PILOT_JOB_{name}"] = int(value)
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)

@@ -14,7 +14,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Throttling: limits are declared on the views; storage from RATELIMIT_STORAGE_URI
-# (memory:// for one process, redis://… when several app servers share the limits).
+# (pilot-db://, the app's database, by default; redis://… also shares the counts between
+# app servers; memory:// would count per process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Heavy work (a PDF, the dataset, an upload, a download of cells) per logged-in user.
 HEAVY_LIMITS = "30 per hour"

@@ -158,6 +158,16 @@ def csrf_app(app: Flask, database_url: str, test_config: dict) -> Iterator[Flask
 
 
 @pytest.fixture
+def worker(app: Flask) -> Iterator[object]:
+    """The real background worker (a Huey consumer on the app's queue) in this process."""
+    from pilot.services.jobs import worker as jobs_worker
+
+    running = jobs_worker.start(app)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
 def frozen_clock() -> Iterator[datetime]:
     """``pilot.clock`` stopped at FROZEN_NOW for the whole test, so that a test whose outcome
     depends on the date gives the same result on any day. Inside a test,

@@ -2,14 +2,15 @@
 file or the CLI; unconfirmed uploads removed after 24 hours (on upload and by the CLI)."""
 
 import io
-import os
 import secrets
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 
 from pilot import clock
-from pilot.models import Rol
+from pilot.extensions import db
+from pilot.models import ImportUpload, Rol
+from pilot.services import storage
 from tests.factories import make_boa
 from tests.test_imports import row, write_csv, write_xlsx
 
@@ -56,8 +57,10 @@ def test_preview_and_error_file_never_echo_a_failed_cell(
 
     page = client.get(preview_url).get_data(as_text=True)
     errors = client.get(preview_url + "/fouten.csv").data.decode("utf-8-sig")
-    kept = [p for p in Path(app.instance_path, "uploads").glob("*/*") if p.name != "bestand"]
-    stored = "".join(p.read_text(encoding="utf-8-sig") for p in kept)
+    with app.app_context():  # what the database keeps besides the file itself
+        uploads = db.session.execute(db.select(ImportUpload)).scalars().all()
+        kept = [storage.get(u.fouten_sleutel).inhoud for u in uploads]
+        stored = "".join(b.decode("utf-8-sig") for b in kept) + repr([u.meta for u in uploads])
     for column in COLUMNS:
         assert f"3;{column};" in errors, column
     for secret in hidden:
@@ -81,17 +84,26 @@ def test_unconfirmed_uploads_older_than_a_day_are_removed(
     login_as(Rol.COORDINATOR, "GM0599")
     path = write_csv(tmp_path / "goed.csv", [row(good_boa)])
     old, recent = (_upload(client, path.read_bytes(), path.name) for _ in range(2))
-    root = Path(app.instance_path, "uploads")
-    old_folder, recent_folder = (root / url.rsplit("/", 1)[1] for url in (old, recent))
-    day_ago = clock.now().timestamp() - 24 * 3600 - 60
-    os.utime(old_folder, (day_ago, day_ago))
+    old_token, recent_token = (url.rsplit("/", 1)[1] for url in (old, recent))
+    day_ago = clock.now() - timedelta(hours=24, minutes=1)
+
+    def age(token: str) -> None:
+        with app.app_context():
+            db.session.get(ImportUpload, token).aangemaakt_op = day_ago
+            db.session.commit()
+
+    def exists(token: str) -> bool:
+        with app.app_context():
+            return db.session.get(ImportUpload, token) is not None
+
+    age(old_token)
 
     result = runner.invoke(args=["imports", "purge-uploads"])
     assert result.exit_code == 0, result.output
     assert "1 niet-bevestigde importbestanden verwijderd." in result.output
-    assert not old_folder.exists() and client.get(old).status_code == 404
+    assert not exists(old_token) and client.get(old).status_code == 404
     assert client.get(recent).status_code == 200
 
-    os.utime(recent_folder, (day_ago, day_ago))
+    age(recent_token)
     _upload(client, path.read_bytes(), path.name)  # every new upload removes expired ones
-    assert not recent_folder.exists()
+    assert not exists(recent_token)

@@ -3,7 +3,6 @@ and pending uploads, while every figure outsiders can get stays exactly as it wa
 
 import io
 import re
-import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -140,11 +139,11 @@ def test_purged_quarters_publish_exactly_the_same_figures(seeded, app):
     assert ("GM0202", "2024-K3") in before.excluded
     assert before.map_cells("GM0599", "2024-K4"), "the purged quarters must have map cells"
 
-    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    purge(_all(), date(2025, 1, 1), TODAY)
     assert _incidents_before(date(2025, 1, 1)) == 0
     assert publication_state(_publish()) == state
 
-    purge([gemeente("GM0599")], date(2025, 7, 1), TODAY, app.instance_path)
+    purge([gemeente("GM0599")], date(2025, 7, 1), TODAY)
     assert _incidents_before(date(2025, 7, 1), "GM0599") == 0
     assert _incidents_before(date(2025, 7, 1), "GM0344") > 0
     assert publication_state(_publish()) == state
@@ -163,18 +162,15 @@ def _legacy_event(incident: Incident) -> AuditEvent:
     )  # fmt: skip
 
 
-def _upload(app, cbs_code: str, tmp_path: Path) -> Path:
+def _upload(app, cbs_code: str, tmp_path: Path, user_id: int) -> str:
     boa_code = db.session.execute(
         db.select(Incident.boa_id).where(Incident.gemeente_id == gemeente(cbs_code).id)
     ).first()
     path = write_csv(tmp_path / f"{cbs_code}.csv", [row(f"onbekend-{boa_code}")])
-    stored = preview_upload(
-        app.instance_path, gemeente(cbs_code), 1, path.name, lambda to: shutil.copy(path, to)
-    )
-    return stored.folder
+    return preview_upload(gemeente(cbs_code), user_id, path.name, path.read_bytes()).token
 
 
-def test_no_incident_audit_copy_or_upload_of_the_period_remains(seeded, app, tmp_path):
+def test_no_incident_audit_copy_or_upload_of_the_period_remains(seeded, app, tmp_path, make_user):
     voor = date(2025, 1, 1)
     incidents = db.session.execute(db.select(Incident).order_by(Incident.id)).scalars().all()
     old = [i for i in incidents if i.lokale_datum < voor]
@@ -187,22 +183,24 @@ def test_no_incident_audit_copy_or_upload_of_the_period_remains(seeded, app, tmp
     secrets = {
         i.id: [repr(i.lat), repr(i.lon), repr(i.rd_x), i.tijdstip.isoformat()[:16]] for i in old
     }
-    uploads = {cbs: _upload(app, cbs, tmp_path) for cbs in ("GM0599", "GM0344")}
+    users = {cbs: make_user(Rol.COORDINATOR, cbs).id for cbs in ("GM0599", "GM0344")}
+    uploads = {cbs: _upload(app, cbs, tmp_path, users[cbs]) for cbs in users}
 
-    plan = plan_purge([gemeente("GM0599")], voor, TODAY, app.instance_path)
+    plan = plan_purge([gemeente("GM0599")], voor, TODAY)
     [rotterdam] = plan.gemeenten
     assert rotterdam.incidenten == _incidents_before(voor, "GM0599") > 0
     assert rotterdam.uploads == 1 and [q.code for q in rotterdam.kwartalen] == [
         "2024-K3",
         "2024-K4",
     ]
-    purge([gemeente("GM0599")], voor, TODAY, app.instance_path)
-    assert not uploads["GM0599"].exists() and uploads["GM0344"].exists()
+    purge([gemeente("GM0599")], voor, TODAY)
+    pending = {token for tokens in pending_uploads().values() for token in tokens}
+    assert uploads["GM0599"] not in pending and uploads["GM0344"] in pending
     assert _incidents_before(voor, "GM0344") > 0
 
-    purge(_all(), voor, TODAY, app.instance_path)
+    purge(_all(), voor, TODAY)
     assert _incidents_before(voor) == 0
-    assert pending_uploads(app.instance_path) == {}
+    assert pending_uploads() == {}
     events = db.session.execute(db.select(AuditEvent)).scalars().all()
     trail = " ".join(str(e.details) for e in events)
     for incident_id, values in secrets.items():
@@ -226,7 +224,7 @@ def test_no_incident_audit_copy_or_upload_of_the_period_remains(seeded, app, tmp
 
 
 def test_a_purged_period_takes_no_new_incidents(seeded, app):
-    purge([gemeente("GM0599")], date(2025, 1, 1), TODAY, app.instance_path)
+    purge([gemeente("GM0599")], date(2025, 1, 1), TODAY)
     boa_id = db.session.execute(
         db.select(Incident.boa_id).where(Incident.gemeente_id == gemeente("GM0599").id)
     ).scalar()
@@ -253,14 +251,14 @@ def test_only_completed_quarter_boundaries(app, frozen_clock):
             (date(2026, 1, 1), "Alleen afgesloten kwartalen"),
         ):
             with pytest.raises(DomainError, match=message):
-                plan_purge(_all(), voor, TODAY, app.instance_path)
+                plan_purge(_all(), voor, TODAY)
 
 
 def test_purging_the_same_period_twice_changes_nothing(seeded, app):
     state = publication_state(_publish())
-    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    purge(_all(), date(2025, 1, 1), TODAY)
     frozen = db.session.execute(db.select(db.func.count()).select_from(FrozenQuarter)).scalar()
-    again = purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    again = purge(_all(), date(2025, 1, 1), TODAY)
     assert again.totaal("incidenten") == 0 and not any(r.kwartalen for r in again.gemeenten)
     assert (
         db.session.execute(db.select(db.func.count()).select_from(FrozenQuarter)).scalar() == frozen
@@ -306,7 +304,7 @@ def test_the_coordinators_report_says_what_comes_from_the_frozen_tables(seeded, 
     whole = Period(date(2024, 7, 1), date(2025, 9, 30), "Hele pilotperiode")
     before, text = _report_rows(whole)
     assert None not in before.values() and "Bewaartermijn" not in text
-    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    purge(_all(), date(2025, 1, 1), TODAY)
 
     after, text = _report_rows(whole)
     assert before["2024-K3 "] != "2024-K3 — — 8 — —"
@@ -356,7 +354,7 @@ def test_an_evaluator_gets_the_same_reports_maps_and_tables_after_a_purge(
     login_as(Rol.EVALUATOR)
     before = _outsider_outputs(client)
     assert "<5" in before["tabellen.csv"] and before["kaart 2024-07-01.csv"].count("\n") > 3
-    purge(_all(), date(2025, 1, 1), TODAY, app.instance_path)
+    purge(_all(), date(2025, 1, 1), TODAY)
     after = _outsider_outputs(client)
     for name, text in before.items():
         assert after[name] == text, name

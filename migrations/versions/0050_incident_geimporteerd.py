@@ -1,7 +1,7 @@
 """incident.geimporteerd: imported records counted apart in data quality
 
 Revision ID: 0050
-Revises: 0021
+Revises: 0042
 Create Date: 2026-12-03 09:10:00
 
 An imported record's creation time is the moment of the import, not of registration, so
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0050'
-down_revision = '0021'
+down_revision = '0042'
 branch_labels = None
 depends_on = None
 

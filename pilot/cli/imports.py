@@ -64,8 +64,8 @@ def import_incidenten(bestand: Path, cbs_code: str, alles_of_niets: bool, max_fo
 @click.option("--gemeente", "cbs_code", help="Neem de boa-codes van deze gemeente op.")
 def sjabloon(uit: Path, cbs_code: str | None):
     """Schrijf het importsjabloon (XLSX met keuzelijsten en toelichting, of CSV)."""
-    from pilot.services.imports import template_csv, template_xlsx
     from pilot.services.imports.service import boa_codes_of
+    from pilot.services.imports.template import template_csv, template_xlsx
 
     suffix = uit.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
@@ -81,9 +81,7 @@ def sjabloon(uit: Path, cbs_code: str | None):
 @imports_cli.command("purge-uploads")
 def purge_uploads():
     """Verwijder niet-bevestigde importbestanden ouder dan 24 uur (voor cron of een taak)."""
-    from flask import current_app
-
     from pilot.services.imports.uploads import purge_expired
 
-    removed = purge_expired(current_app.instance_path)
+    removed = purge_expired()
     click.echo(f"{getal(removed)} niet-bevestigde importbestanden verwijderd.")

@@ -3,7 +3,6 @@
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from pilot.audit import acting_as
@@ -40,7 +39,7 @@ def purge_command(voor: str, cbs_code: str | None, ja: bool):
     else:
         gemeenten = list(db.session.execute(all_gemeenten()).scalars())
     try:
-        plan = plan_purge(gemeenten, boundary, clock.today(), current_app.instance_path)
+        plan = plan_purge(gemeenten, boundary, clock.today())
     except DomainError as error:
         fail(error)
     click.echo(f"Te verwijderen van vóór {boundary:%d-%m-%Y}:")
@@ -56,7 +55,7 @@ def purge_command(voor: str, cbs_code: str | None, ja: bool):
             click.echo("Niets verwijderd.", err=True)
             raise SystemExit(1)
     with acting_as("cli"):
-        done = purge(gemeenten, boundary, clock.today(), current_app.instance_path)
+        done = purge(gemeenten, boundary, clock.today())
     click.echo(
         f"Verwijderd: {getal(done.totaal('incidenten'))} incidenten, "
         f"{getal(done.totaal('auditgebeurtenissen'))} audit-details, "

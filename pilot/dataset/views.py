@@ -11,8 +11,9 @@ from pilot.access import requires
 from pilot.dataset.forms import GrantForm
 from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.models import Rol
-from pilot.services.dataset import export, grants
+from pilot.services.dataset import grants
 from pilot.services.errors import DomainError
+from pilot.services.jobs.runner import incident_count, submit, uses_worker
 
 bp = Blueprint("dataset", __name__)
 B, E = Rol.BEHEERDER, Rol.EVALUATOR
@@ -36,7 +37,12 @@ def show_dataset():
 @requires(B, E)
 @limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_dataset():
-    """The k-anonymous evaluation dataset with codebook, as a zip."""
+    """The k-anonymous evaluation dataset with codebook, as a zip (large: as a job)."""
+    if uses_worker("PILOT_JOB_DATASET_INCIDENTS", incident_count()):
+        job = submit("dataset", "Evaluatiedataset", current_user.id, None)
+        return redirect(url_for("jobs.show_job", job_id=job.id))
+    from pilot.services.dataset import export  # geopandas, pandas: only for a download
+
     return _zip(export.download_dataset(), export.DEFAULT_NAME)
 
 
@@ -45,6 +51,8 @@ def download_dataset():
 @limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_extract(grant_id: int):
     """The finer extract of one of the evaluator's active grants."""
+    from pilot.services.dataset import export  # geopandas, pandas: only for a download
+
     try:
         grant = grants.usable_grant(grant_id, current_user)
     except grants.GrantInactive as error:

@@ -8,7 +8,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-import folium
 from flask import (
     Blueprint,
     Response,
@@ -24,8 +23,8 @@ from pilot import audit
 from pilot.access import public, requires, visible_gemeente
 from pilot.extensions import HEAVY_LIMITS, db, limiter, per_user
 from pilot.hotspots.forms import GemeenteFilterForm, KwartaalForm
-from pilot.hotspots.render import render_map
 from pilot.models import Gemeente, Rol
+from pilot.services.cache import DerivedCache
 from pilot.services.disclosure.policy import (
     Viewer,
     outsider_publication,
@@ -40,7 +39,6 @@ from pilot.services.hotspots import maps as hotspot_maps
 bp = Blueprint("hotspots", __name__, url_prefix="/hotspots")
 B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
 FORMATS = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8"}
-HEAT_JS = Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"
 
 
 def _gemeenten() -> list[Gemeente]:
@@ -67,24 +65,18 @@ def _map_for(gemeente: Gemeente | None):
     return form, kaart, []
 
 
+# The rendered parts of an outsider map, per map object (itself cached per publication).
+RENDERED = DerivedCache(sources=16, per_source=2)
+
+
 def _page(gemeente: Gemeente | None):
     form, kaart, errors = _map_for(gemeente)
     parts = None
-    if kaart is not None:
-        shown = [gemeente] if gemeente else _gemeenten()
-        boundaries = [(g.naam, b) for g in shown if (b := boundary_of(g)) is not None]
-        centre = boundaries[0][1].centroid if gemeente and boundaries else None
-        location = _latlon(centre) if centre is not None else (52.1, 5.3)
-        parts = render_map(
-            kaart,
-            boundaries,
-            {
-                "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),
-                "leaflet_css": url_for("static", filename="vendor/leaflet/leaflet.css"),
-                "leaflet-heat.js": url_for("hotspots.serve_leaflet_heat"),
-            },
-            location=location,
-            zoom=12 if gemeente else 8,
+    if kaart is not None and kaart.exact:
+        parts = _render(kaart, gemeente)
+    elif kaart is not None:
+        parts = RENDERED.get(
+            kaart, url_for("static", filename=""), lambda: _render(kaart, gemeente)
         )
     return render_template(
         "hotspots/map.html",
@@ -94,6 +86,27 @@ def _page(gemeente: Gemeente | None):
         errors=errors,
         gemeente=gemeente,
         outsider_cell_size=hotspot_maps.OUTSIDER_CELL_SIZE,
+    )
+
+
+def _render(kaart, gemeente: Gemeente | None):
+    """The folium parts of a map with the shown gemeenten's boundaries."""
+    shown = [gemeente] if gemeente else _gemeenten()
+    boundaries = [(g.naam, b) for g in shown if (b := boundary_of(g)) is not None]
+    centre = boundaries[0][1].centroid if gemeente and boundaries else None
+    location = _latlon(centre) if centre is not None else (52.1, 5.3)
+    from pilot.hotspots.render import render_map  # folium: only when a map is drawn
+
+    return render_map(
+        kaart,
+        boundaries,
+        {
+            "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),
+            "leaflet_css": url_for("static", filename="vendor/leaflet/leaflet.css"),
+            "leaflet-heat.js": url_for("hotspots.serve_leaflet_heat"),
+        },
+        location=location,
+        zoom=12 if gemeente else 8,
     )
 
 
@@ -174,4 +187,6 @@ def serve_leaflet_heat():
 
 @cache
 def _heat_js() -> bytes:
-    return HEAT_JS.read_bytes()
+    import folium
+
+    return (Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js").read_bytes()

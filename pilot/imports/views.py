@@ -26,12 +26,17 @@ from pilot.services.imports import (
     MAX_ROWS,
     ImportFileError,
     import_file,
-    template_csv,
-    template_xlsx,
 )
 from pilot.services.imports.service import boa_codes_of
-from pilot.services.imports.uploads import Upload, claim, finish, get_upload, preview_upload
-from pilot.templating import aantal, getal
+from pilot.services.imports.uploads import (
+    Upload,
+    claim,
+    claimed_file,
+    finish,
+    get_upload,
+    preview_upload,
+)
+from pilot.services.jobs.runner import submit, uses_worker
 
 bp = Blueprint("imports", __name__, url_prefix="/gemeente/<cbs_code>/importeren")
 TEMPLATE_TYPES = {
@@ -41,7 +46,7 @@ TEMPLATE_TYPES = {
 
 
 def _upload(gemeente: Gemeente, token: str) -> Upload:
-    return get_upload(current_app.instance_path, token, gemeente, current_user.id)
+    return get_upload(token, gemeente, current_user.id)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -56,9 +61,7 @@ def upload_file(cbs_code: str):
         file = form.bestand.data
         try:
             with closing(file):
-                stored = preview_upload(
-                    current_app.instance_path, gemeente, current_user.id, file.filename, file.save
-                )
+                stored = preview_upload(gemeente, current_user.id, file.filename, file.read())
         except ImportFileError as exc:
             error = str(exc)
         else:
@@ -89,42 +92,41 @@ def show_preview(cbs_code: str, token: str):
 def download_errors(cbs_code: str, token: str):
     """The full error list of a preview as CSV."""
     stored = _upload(visible_gemeente(cbs_code), token)
-    return _download(stored.errors_csv.read_bytes(), "csv", "fouten-import")
+    return _download(stored.errors_csv, "csv", "fouten-import")
 
 
 @bp.route("/<token>/bevestigen", methods=["POST"])
 @requires(Rol.COORDINATOR)
 def confirm_import(cbs_code: str, token: str):
-    """Validate again and write the valid rows (or nothing, with 'alles of niets')."""
+    """Validate again and write the valid rows (or nothing, with 'alles of niets').
+
+    A large file is written by the background worker: the user follows its progress on
+    the job's page."""
     gemeente = visible_gemeente(cbs_code)
-    stored = get_upload(current_app.instance_path, token, gemeente, current_user.id, claimed=True)
+    stored = get_upload(token, gemeente, current_user.id, claimed=True)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     if not claim(stored):
         flash("Dit bestand is al verwerkt; er is niets opnieuw geïmporteerd.", "info")
         return redirect(url_for(".upload_file", cbs_code=cbs_code))
+    alles_of_niets = form.alles_of_niets.data
+    if uses_worker("PILOT_JOB_IMPORT_ROWS", stored.meta["samenvatting"]["rijen"]):
+        job = submit(
+            "import", f"Import van {stored.bestand}", current_user.id, gemeente.id,
+            token=stored.token, alles_of_niets=alles_of_niets,
+        )  # fmt: skip
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     try:
-        result = import_file(gemeente, stored.path, stored.bestand, form.alles_of_niets.data)
+        with claimed_file(stored) as path:
+            result = import_file(gemeente, path, stored.bestand, alles_of_niets)
     except ImportFileError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".upload_file", cbs_code=cbs_code))
     finally:
         finish(stored)
-    flash(*_result_message(result))
+    flash(*result.message())
     return redirect(url_for(".upload_file", cbs_code=cbs_code))
-
-
-def _result_message(result) -> tuple[str, str]:
-    analysis = result.analysis
-    counts = (
-        f"{aantal(analysis.rijen, 'rij', 'rijen')}: {getal(result.geschreven)} geïmporteerd, "
-        f"{getal(analysis.rijen_met_fouten)} met fouten, "
-        f"{getal(analysis.al_aanwezig + analysis.dubbel_in_bestand)} al aanwezig of dubbel."
-    )
-    if result.geweigerd:
-        return f"Niets geïmporteerd uit {analysis.bestand} vanwege fouten. {counts}", "error"
-    return f"Import van {analysis.bestand} voltooid. {counts}", "success"
 
 
 @bp.route("/sjabloon.<formaat>")
@@ -134,6 +136,8 @@ def download_template(cbs_code: str, formaat: str):
     gemeente = visible_gemeente(cbs_code)
     if formaat not in TEMPLATE_TYPES:
         abort(404)
+    from pilot.services.imports.template import template_csv, template_xlsx  # openpyxl
+
     data = template_xlsx(boa_codes_of(gemeente)) if formaat == "xlsx" else template_csv()
     return _download(data, formaat, f"incidenten-sjabloon-{gemeente.cbs_code}")
 

@@ -4,12 +4,15 @@ from pilot.models.api import ApiIdempotency, ApiToken
 from pilot.models.audit import AuditEvent
 from pilot.models.base import Base, UTCDateTime, utcnow
 from pilot.models.boa import Boa, BoaStatus
+from pilot.models.cache import DataChange, PublicationCache
 from pilot.models.codelijst import CodeboekVersie, Codelijst, CodelijstCode
 from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import CbsLijstGemeente, Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
+from pilot.models.job import ImportUpload, Job, StoredFile
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
+from pilot.models.throttle import ThrottleCounter
 from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
 __all__ = [
@@ -23,17 +26,23 @@ __all__ = [
     "CodeboekVersie",
     "Codelijst",
     "CodelijstCode",
+    "DataChange",
     "Dienst",
     "ExtractGrant",
     "FrozenCell",
     "FrozenLeaf",
     "FrozenQuarter",
     "Gemeente",
+    "ImportUpload",
     "Incident",
+    "Job",
     "LoginFailure",
     "PolitieCijfer",
+    "PublicationCache",
     "RecoveryCode",
     "Rol",
+    "StoredFile",
+    "ThrottleCounter",
     "UTCDateTime",
     "User",
     "UserSession",

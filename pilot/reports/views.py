@@ -27,6 +27,7 @@ from pilot.models import Gemeente, Rol
 from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import all_gemeenten
+from pilot.services.jobs.runner import incident_count, submit, uses_worker
 from pilot.services.reports import build, periods, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporten")
@@ -83,6 +84,13 @@ def download_gemeente_report():
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.choose_report"))
+    if uses_worker("PILOT_JOB_REPORT_INCIDENTS", incident_count([gemeente.id])):
+        job = submit(
+            "rapport", f"Rapport {gemeente.naam}", current_user.id, gemeente.id,
+            rapport="gemeente", exact=exact, periode=request.args.get("periode", "P"),
+            **{name: request.args.get(name, "") for name in ("van", "tot", "kwartaal")},
+        )  # fmt: skip
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     return _pdf(build.download_gemeente_report(gemeente, gekozen, exact))
 
 
@@ -102,4 +110,9 @@ def download_tables():
 @limiter.limit(HEAVY_LIMITS, key_func=per_user)
 def download_aggregate_report():
     """The aggregate report of all gemeenten (small counts always suppressed)."""
+    if uses_worker("PILOT_JOB_REPORT_INCIDENTS", incident_count()):
+        job = submit(
+            "rapport", "Totaalrapport alle gemeenten", current_user.id, None, rapport="totaal"
+        )
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     return _pdf(build.download_aggregate_report())

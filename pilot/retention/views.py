@@ -6,7 +6,8 @@ removes, has been submitted. The rules live in ``pilot.services.retention``.
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from pilot import clock
 from pilot.access import requires
@@ -15,9 +16,10 @@ from pilot.models import Gemeente, Rol
 from pilot.retention.forms import ALLE, PurgeForm
 from pilot.services.errors import DomainError
 from pilot.services.gemeenten import all_gemeenten
+from pilot.services.jobs.runner import incident_count, submit, uses_worker
 from pilot.services.retention import purge as retention
 from pilot.services.retention.frozen import purged_before
-from pilot.templating import getal
+from pilot.services.retention.messages import purge_message
 
 bp = Blueprint("retention", __name__, url_prefix="/beheer/bewaartermijn")
 
@@ -52,7 +54,7 @@ def confirm_purge():
         flash("Kies een kwartaalgrens en een gemeente uit de lijst.", "error")
         return redirect(url_for(".show_retention"))
     voor, chosen = _scope(form, gemeenten)
-    plan = retention.plan_purge(chosen, voor, clock.today(), current_app.instance_path)
+    plan = retention.plan_purge(chosen, voor, clock.today())
     return render_template("retention/confirm.html", plan=plan, gemeente=form.gemeente.data)
 
 
@@ -64,16 +66,16 @@ def purge_data():
     if not form.validate_on_submit():
         abort(400)
     voor, chosen = _scope(form, gemeenten)
+    if uses_worker("PILOT_JOB_PURGE_INCIDENTS", incident_count([g.id for g in chosen])):
+        job = submit(
+            "opschonen", f"Opschonen van vóór {voor:%d-%m-%Y}", current_user.id, None,
+            voor=voor.isoformat(), gemeenten=[g.cbs_code for g in chosen],
+        )  # fmt: skip
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     try:
-        plan = retention.purge(chosen, voor, clock.today(), current_app.instance_path)
+        plan = retention.purge(chosen, voor, clock.today())
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for(".show_retention"))
-    flash(
-        f"Verwijderd van vóór {voor:%d-%m-%Y}: {getal(plan.totaal('incidenten'))} incidenten, "
-        f"{getal(plan.totaal('auditgebeurtenissen'))} audit-details gewist, "
-        f"{getal(plan.totaal('uploads'))} importbestanden. De totalen van "
-        f"{getal(sum(len(r.kwartalen) for r in plan.gemeenten))} kwartalen zijn bewaard.",
-        "success",
-    )
+    flash(purge_message(plan, voor), "success")
     return redirect(url_for(".show_retention"))

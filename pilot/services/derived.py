@@ -7,13 +7,16 @@ and for batches (file import, demo data, benchmarks).
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from gemeenten.boundaries import to_rd
 from pilot.clock import AMSTERDAM
 from pilot.codes import TIJDVAK_PER_UUR, tijdvak_for_hour
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,10 @@ def derive(tijdstip: datetime, lat: float, lon: float) -> Derived:
     )
 
 
-def derive_many(tijdstippen: pd.Series, lats: np.ndarray, lons: np.ndarray) -> pd.DataFrame:
+def derive_many(tijdstippen: "pd.Series", lats: np.ndarray, lons: np.ndarray) -> "pd.DataFrame":
     """Vectorised ``derive`` for aware UTC timestamps; returns one row per input."""
+    import pandas as pd  # ~1 s to import: only for batches
+
     local = pd.to_datetime(tijdstippen, utc=True).dt.tz_convert(AMSTERDAM)
     hours = local.dt.hour.to_numpy()
     xs, ys = to_rd(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))

@@ -27,7 +27,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -377,6 +376,8 @@ def rows_values_many(
     """``row_values`` for a batch of valid items, the derived fields computed vectorised."""
     if not items:
         return []
+    import pandas as pd  # ~1 s to import: only for batches
+
     frame = derive_many(
         pd.Series([item.tijdstip for item in items]),
         np.fromiter((item.lat for item in items), dtype=float, count=len(items)),

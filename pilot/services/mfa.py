@@ -13,7 +13,6 @@ import re
 import secrets
 
 import pyotp
-import segno
 
 from pilot import audit, clock
 from pilot.extensions import db
@@ -45,6 +44,8 @@ def provisioning_uri(user: User) -> str:
 
 def qr_svg(user: User) -> str:
     """The enrolment QR code as inline SVG (no image file, nothing leaves the server)."""
+    import segno  # only for enrolment, not at start-up
+
     return segno.make(provisioning_uri(user), error="m").svg_inline(scale=5)
 
 

@@ -14,8 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from werkzeug.security import generate_password_hash
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 # scrypt (werkzeug's default) is memory-hard; the parameters are werkzeug's current ones.
 PASSWORD_METHOD = "scrypt"
@@ -47,6 +45,8 @@ def _dutch_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _breached() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # large lists: loaded when used
+
     return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(_dutch_words())
 
 
@@ -65,6 +65,8 @@ def problems(password: str, context: tuple[str, ...] = ()) -> list[str]:
     words = [w.lower() for w in context if w and len(w) >= 4]
     if any(word in lowered for word in words):
         return [PERSONAL]
+    from zxcvbn import zxcvbn
+
     if zxcvbn(password[:ZXCVBN_MAX], user_inputs=[*_dutch_words(), *words])["score"] < MIN_SCORE:
         return [GUESSABLE]
     return []

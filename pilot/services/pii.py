@@ -24,8 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import phonenumbers
-from stdnum import iban
-from stdnum.nl import bsn
 
 NAMES = Path(__file__).resolve().parent.parent / "data" / "namen"
 BSN_CANDIDATE = re.compile(r"(?<![\d])(\d(?:[ .,/\-]?\d){8})(?![\d])")
@@ -101,6 +99,12 @@ _SIDECODES = (
 )
 
 
+def _bsn_valid(digits: str) -> bool:
+    from stdnum.nl import bsn  # python-stdnum is imported when a remark is screened
+
+    return bsn.is_valid(digits)
+
+
 def _plate_pattern(sidecode: str, separator: str) -> str:
     parts = []
     for group in sidecode.split("-"):
@@ -154,7 +158,7 @@ def normalise(text: str) -> str:
 def _has_bsn(text: str) -> bool:
     for match in BSN_CANDIDATE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
-        if len(digits) == 9 and bsn.is_valid(digits):
+        if len(digits) == 9 and _bsn_valid(digits):
             return True
     return False
 
@@ -184,6 +188,8 @@ def _has_phone(text: str) -> bool:
 
 
 def _has_iban(text: str) -> bool:
+    from stdnum import iban
+
     return any(iban.is_valid(m.group(0).replace(" ", "")) for m in IBAN_CANDIDATE.finditer(text))
 
 

@@ -66,6 +66,22 @@ def coded(
     return Variable(bestand, naam, CODE, omschrijving, code_list.name, pairs, beschermd)
 
 
+def identity_variables(table: str) -> list[Variable]:
+    """The first columns of every incident file: random row id, gemeente, its name, tranche."""
+    return [
+        Variable(
+            table,
+            "rij_id",
+            GETAL,
+            "Willekeurig volgnummer, per export opnieuw getrokken; "
+            "geen verband met de registratie.",
+        ),
+        Variable(table, "gemeente", CODE, "CBS-code van de gemeente (GM + 4 cijfers)."),
+        Variable(table, "gemeente_naam", TEKST, "Naam van de gemeente."),
+        Variable(table, "tranche", GETAL, "Tranche waarmee de gemeente in de pilot begon."),
+    ]
+
+
 def gedraging_column(code: str) -> str:
     return f"gedraging_{code}"
 

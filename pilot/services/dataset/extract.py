@@ -15,11 +15,11 @@ from pilot.services.dataset.codebook import (
     GETAL,
     JANEE,
     KOMMA,
-    TEKST,
     Variable,
     coded,
     gedraging_column,
     gedraging_variables,
+    identity_variables,
 )
 from pilot.services.dataset.protected import random_ids
 
@@ -66,16 +66,7 @@ def incident_variables() -> list[Variable]:
     """The columns of the extract's ``incidenten`` file, in file order."""
     i = INCIDENTS
     return [
-        Variable(
-            i,
-            "rij_id",
-            GETAL,
-            "Willekeurig volgnummer, per export opnieuw getrokken; "
-            "geen verband met de registratie.",
-        ),
-        Variable(i, "gemeente", CODE, "CBS-code van de gemeente (GM + 4 cijfers)."),
-        Variable(i, "gemeente_naam", TEKST, "Naam van de gemeente."),
-        Variable(i, "tranche", GETAL, "Tranche waarmee de gemeente in de pilot begon."),
+        *identity_variables(i),
         Variable(i, "boa", CODE, "Pseudoniem van de boa (geen naam of personeelsnummer)."),
         Variable(i, "kwartaal", CODE, "Kwartaal van de lokale datum (JJJJ-Kn)."),
         Variable(i, "datum", DATUM, "Lokale datum van het incident (Europe/Amsterdam)."),

@@ -24,12 +24,12 @@ from pilot.services.dataset.codebook import (
     JANEE,
     KOMMA,
     PROTECTION,
-    TEKST,
     CodebookRow,
     Variable,
     coded,
     gedraging_column,
     gedraging_variables,
+    identity_variables,
 )
 from pilot.services.disclosure.consistency import blanking
 from pilot.services.disclosure.microdata import Anonymised, anonymise
@@ -236,16 +236,7 @@ def incident_variables(protection: Protection, size: int | None) -> list[Variabl
         )
 
     return [
-        Variable(
-            i,
-            "rij_id",
-            GETAL,
-            "Willekeurig volgnummer, per export opnieuw getrokken; "
-            "geen verband met de registratie.",
-        ),
-        Variable(i, "gemeente", CODE, "CBS-code van de gemeente (GM + 4 cijfers)."),
-        Variable(i, "gemeente_naam", TEKST, "Naam van de gemeente."),
-        Variable(i, "tranche", GETAL, "Tranche waarmee de gemeente in de pilot begon."),
+        *identity_variables(i),
         Variable(i, "kwartaal", CODE, "Kwartaal van de lokale datum (JJJJ-Kn)."),
         qi("periode", CODE, "Periode van de lokale datum binnen het kwartaal."),
         qi("weekdag", CODE, "Dag van de week van de lokale datum (0 = maandag)."),

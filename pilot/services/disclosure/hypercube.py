@@ -30,7 +30,6 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from pilot.services.disclosure.lattice import Axis, Lattice, Status
 
@@ -85,6 +84,8 @@ def _axis_options(axis: Axis, node: int):
 
 def _sparse_options(axis: Axis, inside: np.ndarray, outside: np.ndarray):
     """``_axis_options`` as CSR matrices, in the same option order."""
+    from scipy import sparse
+
     by_leaf = sparse.csr_array(axis.membership.T.astype(np.float64))
     single = by_leaf[inside]
     difference = (
@@ -102,6 +103,8 @@ def _sparse_options(axis: Axis, inside: np.ndarray, outside: np.ndarray):
 
 def _row(matrix, option: int) -> np.ndarray:
     """One option's node mask as a dense vector."""
+    from scipy import sparse
+
     if sparse.issparse(matrix):
         return matrix[[option]].toarray()[0]
     return matrix[option]
@@ -118,6 +121,8 @@ def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
     matrices of long axes (map cells, merged code combinations) are sparse: an option
     touches only the few nodes above its leaves.
     """
+    from scipy import sparse  # imported on first use: creating the app stays light
+
     result = tensor
     for position in reversed(range(len(matrices))):
         matrix = matrices[position]
@@ -134,6 +139,8 @@ def _contract(matrices: list, tensor: np.ndarray) -> np.ndarray:
 
 
 def _maybe_sparse(matrix):
+    from scipy import sparse
+
     if sparse.issparse(matrix):
         return sparse.csr_array(matrix)
     return sparse.csr_array(matrix) if matrix.shape[1] > SPARSE_FROM else matrix

@@ -7,17 +7,25 @@ which offers completed quarters, closed years and the whole pilot, nothing finer
 
 The publication depends only on the data and on today's date, so it is cached per data
 version: every outsider output of one moment (reports, maps, downloads, the dataset) is
-cut from the same protected tables.
+cut from the same protected tables. The version is the token that database triggers renew
+on every change (``pilot.models.cache.DataChange``: one row, no scan of the incidents), and
+the built publication is kept in the database too, so one app server or worker builds it
+per version and the others load it.
 """
 
+import hashlib
+import pickle
 import threading
+import zlib
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from pilot import clock
 from pilot.extensions import db
-from pilot.models import Gemeente, Rol
+from pilot.models import DataChange, Gemeente, PublicationCache, Rol
 from pilot.services.disclosure.labels import Formatter
 from pilot.services.disclosure.publication import (
     Period,
@@ -58,20 +66,49 @@ _lock = threading.Lock()
 _cache: dict[tuple, Publication] = {}
 
 
+def current_version(session) -> str:
+    """The data version token (one row); a full ``data_version`` scan when it is missing."""
+    token = session.execute(select(DataChange.versie).where(DataChange.id == 1)).scalar()
+    return token or data_version(session)
+
+
 def outsider_publication() -> Publication:
     """The protected outsider figures for today's data (computed once per data version)."""
     session = db.session
-    version = data_version(session)
-    key = (str(db.engine.url), version, threshold(), clock.today())
+    key = (str(db.engine.url), current_version(session), threshold(), clock.today())
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            gemeenten = list(session.execute(db.select(Gemeente)).scalars())
-            cached = build_publication(session, gemeenten, threshold(), clock.today())
-            cached.version = version
+            shared_key = hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+            cached = _load_shared(session, shared_key)
+            if cached is None:
+                gemeenten = list(session.execute(db.select(Gemeente)).scalars())
+                cached = build_publication(session, gemeenten, threshold(), clock.today())
+                cached.version = data_version(session)
+                _store_shared(shared_key, cached)
             _cache.clear()
             _cache[key] = cached
     return cached
+
+
+def _load_shared(session, key: str) -> Publication | None:
+    data = session.execute(
+        select(PublicationCache.inhoud).where(PublicationCache.sleutel == key)
+    ).scalar()
+    return None if data is None else pickle.loads(zlib.decompress(data))  # our own bytes
+
+
+def _store_shared(key: str, publication: Publication) -> None:
+    """Keep the publication for the other processes (one row: older versions are removed)."""
+    data = zlib.compress(pickle.dumps(publication, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(delete(PublicationCache).where(PublicationCache.sleutel != key))
+            connection.execute(
+                insert(PublicationCache).values(sleutel=key, inhoud=data, aangemaakt_op=clock.now())
+            )
+    except SQLAlchemyError:  # stored by another process first, or the database is busy
+        pass
 
 
 def outsider_period(gemeente: Gemeente, key: str) -> Period:

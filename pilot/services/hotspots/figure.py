@@ -7,13 +7,10 @@ an outsider's report the cells come from the protected publication: a cell shown
 """
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
 from shapely.geometry.base import BaseGeometry
 
 from pilot.services.disclosure.labels import Formatter
@@ -21,21 +18,28 @@ from pilot.services.hotspots.basemap import Basemap
 from pilot.services.hotspots.classes import CountClass, class_of, count_classes
 from pilot.services.reports.charts import CM, _figure, data_uri
 
+if TYPE_CHECKING:
+    from matplotlib.path import Path
+
 Cell = tuple[int, int, int]
 Box = tuple[float, float, float, float]
 SCALE_STEPS = (250, 500, 1000, 2000, 5000, 10000)
 
 
-def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> Path:
+def _cells_path(cells: Sequence[tuple[int, int]], size: int) -> "Path":
     """All cells of one class as one compound path (one SVG element, cheap to render)."""
+    from matplotlib.path import Path
+
     corners = np.array(cells, dtype=float).reshape(-1, 1, 2)
     square = np.array([(0, 0), (size, 0), (size, size), (0, size), (0, 0)], dtype=float)
     kinds = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(cells)
     return Path((corners + square).reshape(-1, 2), kinds)
 
 
-def _boundary_path(boundary: BaseGeometry) -> Path:
+def _boundary_path(boundary: BaseGeometry) -> "Path":
     """Every ring (outer and holes) of a (multi)polygon as one compound path."""
+    from matplotlib.path import Path
+
     vertices, kinds = [], []
     for ring in shapely.get_rings(shapely.get_parts(boundary)):
         coordinates = shapely.get_coordinates(ring)
@@ -53,6 +57,9 @@ def _draw(figure, box: Box, boundary, cells: Sequence[Cell], size: int, fmt, cla
     weasyprint would otherwise draw one by one); boundary, titles and legend stay vector.
     The basemap, when there is one, is an image in an axes of exactly the map's extent.
     """
+    from matplotlib.patches import PathPatch
+    from matplotlib.transforms import Affine2D
+
     by_class: dict[int, list[tuple[int, int]]] = {}
     for x, y, n in cells:
         found = class_of(fmt.number(n), classes)
@@ -101,6 +108,8 @@ def _draw_basemap(figure, basemap: Basemap, extent, origin, scale: float) -> Non
 
 def _scale_bar(figure, origin, scale: float, width_m: float) -> None:
     """A bar of a round length (about a fifth of the map) at the map's lower left."""
+    from matplotlib.lines import Line2D
+
     length = max([step for step in SCALE_STEPS if step <= width_m / 4] or [SCALE_STEPS[0]])
     x0, y0 = origin[0] + 0.08, origin[1] + 0.08
     x1 = x0 + length * scale
@@ -128,6 +137,8 @@ def _extent(boundary, corners: Sequence[tuple[int, int]], size: int):
 
 
 def _legend(figure, classes: list[CountClass], fmt: Formatter, size: int) -> None:
+    from matplotlib.patches import Patch
+
     handles = [Patch(facecolor=item.colour, label=item.label) for item in classes]
     title = f"Incidenten per cel van {size} × {size} m"
     if fmt.actief:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from pilot.models import Rol
 from pilot.quarters import is_quarter, quarter_of
+from pilot.services.cache import DerivedCache
 from pilot.services.disclosure.policy import Viewer, outsider_publication, sees_exact
 from pilot.services.disclosure.publication import Publication
 from pilot.services.errors import DomainError, NotFound
@@ -35,6 +36,9 @@ from pilot.services.hotspots.grid import (
 from pilot.services.hotspots.table import national_gi
 
 OUTSIDER_CELL_SIZE = 500
+# An outsider map depends only on the publication and the quarter (and gemeenten): built
+# once per publication, then every outsider viewer gets the same object.
+OUTSIDER_MAPS = DerivedCache()
 
 
 @dataclass(frozen=True)
@@ -122,4 +126,5 @@ def hotspot_map(
         return exact_map(connection, flt, cell_size, k)
     publication = outsider_publication()
     check_filter(viewer, flt, cell_size, [q.code for q in publication.quarters])
-    return outsider_map(publication, flt)
+    key = (flt.van, flt.tot, tuple(sorted(flt.gemeente_ids)))
+    return OUTSIDER_MAPS.get(publication, key, lambda: outsider_map(publication, flt))

@@ -2,13 +2,13 @@
 
 ``reading`` (file → raw rows), ``parsing`` (raw rows → IncidentInput, format errors),
 ``service`` (validation through the incident service, idempotency, one transaction),
-``template`` (the XLSX/CSV template) and ``uploads`` (files kept between preview and
-confirm). No module here knows about Flask requests.
+``template`` (the XLSX/CSV template; imported where used, openpyxl is heavy) and
+``uploads`` (files kept between preview and confirm). No module here knows about Flask
+requests.
 """
 
 from pilot.services.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError
 from pilot.services.imports.service import Analysis, ImportResult, RowError, analyse, import_file
-from pilot.services.imports.template import template_csv, template_xlsx
 
 __all__ = [
     "MAX_BYTES",
@@ -19,6 +19,4 @@ __all__ = [
     "RowError",
     "analyse",
     "import_file",
-    "template_csv",
-    "template_xlsx",
 ]

@@ -30,6 +30,7 @@ from pilot.services.incidenten import (
     validate_batch,
     zaaknummer_hash,
 )
+from pilot.templating import aantal, getal
 
 CHUNK = 5_000
 SQLITE_CACHE_KB = 256 * 1024
@@ -87,6 +88,18 @@ class ImportResult:
     def geweigerd(self) -> bool:
         """Nothing written because of errors (with 'alles of niets' or no valid rows)."""
         return self.geschreven == 0 and self.analysis.rijen_met_fouten > 0
+
+    def message(self) -> tuple[str, str]:
+        """The Dutch result line and its kind (success or error), for page and job."""
+        analysis = self.analysis
+        counts = (
+            f"{aantal(analysis.rijen, 'rij', 'rijen')}: {getal(self.geschreven)} geïmporteerd, "
+            f"{getal(analysis.rijen_met_fouten)} met fouten, "
+            f"{getal(analysis.al_aanwezig + analysis.dubbel_in_bestand)} al aanwezig of dubbel."
+        )
+        if self.geweigerd:
+            return f"Niets geïmporteerd uit {analysis.bestand} vanwege fouten. {counts}", "error"
+        return f"Import van {analysis.bestand} voltooid. {counts}", "success"
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:

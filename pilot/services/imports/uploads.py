@@ -1,113 +1,111 @@
-"""Uploaded files kept between preview and confirm, in the instance folder.
+"""Uploaded files kept between preview and confirm, in the database.
 
-Never in the session cookie: a file of 100,000 rows does not fit there, and the cookie is
-readable by the browser. Each upload gets a random token and its own folder
-``<instance>/uploads/<token>/`` holding the file, a small ``meta.json`` (who, which
-gemeente, the preview's figures) and the full error list as CSV. Only the uploader, for
-that gemeente, can open it again. Folders older than a day are removed on every new upload
-and by ``flask --app pilot imports purge-uploads`` (cron); the retention purge removes a
+Never in the session cookie (a file of 100,000 rows does not fit there, and the cookie is
+readable by the browser) and never on the app server's disk: the preview may be served by
+one app server and the confirm by another. Each upload gets a random token and a row
+(``ImportUpload``: who, which gemeente, the preview's figures) whose file and full error
+list are stored files (``pilot.services.storage``). Only the uploader, for that gemeente,
+can open it again. Uploads older than a day are removed on every new upload and by
+``flask --app pilot imports purge-uploads`` (cron); the retention purge removes a
 gemeente's pending uploads at once (``discard_pending``).
 
-A confirm first *claims* the upload by renaming ``meta.json`` to ``claimed.json``: a
-rename is atomic, so of two simultaneous confirms exactly one wins; the other (and any
-later one) is told the file was already processed. After the import only the small
-``claimed.json`` stays, until the folder is purged.
+A confirm first *claims* the upload with one conditional UPDATE: of two simultaneous
+confirms (on any app servers) exactly one wins; the other, and any later one, is told the
+file was already processed. After the import only the claimed row stays, until purged.
 """
 
 import csv
 import io
-import json
 import re
 import secrets
-import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import delete, select, update
+
 from pilot import clock
-from pilot.models import Gemeente
+from pilot.extensions import db
+from pilot.models import Gemeente, ImportUpload
+from pilot.services import storage
 from pilot.services.errors import NotFound
 from pilot.services.imports.reading import ImportFileError
 from pilot.services.imports.service import Analysis, analyse
 
-FOLDER = "uploads"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-MAX_AGE_SECONDS = 24 * 3600
+MAX_AGE = timedelta(hours=24)
 SHOWN_ERRORS = 200
-
-
-META = "meta.json"
-CLAIMED = "claimed.json"
 
 
 @dataclass
 class Upload:
     token: str
-    folder: Path
+    bestand: str
     meta: dict
+    bestand_sleutel: str | None
+    fouten_sleutel: str | None
     claimed: bool = False
 
     @property
-    def path(self) -> Path:
-        return self.folder / "bestand"
-
-    @property
-    def bestand(self) -> str:
-        return self.meta["bestand"]
-
-    @property
-    def errors_csv(self) -> Path:
-        return self.folder / "fouten.csv"
+    def errors_csv(self) -> bytes:
+        return storage.get(self.fouten_sleutel).inhoud if self.fouten_sleutel else b""
 
 
-def _root(instance_path: str) -> Path:
-    return Path(instance_path) / FOLDER
+def _upload(row: ImportUpload) -> Upload:
+    return Upload(
+        row.token, row.bestand, row.meta, row.bestand_sleutel, row.fouten_sleutel, row.geclaimd
+    )
 
 
-def _purge_old(root: Path) -> int:
-    limit = clock.now().timestamp() - MAX_AGE_SECONDS
-    removed = 0
-    for folder in root.glob("*"):
-        if folder.is_dir() and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
+def _remove(rows: list[ImportUpload]) -> int:
+    for row in rows:
+        storage.delete_file(row.bestand_sleutel)
+        storage.delete_file(row.fouten_sleutel)
+        db.session.delete(row)
+    return len(rows)
+
+
+def purge_expired() -> int:
+    """Remove the uploads older than MAX_AGE (confirmed or not) and expired files; commits."""
+    old = db.session.execute(
+        select(ImportUpload).where(ImportUpload.aangemaakt_op < clock.now() - MAX_AGE)
+    ).scalars()
+    removed = _remove(list(old))
+    db.session.commit()
+    storage.purge_expired()
     return removed
 
 
-def purge_expired(instance_path: str) -> int:
-    """Remove the uploads older than MAX_AGE_SECONDS that were never confirmed; how many."""
-    root = _root(instance_path)
-    return _purge_old(root) if root.is_dir() else 0
-
-
-def pending_uploads(instance_path: str) -> dict[int, list[Path]]:
-    """The folders of unconfirmed uploads per gemeente id (from their meta.json)."""
-    found: dict[int, list[Path]] = {}
-    root = _root(instance_path)
-    for meta in sorted(root.glob("*/meta.json")) if root.is_dir() else []:
-        try:
-            gemeente_id = json.loads(meta.read_text(encoding="utf-8"))["gemeente_id"]
-        except (OSError, ValueError, KeyError):
-            continue
-        found.setdefault(gemeente_id, []).append(meta.parent)
+def pending_uploads() -> dict[int, list[str]]:
+    """The tokens of unconfirmed uploads per gemeente id."""
+    found: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(ImportUpload.gemeente_id, ImportUpload.token)
+        .where(ImportUpload.geclaimd.is_(False))
+        .order_by(ImportUpload.token)
+    )
+    for gemeente_id, token in rows:
+        found.setdefault(gemeente_id, []).append(token)
     return found
 
 
-def discard_pending(instance_path: str, gemeente_ids: set[int]) -> int:
-    """Remove the unconfirmed uploads of these gemeenten (retention purge); how many."""
-    folders = [
-        folder
-        for gemeente_id, found in pending_uploads(instance_path).items()
-        if gemeente_id in gemeente_ids
-        for folder in found
-    ]
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-    return len(folders)
+def discard_pending(gemeente_ids: set[int]) -> int:
+    """Remove the unconfirmed uploads of these gemeenten (retention purge); commits."""
+    rows = db.session.execute(
+        select(ImportUpload).where(
+            ImportUpload.gemeente_id.in_(gemeente_ids), ImportUpload.geclaimd.is_(False)
+        )
+    ).scalars()
+    removed = _remove(list(rows))
+    db.session.commit()
+    return removed
 
 
 def _safe_name(name: str) -> str:
-    """The original file name without any path, for display and the audit trail."""
+    """The original file name without any path, for display."""
     return Path(name.replace("\\", "/")).name[:200] or "bestand"
 
 
@@ -119,31 +117,25 @@ def errors_csv(analysis: Analysis) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def preview_upload(
-    instance_path: str,
-    gemeente: Gemeente,
-    user_id: int,
-    bestand: str,
-    save: Callable[[Path], None],
-) -> Upload:
-    """Store an uploaded file (``save`` writes it to the given path) and analyse it.
+@contextmanager
+def as_file(data: bytes, bestand: str) -> Iterator[Path]:
+    """The bytes in a private temporary file for the readers (removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="pilot-import-") as folder:
+        path = Path(folder) / ("bestand" + Path(bestand).suffix.lower())
+        path.write_bytes(data)
+        yield path
+
+
+def preview_upload(gemeente: Gemeente, user_id: int, bestand: str, data: bytes) -> Upload:
+    """Analyse an uploaded file and keep it for the confirm (commits).
 
     Raises ImportFileError when the file as a whole cannot be used; then nothing is kept.
     """
-    root = _root(instance_path)
-    root.mkdir(parents=True, exist_ok=True)
-    _purge_old(root)
-    token = secrets.token_urlsafe(32)
-    upload = Upload(token, root / token, {})
-    upload.folder.mkdir(mode=0o700)
-    try:
-        save(upload.path)
-        name = _safe_name(bestand)
-        analysis = analyse(gemeente, upload.path, name)
-    except BaseException:
-        discard(upload)
-        raise
-    upload.meta = {
+    purge_expired()
+    name = _safe_name(bestand)
+    with as_file(data, name) as path:
+        analysis = analyse(gemeente, path, name)
+    meta = {
         "bestand": name,
         "gemeente_id": gemeente.id,
         "user_id": user_id,
@@ -151,62 +143,81 @@ def preview_upload(
         "fouten": [[e.rij, e.kolom, e.melding] for e in analysis.fouten[:SHOWN_ERRORS]],
         "aantal_fouten": len(analysis.fouten),
     }
-    upload.errors_csv.write_bytes(errors_csv(analysis))
-    (upload.folder / META).write_text(json.dumps(upload.meta), encoding="utf-8")
-    return upload
+    lifetime = MAX_AGE + timedelta(hours=1)
+    row = ImportUpload(
+        token=secrets.token_urlsafe(32),
+        gemeente_id=gemeente.id,
+        user_id=user_id,
+        bestand=name,
+        meta=meta,
+        bestand_sleutel=storage.put(name, data, "application/octet-stream", lifetime),
+        fouten_sleutel=storage.put("fouten.csv", errors_csv(analysis), "text/csv", lifetime),
+        geclaimd=False,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return _upload(row)
 
 
-def get_upload(
-    instance_path: str, token: str, gemeente: Gemeente, user_id: int, claimed: bool = False
-) -> Upload:
-    """The upload of this user for this gemeente, else NotFound (also for a malformed token).
-
-    With ``claimed`` an upload that a confirm already claimed is returned too (marked so).
-    """
+def get_upload(token: str, gemeente: Gemeente, user_id: int, claimed: bool = False) -> Upload:
+    """The upload of this user for this gemeente, else NotFound (also for a malformed
+    token). A claimed upload counts only with ``claimed=True`` (the confirm, to say it
+    was already processed)."""
     if not TOKEN.match(token):
         raise NotFound
-    folder = _root(instance_path) / token
-    meta, was_claimed = None, False
-    for name in (META, CLAIMED) if claimed else (META,):
-        try:
-            meta = json.loads((folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        was_claimed = name == CLAIMED
-        break
-    if meta is None:
+    row = db.session.get(ImportUpload, token)
+    if row is None or row.gemeente_id != gemeente.id or row.user_id != user_id:
         raise NotFound
-    if meta.get("gemeente_id") != gemeente.id or meta.get("user_id") != user_id:
+    if row.geclaimd and not claimed:
         raise NotFound
-    return Upload(token, folder, meta, was_claimed)
+    return _upload(row)
 
 
 def claim(upload: Upload) -> bool:
-    """Claim the upload for one confirm (atomic rename); False when another got it first."""
-    if upload.claimed:
-        return False
+    """Take the upload for one confirm (commits); False when another confirm has it."""
+    result = db.session.execute(
+        update(ImportUpload)
+        .where(ImportUpload.token == upload.token, ImportUpload.geclaimd.is_(False))
+        .values(geclaimd=True)
+    )
+    db.session.commit()
+    upload.claimed = result.rowcount == 1
+    return upload.claimed
+
+
+@contextmanager
+def claimed_file(upload: Upload) -> Iterator[Path]:
+    """The claimed upload's file, for the import."""
     try:
-        (upload.folder / META).rename(upload.folder / CLAIMED)
-    except FileNotFoundError:
-        return False
-    upload.claimed = True
-    return True
+        data = storage.get(upload.bestand_sleutel or "").inhoud
+    except NotFound as exc:
+        raise ImportFileError("Het bestand is niet meer beschikbaar; upload het opnieuw.") from exc
+    with as_file(data, upload.bestand) as path:
+        yield path
 
 
 def finish(upload: Upload) -> None:
-    """After a confirm: drop the file and the error list, keep the claim marker."""
-    upload.path.unlink(missing_ok=True)
-    upload.errors_csv.unlink(missing_ok=True)
+    """After the import: remove the file and error list, keep the claimed row (commits)."""
+    row = db.session.get(ImportUpload, upload.token)
+    if row is not None:
+        storage.delete_file(row.bestand_sleutel)
+        storage.delete_file(row.fouten_sleutel)
+        row.bestand_sleutel = row.fouten_sleutel = None
+    db.session.commit()
 
 
 def discard(upload: Upload) -> None:
-    shutil.rmtree(upload.folder, ignore_errors=True)
+    db.session.execute(delete(ImportUpload).where(ImportUpload.token == upload.token))
+    storage.delete_file(upload.bestand_sleutel)
+    storage.delete_file(upload.fouten_sleutel)
+    db.session.commit()
 
 
 __all__ = [
     "ImportFileError",
     "Upload",
     "claim",
+    "claimed_file",
     "discard",
     "discard_pending",
     "finish",

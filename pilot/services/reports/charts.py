@@ -8,15 +8,12 @@ import io
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import matplotlib
+from pilot.services.disclosure.labels import Formatter
 
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator  # noqa: E402
-
-from pilot.services.disclosure.labels import Formatter  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 BLAUW = "#01689b"
@@ -36,20 +33,30 @@ CM = 1 / 2.54
 RASTER_DPI = 150
 
 
+def _matplotlib():
+    """matplotlib with the Agg backend, imported on first use (it costs ~0.5 s)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
 @contextmanager
-def _figure(width_cm: float, height_cm: float) -> Iterator[Figure]:
-    with matplotlib.rc_context(RC):
+def _figure(width_cm: float, height_cm: float) -> Iterator["Figure"]:
+    from matplotlib.figure import Figure
+
+    with _matplotlib().rc_context(RC):
         yield Figure(figsize=(width_cm * CM, height_cm * CM))
 
 
-def data_uri(figure: Figure) -> str:
+def data_uri(figure: "Figure") -> str:
     """The figure as an SVG data URI for an ``<img>`` (no timestamp, fixed ids).
 
     Every figure lays itself out with fixed margins: ``bbox_inches="tight"`` and
     ``tight_layout`` each cost a full extra draw of the figure.
     """
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with _matplotlib().rc_context(RC):
         figure.savefig(buffer, format="svg", metadata={"Date": None}, dpi=RASTER_DPI)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -142,6 +149,8 @@ def small_multiples(
     Suppressed months are drawn at zero; the value axis only has ticks at 0 and at values of
     at least k, so no tick reads as a small count.
     """
+    from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator
+
     rows = max(1, -(-len(panels) // columns))
     height = 3.6 * rows
     with _figure(17, height) as figure:

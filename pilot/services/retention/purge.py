@@ -5,7 +5,7 @@ purged gemeente-quarter (the same ``count_leaves`` the publication reads inciden
 with), clear the payload of the purged incidents' audit events and of any older incident
 event that still holds a location or time, delete the incident rows (withdrawn ones too),
 and record one audit event per gemeente with counts only. After the commit the gemeente's
-unconfirmed uploads are removed from the instance folder. Nothing else on the server keeps
+unconfirmed uploads are removed (they are kept in the database). Nothing else on the server keeps
 incident-level data: exports are built in a temporary folder and streamed, and the CLI
 writes its exports where the operator chooses.
 
@@ -100,10 +100,10 @@ def _events_to_clear(gemeente: Gemeente, incident_ids: set[str]) -> list[AuditEv
     ]
 
 
-def plan_purge(gemeenten: list[Gemeente], voor: date, today: date, instance_path: str) -> PurgePlan:
+def plan_purge(gemeenten: list[Gemeente], voor: date, today: date) -> PurgePlan:
     """What a purge before ``voor`` would remove, per gemeente; nothing is changed."""
     check_voor(voor, today)
-    uploads = pending_uploads(instance_path)
+    uploads = pending_uploads()
     rows = []
     for gemeente in gemeenten:
         ids = list(
@@ -128,9 +128,9 @@ def plan_purge(gemeenten: list[Gemeente], voor: date, today: date, instance_path
     return PurgePlan(voor, rows)
 
 
-def purge(gemeenten: list[Gemeente], voor: date, today: date, instance_path: str) -> PurgePlan:
+def purge(gemeenten: list[Gemeente], voor: date, today: date) -> PurgePlan:
     """Freeze, clear, delete and audit in one commit; then remove the pending uploads."""
-    plan = plan_purge(gemeenten, voor, today, instance_path)
+    plan = plan_purge(gemeenten, voor, today)
     try:
         _freeze(plan)
         for row in plan.gemeenten:
@@ -146,7 +146,7 @@ def purge(gemeenten: list[Gemeente], voor: date, today: date, instance_path: str
     except BaseException:
         db.session.rollback()
         raise
-    discard_pending(instance_path, {row.gemeente.id for row in plan.gemeenten})
+    discard_pending({row.gemeente.id for row in plan.gemeenten})
     return plan
 
 

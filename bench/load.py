@@ -1,0 +1,356 @@
+"""Load benchmark: coordinators using the app through gunicorn (2 × cores workers).
+
+    .venv/bin/python -W ignore bench/load.py --db sqlite --users 20 100 --think 1 0
+    .venv/bin/python -W ignore bench/load.py --db postgresql --duration 30
+
+Builds a fresh database (SQLite file, or a throwaway PostgreSQL server as the tests start
+one) with the demo data (``flask demo``: ~5,000 incidents) and one coordinator account per
+virtual user, starts ``gunicorn -c python:pilot.gunicorn_conf`` (the job worker beside it,
+as ``make serve``), then runs each scenario (users × think time) for ``--duration`` seconds:
+every virtual user logs in once and repeats the mix list → detail → form → post (a new
+incident, with the form's CSRF token) → hotspot map of the own gemeente, waiting the think
+time between requests. Prints p50/p95/max per request type, requests/s and errors, and
+ends with ``RESULT name=value ...``. ``--import-rows N`` also starts, at the beginning of
+each scenario, a web import of N rows (upload, preview, confirm on the worker, progress
+polled once a second); the scenario then lasts until the import is done, and reports the
+preview and job durations and the page p95 measured meanwhile.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-wachtwoord-429"
+GEMEENTEN = {"GM0599": (51.9225, 4.4792), "GM0344": (52.0907, 5.1214), "GM0202": (51.9851, 5.8987)}
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+DETAIL = re.compile(r'href="/gemeente/GM\d{4}/incidenten/(\d+)"')
+BOA = re.compile(r'<option value="(\d+)"')
+TYPES = ("list", "detail", "form", "post", "map")
+IMPORTER = "benchimport"
+
+
+def _env(database_url: str, instance: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PILOT_INSTANCE_PATH": instance,
+        "PILOT_SECRET_KEY": "bench-secret-key-" + "x" * 32,
+        "PILOT_PSEUDONYM_KEY": "bench-pseudonym-key-" + "y" * 32,
+    }
+
+
+def prepare(database_url: str, env: dict, users: int, tmp: str) -> dict[str, str]:
+    """Fresh database with demo data, ``users`` coordinators and one who imports (Rotterdam);
+    returns their session cookies by name, a Rotterdam boa code and Rotterdam's pilot start.
+
+    Every account has MFA (as every account must). The bench logs them in beforehand
+    through the app's own log-in (password, then TOTP code, in a test client): 100 log-ins
+    from one address would meet the log-in throttle (20 per minute), which is not what is
+    measured, so its counts are reset between log-ins. The sessions are server-side rows,
+    so the cookies work on every gunicorn worker.
+    """
+    flask = [sys.executable, "-m", "flask", "--app", "pilot"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo"], env=env, check=True, capture_output=True)
+    cookies = Path(tmp) / "cookies.json"
+    code = f"""
+import json
+import pyotp
+from pilot import create_app
+from pilot.extensions import db, limiter
+from pilot.models import Boa, Gemeente, Rol, User
+from pilot.services.users import hash_password
+app = create_app()
+secret = pyotp.random_base32()
+cookies = {{}}
+with app.app_context():
+    digest = hash_password({PASSWORD!r})
+    ids = dict(db.session.execute(db.select(Gemeente.cbs_code, Gemeente.id)).all())
+    codes = {list(GEMEENTEN)!r}
+    names = {{f"bench{{i}}": codes[i % len(codes)] for i in range({users})}}
+    names[{IMPORTER!r}] = "GM0599"
+    for name, cbs in names.items():
+        db.session.add(User(gebruikersnaam=name, naam=name, password_hash=digest,
+            rol=Rol.COORDINATOR.value, gemeente_id=ids[cbs], actief=True,
+            totp_secret=secret, mfa_actief=True))
+    db.session.commit()
+    rotterdam = db.session.get(Gemeente, ids["GM0599"])
+    cookies["pilot_start"] = rotterdam.pilot_start.isoformat()
+    cookies["boa"] = db.session.execute(
+        db.select(Boa.code).where(Boa.gemeente_id == rotterdam.id, Boa.actief)
+    ).scalars().first()
+    app.config["WTF_CSRF_ENABLED"] = False
+    for name in names:
+        limiter.reset()
+        client = app.test_client()
+        client.post("/inloggen", data={{"gebruikersnaam": name,
+                                        "wachtwoord": {PASSWORD!r}}})
+        answer = client.post("/inloggen/code", data={{"code": pyotp.TOTP(secret).now()}})
+        assert answer.status_code == 302 and "/inloggen" not in answer.headers["Location"]
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        cookies[name] = cookie.value
+    limiter.reset()
+with open({str(cookies)!r}, "w") as handle:
+    json.dump(cookies, handle)
+"""
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+    return json.loads(cookies.read_text())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**env, "PILOT_BIND": f"127.0.0.1:{port}", "PILOT_WORKERS": str(workers)}
+    log = open(Path(env["PILOT_INSTANCE_PATH"]) / "gunicorn.log", "w")  # noqa: SIM115
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [gunicorn, "-c", "python:pilot.gunicorn_conf", "pilot:create_app()"],
+        env=env, cwd=ROOT, stdout=log, stderr=log,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/gezondheid", timeout=5).status_code == 200:
+                return process, url
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    process.kill()
+    raise SystemExit("gunicorn did not become healthy; see gunicorn.log")
+
+
+def _session(cookie: str) -> requests.Session:
+    session = requests.Session()
+    session.cookies.set("session", cookie, domain="127.0.0.1", path="/")
+    return session
+
+
+class User(threading.Thread):
+    def __init__(self, number, url, think, keep_going, results, errors, cookie):
+        super().__init__(daemon=True)
+        self.cbs = list(GEMEENTEN)[number % len(GEMEENTEN)]
+        self.url, self.think, self.keep_going = url, think, keep_going
+        self.results, self.errors = results, errors
+        self.session = _session(cookie)
+        self.random = random.Random(number)
+
+    def timed(self, kind: str, method: str, path: str, ok=(200,), **kwargs):
+        t0 = time.perf_counter()
+        try:
+            response = self.session.request(
+                method, self.url + path, allow_redirects=False, timeout=60, **kwargs
+            )
+        except requests.RequestException:
+            self.errors[kind] += 1
+            return None
+        elapsed = time.perf_counter() - t0
+        if response.status_code not in ok:
+            self.errors[kind] += 1
+        else:
+            self.results[kind].append(elapsed)
+        if self.think:
+            time.sleep(self.think)
+        return response
+
+    def run(self) -> None:
+        base = f"/gemeente/{self.cbs}/incidenten"
+        while self.keep_going():
+            listing = self.timed("list", "GET", base + "/")
+            ids = DETAIL.findall(listing.text) if listing is not None else []
+            if ids:
+                self.timed("detail", "GET", f"{base}/{self.random.choice(ids)}")
+            form = self.timed("form", "GET", base + "/nieuw")
+            if form is not None and form.status_code == 200:
+                self.timed(
+                    "post", "POST", base + "/nieuw", ok=(302, 303), data=self._incident(form.text)
+                )
+            self.timed("map", "GET", f"/hotspots/gemeente/{self.cbs}/kaart")
+
+    def _incident(self, form_html: str) -> dict:
+        lat, lon = GEMEENTEN[self.cbs]
+        day = date(2025, 1, 1) + timedelta(days=self.random.randrange(300))
+        boas = BOA.findall(form_html)
+        return {
+            "csrf_token": CSRF.search(form_html).group(1),
+            "datum": day.isoformat(),
+            "tijd": f"{self.random.randrange(24):02d}:{self.random.randrange(60):02d}",
+            "boa_id": self.random.choice(boas) if boas else "",
+            "lat": f"{lat + self.random.uniform(-0.004, 0.004):.6f}",
+            "lon": f"{lon + self.random.uniform(-0.004, 0.004):.6f}",
+            "locatie_type": "straat", "gedragingen": "opmerkingen",
+            "kennisname": "eigen_waarneming", "kleding": "uniform", "rol_boa": "interventie",
+            "afdoening": "waarschuwing", "aantal_verdachten": "1",
+            "leeftijd_verdachten": "18_24", "aantal_slachtoffers": "1",
+        }  # fmt: skip
+
+
+class Importer(threading.Thread):
+    """A coordinator who imports ``rows`` rows through the web (upload, preview, confirm)
+    and follows the job's progress until it is done."""
+
+    def __init__(self, url: str, cookie: str, rows: int, path: Path):
+        super().__init__(daemon=True)
+        self.url, self.rows, self.path = url, rows, path
+        self.session = _session(cookie)
+        self.out: dict[str, float | str] = {}
+
+    def run(self) -> None:
+        form_url = self.url + "/gemeente/GM0599/importeren/"
+        try:
+            token = CSRF.search(self.session.get(form_url, timeout=600).text).group(1)
+            started = time.monotonic()
+            with self.path.open("rb") as handle:
+                preview = self.session.post(
+                    form_url, data={"csrf_token": token},
+                    files={"bestand": (self.path.name, handle)},
+                    allow_redirects=False, timeout=600,
+                )  # fmt: skip
+            page = self.session.get(preview.headers["Location"], timeout=600)
+            self.out["import_preview_s"] = round(time.monotonic() - started, 1)
+            confirmed = time.monotonic()
+            confirm = self.session.post(
+                preview.headers["Location"] + "/bevestigen",
+                data={"csrf_token": CSRF.search(page.text).group(1)},
+                allow_redirects=False, timeout=600,
+            )  # fmt: skip
+            job = confirm.headers["Location"]
+            job = job if job.startswith("http") else self.url + job
+            progress = set()
+            while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
+                progress.add((state.get("stap"), state.get("gedaan")))
+                time.sleep(1)
+            self.out["import_job_s"] = round(time.monotonic() - confirmed, 1)
+            self.out["import_status"] = state["status"]
+            self.out["import_progress_states"] = len(progress)
+        except (requests.RequestException, AttributeError, KeyError) as exc:
+            self.out["import_status"] = f"fout:{type(exc).__name__}"
+
+
+def import_file(tmp: str, rows: int, boa: str, start: date, offset: int) -> Path:
+    """``rows`` valid Rotterdam rows, one a minute from ``start`` (+ ``offset`` minutes)."""
+    from datetime import datetime
+
+    from tests.test_imports import row, write_csv
+
+    first = datetime.combine(start, datetime.min.time()) + timedelta(days=1, minutes=offset)
+    moments = (first + timedelta(minutes=i) for i in range(rows))
+    return write_csv(
+        Path(tmp) / f"import-{offset}.csv",
+        [row(boa, datum=m.strftime("%d-%m-%Y"), tijd=m.strftime("%H:%M")) for m in moments],
+    )
+
+
+def scenario(
+    url: str, cookies: dict, users: int, think: float, duration: float,
+    importer: Importer | None = None,
+) -> dict:  # fmt: skip
+    """Run the mix for ``duration`` s, and (with ``importer``) until the import is done."""
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    stop_at = time.monotonic() + duration
+
+    def keep_going() -> bool:
+        return time.monotonic() < stop_at or (importer is not None and importer.is_alive())
+
+    threads = [
+        User(i, url, think, keep_going, results, errors, cookies[f"bench{i}"]) for i in range(users)
+    ]
+    started = time.monotonic()
+    if importer is not None:
+        importer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    total = sum(len(v) for v in results.values())
+    out = {"rps": round(total / elapsed, 1), "errors": sum(errors.values()), "requests": total}
+    for kind in TYPES:
+        times = sorted(results[kind])
+        if times:
+            out[f"{kind}_p50_ms"] = round(1000 * statistics.median(times), 1)
+            out[f"{kind}_p95_ms"] = round(1000 * times[int(0.95 * (len(times) - 1))], 1)
+            out[f"{kind}_max_ms"] = round(1000 * times[-1], 1)
+    pages = sorted(t for kind in TYPES if kind != "map" for t in results[kind])
+    if pages:
+        out["pages_p95_ms"] = round(1000 * pages[int(0.95 * (len(pages) - 1))], 1)
+    if importer is not None:
+        out.update(importer.out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--users", type=int, nargs="+", default=[20, 100])
+    parser.add_argument("--think", type=float, nargs="+", default=[1.0, 0.0])
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--import-rows", type=int, default=0)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="bench-load-")
+    server = None
+    if args.db == "postgresql":
+        from tests.postgres import PostgresServer
+
+        server = PostgresServer()
+        server.start()
+        database_url = server.create_database("bench_load").replace("+psycopg", "")
+    else:
+        database_url = f"sqlite:///{tmp}/load.sqlite3"
+    env = _env(database_url, tmp)
+    cookies = prepare(database_url, env, max(args.users), tmp)
+    process, url = start_server(env, args.workers)
+    results: dict[str, float] = {}
+    try:
+        runs = 0
+        for users in args.users:
+            for think in args.think:
+                importer = None
+                if args.import_rows:
+                    start = date.fromisoformat(cookies["pilot_start"])
+                    path = import_file(tmp, args.import_rows, cookies["boa"], start,
+                                       runs * args.import_rows)  # fmt: skip
+                    importer = Importer(url, cookies[IMPORTER], args.import_rows, path)
+                runs += 1
+                load_before = os.getloadavg()[0]
+                out = scenario(url, cookies, users, think, args.duration, importer)
+                tag = f"{args.db}_u{users}_t{think:g}"
+                line = " ".join(f"{k}={v}" for k, v in out.items())
+                print(f"{tag} (load {load_before:.1f}): {line}", flush=True)
+                results.update({f"{tag}_{k}": v for k, v in out.items()})
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        if server is not None:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("RESULT " + " ".join(f"{k}={v}" for k, v in results.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Background jobs: a user's page with the progress and, when ready, the result."""

@@ -1,0 +1,69 @@
+"""Background jobs and the files the app keeps (uploads, finished exports).
+
+A ``Job`` is the user's view of work that runs on the queue worker: what was asked, by
+whom, its state, a Dutch message and, when ready, its result file. Progress while it runs
+lives in the queue's key-value store (``pilot.services.jobs.progress``), because a long
+import holds SQLite's write lock until it commits.
+
+A ``StoredFile`` keeps bytes in the database, so that every app server sees the same
+uploads and results (no local state); ``pilot.services.storage`` is the only way in.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pilot.models.base import Base, UTCDateTime, utcnow
+
+
+class StoredFile(Base):
+    """Bytes with a name and a media type; removed after ``verloopt_op``."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sleutel: Mapped[str] = mapped_column(String(64), unique=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    grootte: Mapped[int] = mapped_column(Integer)
+    inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verloopt_op: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Job(Base):
+    """One piece of background work asked for by a user."""
+
+    __tablename__ = "job"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    soort: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="wachtend", index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    omschrijving: Mapped[str] = mapped_column(String(200))
+    melding: Mapped[str | None] = mapped_column(Text)
+    resultaat_sleutel: Mapped[str | None] = mapped_column(String(64))
+    worker: Mapped[str | None] = mapped_column(String(100))
+    pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    gestart_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    klaar_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportUpload(Base):
+    """An uploaded import file between preview and confirm (the bytes are a StoredFile)."""
+
+    __tablename__ = "import_upload"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    bestand: Mapped[str] = mapped_column(String(200))
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    bestand_sleutel: Mapped[str | None] = mapped_column(String(64))
+    fouten_sleutel: Mapped[str | None] = mapped_column(String(64))
+    geclaimd: Mapped[bool] = mapped_column(Boolean, default=False)
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,86 @@
+"""The worker: a Huey consumer (threads) plus a heartbeat, in the worker process or a test.
+
+``flask --app pilot jobs worker`` runs it until stopped; ``start`` runs it in the
+background of the current process (tests start the real consumer this way).
+"""
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+
+from flask import Flask
+
+from pilot.services.jobs.queue import HEARTBEAT_SECONDS, beat, get_queue, worker_name
+from pilot.services.jobs.runner import bind_app, requeue_interrupted
+
+log = logging.getLogger(__name__)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+CONSUMER_OPTIONS = {
+    "worker_type": "thread",
+    "initial_delay": 0.05,
+    "backoff": 1.3,
+    "max_delay": 1.0,
+    "periodic": False,
+    "check_worker_health": True,
+}
+
+
+@dataclass
+class Worker:
+    consumer: object
+    stop_flag: threading.Event
+    heartbeat: threading.Thread
+
+    def stop(self) -> None:
+        self.stop_flag.set()
+        self.consumer.stop(graceful=True)
+        self.heartbeat.join(timeout=10)
+        self.consumer.huey.storage.close()
+
+
+def _prepare(app: Flask, threads: int):
+    huey = get_queue(app)
+    bind_app(app)
+    with app.app_context():
+        requeued = requeue_interrupted(huey, worker_name())
+    if requeued:
+        log.info("interrupted jobs requeued", extra={"aantal": requeued})
+    return huey, huey.create_consumer(workers=threads, **CONSUMER_OPTIONS)
+
+
+def _heartbeat(huey, stop_flag: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while not stop_flag.is_set():
+            try:
+                beat(huey)
+            except Exception:  # the store may be briefly unreachable; try again
+                log.warning("heartbeat failed")
+            stop_flag.wait(HEARTBEAT_SECONDS)
+
+    thread = threading.Thread(target=loop, name="pilot-heartbeat", daemon=True)
+    thread.start()
+    return thread
+
+
+def start(app: Flask, threads: int = 1) -> Worker:
+    """Run a consumer in background threads of this process; ``stop()`` ends it. The
+    process keeps its own signal handlers (the consumer would take SIGINT and SIGTERM)."""
+    huey, consumer = _prepare(app, threads)
+    stop_flag = threading.Event()
+    kept = {number: signal.getsignal(number) for number in SIGNALS}
+    consumer.start()
+    for number, previous in kept.items():
+        signal.signal(number, previous)
+    return Worker(consumer, stop_flag, _heartbeat(huey, stop_flag))
+
+
+def run(app: Flask, threads: int = 1) -> None:
+    """Run until SIGINT/SIGTERM (the CLI command)."""
+    huey, consumer = _prepare(app, threads)
+    stop_flag = threading.Event()
+    _heartbeat(huey, stop_flag)
+    try:
+        consumer.run()
+    finally:
+        stop_flag.set()

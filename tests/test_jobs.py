@@ -1,0 +1,206 @@
+"""Background jobs through HTTP with the real worker (a Huey consumer on the app's queue):
+a large import confirm runs on the worker with progress, failures are shown in Dutch, a
+job is only its owner's, and a job waits in the queue's storage for a worker that starts
+later (also one that was stopped in the middle of it)."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from pilot.clock import AMSTERDAM
+from pilot.extensions import db
+from pilot.models import Incident, Job, Rol
+from pilot.services import storage
+from pilot.services.jobs import runner
+from tests.conftest import ROOT
+from tests.test_imports import row, write_csv
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def boa(app, boundaries_loaded) -> str:
+    from tests.factories import make_boa
+
+    with app.app_context():
+        return make_boa("GM0599", code="BOA-0599-AB12").code
+
+
+def _rows(boa: str, count: int) -> list[dict]:
+    start = datetime(2024, 8, 1, tzinfo=AMSTERDAM)
+    moments = (start + timedelta(minutes=7 * i) for i in range(count))
+    return [row(boa, datum=m.strftime("%d-%m-%Y"), tijd=m.strftime("%H:%M")) for m in moments]
+
+
+def _confirm(client, path, alles_of_niets: bool = False):
+    preview = client.post(
+        "/gemeente/GM0599/importeren/",
+        data={"bestand": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 302, preview.text
+    data = {"alles_of_niets": "y"} if alles_of_niets else {}
+    return client.post(preview.headers["Location"] + "/bevestigen", data=data)
+
+
+def _follow(client, job_url: str, limit_s: float = 180) -> list[dict]:
+    states, deadline = [], time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        state = client.get(job_url + "/status.json").get_json()
+        states.append(state)
+        if state["klaar"]:
+            return states
+        time.sleep(0.05)
+    raise AssertionError(f"job not finished in {limit_s} s: {states[-3:]}")
+
+
+def _count() -> int:
+    return db.session.execute(db.select(db.func.count(Incident.id))).scalar_one()
+
+
+def test_a_large_import_runs_on_the_worker_with_progress(
+    app, client, login_as, boa, tmp_path, worker
+):
+    app.config["PILOT_JOB_IMPORT_ROWS"] = 100
+    login_as(Rol.COORDINATOR, "GM0599")
+    path = write_csv(tmp_path / "groot.csv", _rows(boa, 3_000))
+    response = _confirm(client, path)
+    assert response.status_code == 302 and "/taken/" in response.headers["Location"]
+    job_url = response.headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert "Import van groot.csv" in page and 'role="status"' in page
+
+    states = _follow(client, job_url)
+    assert states[-1]["status"] == "klaar", states[-1]
+    assert "3000 geïmporteerd" in states[-1]["melding"]
+    running = [s for s in states if s["status"] == "bezig" and s["totaal"]]
+    assert running, "no progress was shown while the job ran"
+    assert {s["eenheid"] for s in running} == {"rijen"}
+    with app.app_context():
+        assert _count() == 3_000
+    assert "Klaar. Import van groot.csv voltooid" in client.get(job_url).get_data(as_text=True)
+
+
+def test_a_small_import_still_runs_in_the_request(app, client, login_as, boa, tmp_path):
+    login_as(Rol.COORDINATOR, "GM0599")
+    response = _confirm(client, write_csv(tmp_path / "klein.csv", _rows(boa, 5)))
+    assert response.headers["Location"].endswith("/gemeente/GM0599/importeren/")
+    with app.app_context():
+        assert _count() == 5 and db.session.execute(db.select(Job)).first() is None
+
+
+def test_a_failed_job_says_why_in_dutch_and_only_its_owner_sees_it(
+    app, client, login_as, boa, tmp_path, make_user
+):
+    app.config["PILOT_JOB_IMPORT_ROWS"] = 1
+    login_as(Rol.COORDINATOR, "GM0599")
+    response = _confirm(client, write_csv(tmp_path / "twee.csv", _rows(boa, 2)))
+    job_url = response.headers["Location"]
+    with app.app_context():  # the file is gone before a worker takes the job
+        job = db.session.execute(db.select(Job)).scalar_one()
+        from pilot.models import ImportUpload
+
+        storage.delete_file(db.session.get(ImportUpload, job.parameters["token"]).bestand_sleutel)
+        db.session.commit()
+    from pilot.services.jobs import worker as jobs_worker
+
+    running = jobs_worker.start(app)
+    try:
+        state = _follow(client, job_url)[-1]
+    finally:
+        running.stop()
+    assert state["status"] == "mislukt"
+    assert state["melding"] == "Het bestand is niet meer beschikbaar; upload het opnieuw."
+    assert "Mislukt. Het bestand is niet meer beschikbaar" in client.get(job_url).text
+
+    other = app.test_client()
+    login_as(Rol.COORDINATOR, "GM0344", the_client=other)
+    assert other.get(job_url).status_code == 404
+    assert other.get(job_url + "/status.json").status_code == 404
+
+
+def _worker_process(app, database_url: str, tmp_path, name: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PILOT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "PILOT_SECRET_KEY": app.config["SECRET_KEY"],
+        "PILOT_PSEUDONYM_KEY": app.config["PSEUDONYM_KEY"],
+        "PILOT_WORKER_NAME": name,
+    }
+    command = [sys.executable, "-m", "flask", "--app", "pilot", "jobs", "worker", "--threads", "1"]
+    with (tmp_path / f"{name}.log").open("w") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def test_jobs_wait_for_a_worker_and_survive_its_restart(
+    app, client, login_as, boa, tmp_path, database_url
+):
+    app.config["PILOT_JOB_IMPORT_ROWS"] = 1
+    login_as(Rol.COORDINATOR, "GM0599")
+    # a job that a worker named "w1" had begun when it was killed: its queue entry is gone
+    interrupted = _confirm(client, write_csv(tmp_path / "b.csv", _rows(boa, 40)[20:]))
+    with app.app_context():
+        job = db.session.get(Job, interrupted.headers["Location"].rsplit("/", 1)[1])
+        job.status, job.worker, job.pogingen = runner.RUNNING, "w1", 1
+        db.session.commit()
+        from pilot.services.jobs.queue import get_queue
+
+        get_queue().flush()
+    # a job submitted while no worker runs
+    waiting = _confirm(client, write_csv(tmp_path / "a.csv", _rows(boa, 20)))
+    assert client.get(waiting.headers["Location"] + "/status.json").json["status"] == "wachtend"
+
+    process = _worker_process(app, database_url, tmp_path, "w1")
+    try:
+        for response in (waiting, interrupted):
+            state = _follow(client, response.headers["Location"])[-1]
+            assert state["status"] == "klaar", state
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    with app.app_context():
+        db.session.remove()
+        assert _count() == 40
+
+
+def test_reports_the_dataset_and_a_purge_run_on_the_worker_above_their_threshold(
+    app, client, login_as, boa, worker, frozen_clock
+):
+    """With the thresholds at zero every one of them goes to the worker; the result is the
+    same file as in the request (a PDF, a zip) and the purge's summary."""
+    app.config.update(
+        PILOT_JOB_REPORT_INCIDENTS=0, PILOT_JOB_DATASET_INCIDENTS=0, PILOT_JOB_PURGE_INCIDENTS=0
+    )
+    with app.app_context():
+        from tests.factories import make_boa, make_incident
+
+        rotterdam = make_boa("GM0599")
+        for i in range(8):
+            make_incident(rotterdam, 51.92 + i / 1000, 4.47)
+    login_as(Rol.EVALUATOR)
+    for url, kind in (("/rapporten/totaal.pdf", "application/pdf"),
+                      ("/dataset/evaluatiedataset.zip", "application/zip")):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 302 and "/taken/" in response.headers["Location"], url
+        state = _follow(client, response.headers["Location"])[-1]
+        assert state["status"] == "klaar" and state["resultaat"], state
+        result = client.get(response.headers["Location"] + "/resultaat")
+        assert result.status_code == 200 and result.mimetype == kind
+        assert result.data[:4] in (b"%PDF", b"PK\x03\x04")
+
+    beheer = app.test_client()
+    login_as(Rol.BEHEERDER, the_client=beheer)
+    response = beheer.post(
+        "/beheer/bewaartermijn/verwijderen", data={"voor": "2025-07-01", "gemeente": "GM0599"}
+    )
+    assert response.status_code == 302 and "/taken/" in response.headers["Location"]
+    state = _follow(beheer, response.headers["Location"])[-1]
+    assert state["status"] == "klaar", state
+    assert state["melding"].startswith("Verwijderd van vóór 01-07-2025: 0 incidenten")

@@ -1,0 +1,72 @@
+"""Creating the app stays light: heavy libraries are imported where they are used.
+
+Every CLI command, gunicorn worker and test process creates the app; pandas, geopandas,
+folium, matplotlib, weasyprint, scipy, highspy and esda together cost seconds to import,
+so no module that creating the app imports may import them at module level.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = (
+    "pandas",
+    "geopandas",
+    "folium",
+    "branca",
+    "matplotlib",
+    "weasyprint",
+    "scipy",
+    "highspy",
+    "esda",
+    "libpysal",
+    "pyogrio",
+    "pyproj",
+    "openpyxl",
+    "zxcvbn",
+    "segno",
+    "stdnum",
+)
+PROBE = """
+import json, sys
+from pilot import create_app
+app = create_app({"SECRET_KEY": "x", "PSEUDONYM_KEY": "y"})
+app.test_client()  # the URL map and every blueprint are built
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def _fresh_interpreter(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "PILOT_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+
+
+def test_creating_the_app_imports_no_heavy_library(tmp_path):
+    loaded = set(json.loads(_fresh_interpreter(PROBE, tmp_path).stdout.splitlines()[-1]))
+    assert "flask" in loaded and "pilot" in loaded  # the probe really created the app
+    assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_flask_help_lists_the_commands_without_heavy_imports(tmp_path):
+    code = (
+        "import sys, json\n"
+        "from flask.cli import main\n"
+        "sys.argv = ['flask', '--app', 'pilot', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))\n"
+    )
+    out = _fresh_interpreter(code, tmp_path).stdout
+    for command in ("db", "imports", "reports", "dataset", "retention"):
+        assert f"  {command} " in out
+    loaded = set(json.loads(out.splitlines()[-1]))
+    assert sorted(loaded & set(HEAVY)) == []
