@@ -112,10 +112,15 @@ def gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Peri
     return board
 
 
-def gemeente_exact(gemeente: Gemeente, periode: DateRange) -> Dashboard:
-    """The gemeente's own coordinator: exact figures for any period."""
+def gemeente_exact(
+    gemeente: Gemeente, periode: DateRange, figures: Figures | None = None
+) -> Dashboard:
+    """The gemeente's own coordinator: exact figures for any period.
+
+    ``figures`` are the gemeente's counted figures when the caller has them already (the
+    PDF report adds the frozen quarters of a retention purge to them first)."""
     fmt = policy.formatter(exact=True)
-    c = count_figures([gemeente.id], periode)[gemeente.id]
+    c = figures if figures is not None else count_figures([gemeente.id], periode)[gemeente.id]
     row = Row(gemeente.cbs_code, gemeente.naam, c, gemeente.tranche, gemeente.inwoners)
     board = Dashboard(fmt, gemeente.naam, periode.label, periode.van, periode.tot, row, exact=True)
     board.reeks = exact_quarter_series(c, periode)
