@@ -118,6 +118,7 @@ ALLOWED = (
     r"blz\. \d+",
     r"Tranche \d+",
     r"\d{4}-K\d",
+    r"\d+ van \d+\s+maanden",  # police-figure coverage: months, not people
 )
 
 
