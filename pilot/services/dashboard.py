@@ -23,7 +23,8 @@ from pilot.models import Dienst, Gemeente
 from pilot.quarters import quarter_of, quarters_between
 from pilot.services.cache import DerivedCache
 from pilot.services.disclosure import policy
-from pilot.services.disclosure.labels import Formatter
+from pilot.services.disclosure.labels import Formatter, Shown
+from pilot.services.disclosure.lattice import Status
 from pilot.services.disclosure.publication import NATIONAL, Period, Publication, breakdowns
 from pilot.services.hotspots import table as hotspot_table
 from pilot.services.reports import svg
@@ -249,6 +250,11 @@ def _hotspots_in(rows: list, period: Period) -> list:
     return result
 
 
+def _offered_cell(value) -> bool:
+    """Whether an outsider gets a cell at all (exact, ``<k`` or ×), or it is exact."""
+    return value is not None and not (isinstance(value, Shown) and value.status == Status.HIDDEN)
+
+
 def _charts(board: Dashboard) -> None:
     """The dashboard's charts; each has a data table beside it in the page."""
     fmt, c = board.fmt, board.totaal.c
@@ -292,7 +298,8 @@ def _charts(board: Dashboard) -> None:
     )
     afdoening = [item.code for item in codes.AFDOENING.codes]
     table = c.aanraking_afdoening
-    if table.get(("met", afdoening[0])) is not None:  # offered for years and the pilot
+    # the interior is offered for closed years and the pilot, not per quarter
+    if any(_offered_cell(table.get(("met", code))) for code in afdoening):
         board.charts["aanraking"] = svg.hbars(
             [codes.AFDOENING.label(code) for code in afdoening],
             {
