@@ -141,17 +141,24 @@ def _gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Per
 
 
 def gemeente_exact(
-    gemeente: Gemeente, periode: DateRange, figures: Figures | None = None
+    gemeente: Gemeente,
+    periode: DateRange,
+    figures: Figures | None = None,
+    frozen: dict[str, tuple[int, int]] | None = None,
 ) -> Dashboard:
     """The gemeente's own coordinator: exact figures for any period.
 
     ``figures`` are the gemeente's counted figures when the caller has them already (the
-    PDF report adds the frozen quarters of a retention purge to them first)."""
+    PDF report adds the frozen quarters of a retention purge to them first); ``frozen``
+    the (incidents, pv's) of those quarters, whose months are no longer known."""
     fmt = policy.formatter(exact=True)
     c = figures if figures is not None else count_figures([gemeente.id], periode)[gemeente.id]
     row = Row(gemeente.cbs_code, gemeente.naam, c, gemeente.tranche, gemeente.inwoners)
     board = Dashboard(fmt, gemeente.naam, periode.label, periode.van, periode.tot, row, exact=True)
-    board.reeks = exact_quarter_series(c, periode)
+    board.reeks = [
+        (code, *frozen[code]) if frozen and code in frozen else (code, n, pv)
+        for code, n, pv in exact_quarter_series(c, periode)
+    ]
     board.politie = _exact_police(c, gemeente, periode)
     quarters = [q for q in quarters_between(periode.van, periode.tot) if q.end < clock.today()]
     board.hotspots = hotspot_table.exact_table(db.session, gemeente, quarters, fmt.k)

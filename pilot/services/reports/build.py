@@ -146,7 +146,8 @@ def build_gemeente_report(
     figures = count_figures([gemeente.id], periode)[gemeente.id]
     cells = grid_cells([gemeente.id], periode, CELL_M)
     purged = add_purged(gemeente, periode, figures, cells, CELL_M)
-    board = dashboard.gemeente_exact(gemeente, periode, figures)
+    frozen = purged.per_kwartaal if purged else None
+    board = dashboard.gemeente_exact(gemeente, periode, figures, frozen)
     params = {
         "soort": "gemeente",
         "gemeente": gemeente.cbs_code,
