@@ -118,6 +118,7 @@ ALLOWED = (
     r"blz\. \d+",
     r"Tranche \d+",
     r"\d{4}-K\d",
+    r"\d+ van \d+\s+maanden",  # police-figure coverage: months, not people
 )
 
 
@@ -384,3 +385,40 @@ def test_cli_reports(runner, report_data, tmp_path):
     assert small_counts(_text(total.read_bytes())) == []
     result = runner.invoke(args=["reports", "gemeente", "GM9999", "--uit", str(out)])
     assert result.exit_code == 1 and "Onbekende gemeente" in result.output
+
+
+@pytest.mark.slow
+def test_reports_hold_the_evaluation_sections(client, login_as, app, outsider_data):
+    """Summary with caveats, the issue-11 breakdowns, data quality with definitions; the
+    outsider gets no pv-without-case-number or withdrawals, nobody a local file path;
+    a suppressed quarter is marked as such in the trend, never drawn as 0."""
+    with app.app_context():
+        rotterdam = gemeente("GM0599")
+        rotterdam.grens_bron = "/home/beheer/Downloads/gemeentegrenzen.geojson"
+        db.session.commit()
+    sections = (
+        "Samenvatting", "Kanttekeningen", "Verschillende startdata", "Kleine aantallen",
+        "Hoe het incident bekend werd", "Reprimandes", "Slachtoffers en doorverwijzing",
+        "Rol van de boa", "Met aanraking", "Incidenten per 100 inzeturen",
+        "Boa’s en politie naast elkaar", "Laat geregistreerd", "Geïmporteerd",
+    )  # fmt: skip
+    login_as(Rol.COORDINATOR, "GM0599")
+    exact = _text(_get_pdf(client, "/rapporten/gemeente.pdf?gemeente=GM0599"))
+    evaluator = app.test_client()
+    login_as(Rol.EVALUATOR, the_client=evaluator)
+    outsider = _text(_get_pdf(evaluator, "/rapporten/gemeente.pdf?gemeente=GM0599&periode=P"))
+    totaal = _text(_get_pdf(evaluator, "/rapporten/totaal.pdf"))
+    for text in (exact, outsider, totaal):
+        for section in sections:
+            assert section in text, section
+        assert re.search(r"\d+ van \d+\s+maanden", text)  # police-figure coverage
+        assert "/home/" not in text and "Downloads" not in text
+        assert "Synthetische gegevens" not in text  # the test data is not synthetic
+    assert "Proces-verbaal zonder zaaknummer" in exact
+    assert "Ingetrokken registraties" in exact
+    for text in (outsider, totaal):
+        assert "zaaknummer" not in text.split("Datakwaliteit")[-1].split("Methode")[0]
+        assert "Ingetrokken registraties (niet meegeteld)" not in text
+    # Utrecht's 2025-K2 (2 incidents) is left out: its quarter in the trend reads <5
+    table = totaal.split("Per gemeente, op één schaal")[1]
+    assert "<5" in table.split("Utrecht")[1].split("Alle grafieken")[0]

@@ -23,7 +23,8 @@ from pilot.models import Dienst, Gemeente
 from pilot.quarters import quarter_of, quarters_between
 from pilot.services.cache import DerivedCache
 from pilot.services.disclosure import policy
-from pilot.services.disclosure.labels import Formatter
+from pilot.services.disclosure.labels import Formatter, Shown
+from pilot.services.disclosure.lattice import Status
 from pilot.services.disclosure.publication import NATIONAL, Period, Publication, breakdowns
 from pilot.services.hotspots import table as hotspot_table
 from pilot.services.reports import svg
@@ -139,13 +140,25 @@ def _gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Per
     return board
 
 
-def gemeente_exact(gemeente: Gemeente, periode: DateRange) -> Dashboard:
-    """The gemeente's own coordinator: exact figures for any period."""
+def gemeente_exact(
+    gemeente: Gemeente,
+    periode: DateRange,
+    figures: Figures | None = None,
+    frozen: dict[str, tuple[int, int]] | None = None,
+) -> Dashboard:
+    """The gemeente's own coordinator: exact figures for any period.
+
+    ``figures`` are the gemeente's counted figures when the caller has them already (the
+    PDF report adds the frozen quarters of a retention purge to them first); ``frozen``
+    the (incidents, pv's) of those quarters, whose months are no longer known."""
     fmt = policy.formatter(exact=True)
-    c = count_figures([gemeente.id], periode)[gemeente.id]
+    c = figures if figures is not None else count_figures([gemeente.id], periode)[gemeente.id]
     row = Row(gemeente.cbs_code, gemeente.naam, c, gemeente.tranche, gemeente.inwoners)
     board = Dashboard(fmt, gemeente.naam, periode.label, periode.van, periode.tot, row, exact=True)
-    board.reeks = exact_quarter_series(c, periode)
+    board.reeks = [
+        (code, *frozen[code]) if frozen and code in frozen else (code, n, pv)
+        for code, n, pv in exact_quarter_series(c, periode)
+    ]
     board.politie = _exact_police(c, gemeente, periode)
     quarters = [q for q in quarters_between(periode.van, periode.tot) if q.end < clock.today()]
     board.hotspots = hotspot_table.exact_table(db.session, gemeente, quarters, fmt.k)
@@ -244,6 +257,11 @@ def _hotspots_in(rows: list, period: Period) -> list:
     return result
 
 
+def _offered_cell(value) -> bool:
+    """Whether an outsider gets a cell at all (exact, ``<k`` or ×), or it is exact."""
+    return value is not None and not (isinstance(value, Shown) and value.status == Status.HIDDEN)
+
+
 def _charts(board: Dashboard) -> None:
     """The dashboard's charts; each has a data table beside it in the page."""
     fmt, c = board.fmt, board.totaal.c
@@ -287,7 +305,8 @@ def _charts(board: Dashboard) -> None:
     )
     afdoening = [item.code for item in codes.AFDOENING.codes]
     table = c.aanraking_afdoening
-    if table.get(("met", afdoening[0])) is not None:  # offered for years and the pilot
+    # the interior is offered for closed years and the pilot, not per quarter
+    if any(_offered_cell(table.get(("met", code))) for code in afdoening):
         board.charts["aanraking"] = svg.hbars(
             [codes.AFDOENING.label(code) for code in afdoening],
             {

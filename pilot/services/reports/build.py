@@ -20,6 +20,7 @@ from pilot import audit, clock, codes
 from pilot.extensions import db
 from pilot.models import Gemeente
 from pilot.quarters import quarter_of
+from pilot.services import dashboard
 from pilot.services.disclosure import policy
 from pilot.services.disclosure.labels import Formatter
 from pilot.services.disclosure.publication import Period as OutsiderPeriod
@@ -28,18 +29,11 @@ from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.gemeenten import all_gemeenten
 from pilot.services.hotspots import figure as hotspot_figure
 from pilot.services.pilot_period import outside_counts
-from pilot.services.reports import charts
-from pilot.services.reports.figures import (
-    Figures,
-    count_figures,
-    effort_figures,
-    grid_cells,
-    sum_figures,
-)
+from pilot.services.reports import charts, svg
+from pilot.services.reports.figures import Figures, count_figures, grid_cells, has_synthetic
 from pilot.services.reports.fingerprint import report_fingerprint
 from pilot.services.reports.pdf import render_pdf
 from pilot.services.reports.periods import Period
-from pilot.services.reports.protected import ProtectedFigures, protected_figures
 from pilot.services.retention.report import PurgedPart, add_purged
 
 CELL_M = 500
@@ -66,31 +60,44 @@ def _weekday_table(figures: Figures) -> list[tuple[str, list[int], int]]:
     return rows
 
 
-def _code_chart(
-    code_list: codes.CodeList | codes.CodeListRef, counts: dict[str, int], fmt: Formatter
-) -> str:
+def _code_bars(
+    code_list: codes.CodeList | codes.CodeListRef, counts: dict, fmt: Formatter, title: str
+) -> svg.Chart:
+    """Horizontal bars per code, values written (alt text states them too)."""
     items = [(item.label, counts.get(item.code, 0)) for item in code_list.codes]
-    return charts.bar_chart([label for label, _ in items], [n for _, n in items], fmt)
+    return svg.hbars(
+        [label for label, _ in items], {"Incidenten": [n for _, n in items]}, fmt, title
+    )
 
 
-def _gemeente_charts(figures: Figures, periode: Period, fmt: Formatter) -> dict[str, str]:
-    months = periode.maanden()
-    kleding = [item.code for item in codes.KLEDING.codes]
+def _report_charts(board: dashboard.Dashboard, c, naam: str) -> dict[str, svg.Chart]:
+    """The dashboard's charts (trend, uniform/in burger, touching × outcome, outcome) and
+    the two the report adds (conduct, location type): all the same SVG with values."""
+    fmt = board.fmt
     return {
-        "maand": charts.monthly_chart(months, [figures.maand.get(m, 0) for m in months], fmt),
-        "gedraging": _code_chart(codes.GEDRAGING, figures.gedraging, fmt),
-        "afdoening": _code_chart(codes.AFDOENING, figures.afdoening, fmt),
-        "locatie": _code_chart(codes.LOCATIE_TYPE, figures.locatie_type, fmt),
-        "kleding": charts.grouped_bar_chart(
-            [codes.KLEDING.label(code) for code in kleding],
-            {
-                "Incidenten": [figures.kleding.get(code, 0) for code in kleding],
-                "Processen-verbaal": [figures.kleding_pv.get(code, 0) for code in kleding],
-            },
-            fmt,
-            width_cm=9,
+        **board.charts,
+        "gedraging": _code_bars(
+            codes.GEDRAGING, c.gedraging, fmt, f"Incidenten per gedraging, {naam}"
+        ),
+        "locatie": _code_bars(
+            codes.LOCATIE_TYPE, c.locatie_type, fmt, f"Incidenten per type locatie, {naam}"
         ),
     }
+
+
+def _month_chart(figures: Figures, periode: Period, fmt: Formatter, naam: str) -> svg.Chart:
+    """Incidents and pv's per calendar month (the coordinator's exact report)."""
+    months = periode.maanden()
+    return svg.columns(
+        [charts.month_label(*m) for m in months],
+        {
+            "Incidenten": [figures.maand.get(m, 0) for m in months],
+            "Processen-verbaal": [figures.maand_pv.get(m, 0) for m in months],
+        },
+        fmt,
+        f"Incidenten en processen-verbaal per maand, {naam}",
+        height=220,
+    )
 
 
 def _politie_rows(figures: Figures, periode: Period, purged: PurgedPart | None) -> list[dict]:
@@ -139,6 +146,8 @@ def build_gemeente_report(
     figures = count_figures([gemeente.id], periode)[gemeente.id]
     cells = grid_cells([gemeente.id], periode, CELL_M)
     purged = add_purged(gemeente, periode, figures, cells, CELL_M)
+    frozen = purged.per_kwartaal if purged else None
+    board = dashboard.gemeente_exact(gemeente, periode, figures, frozen)
     params = {
         "soort": "gemeente",
         "gemeente": gemeente.cbs_code,
@@ -153,40 +162,24 @@ def build_gemeente_report(
         gemeente=gemeente,
         periode=periode,
         fmt=fmt,
+        board=board,
         c=figures,
-        charts=_gemeente_charts(figures, periode, fmt),
+        charts={
+            **_report_charts(board, figures, gemeente.naam),
+            "maand": _month_chart(figures, periode, fmt, gemeente.naam),
+        },
         weekdagen=_weekday_table(figures),
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
         politie=_politie_rows(figures, periode, purged),
         bewaard=purged,
         buiten_periode=outside_counts([gemeente.id])[gemeente.id],
+        synthetisch=has_synthetic([gemeente.id], periode),
         vingerafdruk=fingerprint,
         gegenereerd=now,
         cel_m=CELL_M,
     )
     name = f"rapport-{gemeente.cbs_code}-{periode.van.isoformat()}-{periode.tot.isoformat()}.pdf"
     return Report(pdf, fingerprint, name, fmt.actief)
-
-
-def _outsider_charts(c: ProtectedFigures, fmt: Formatter) -> dict[str, str]:
-    kleding = [item.code for item in codes.KLEDING.codes]
-    return {
-        "kwartaal": charts.period_chart(
-            [label for label, _ in c.kwartalen], [n for _, n in c.kwartalen], fmt
-        ),
-        "gedraging": _code_chart(codes.GEDRAGING, c.gedraging, fmt),
-        "afdoening": _code_chart(codes.AFDOENING, c.afdoening, fmt),
-        "locatie": _code_chart(codes.LOCATIE_TYPE, c.locatie_type, fmt),
-        "kleding": charts.grouped_bar_chart(
-            [codes.KLEDING.label(code) for code in kleding],
-            {
-                "Incidenten": [c.kleding[code] for code in kleding],
-                "Processen-verbaal": [c.kleding_pv[code] for code in kleding],
-            },
-            fmt,
-            width_cm=9,
-        ),
-    }
 
 
 def _outsider_politie_rows(publication: Publication, unit: str, period: OutsiderPeriod):
@@ -233,8 +226,8 @@ def build_outsider_gemeente_report(
     now = now or clock.now()
     fmt = policy.formatter(exact=False)
     publication = policy.outsider_publication()
-    effort = effort_figures([gemeente.id], _as_range(period))[gemeente.id]
-    c = protected_figures(publication, gemeente.cbs_code, period, effort)
+    board = dashboard.gemeente_outsider(publication, gemeente, period)
+    c = board.totaal.c
     params = {"soort": "gemeente", "gemeente": gemeente.cbs_code, "periode": period.key, "k": fmt.k}
     fingerprint = _outsider_fingerprint(params, publication)
     quarter, cells = _outsider_cells(publication, gemeente.cbs_code, period)
@@ -243,14 +236,16 @@ def build_outsider_gemeente_report(
         gemeente=gemeente,
         periode=_as_range(period),
         fmt=fmt,
+        board=board,
         c=c,
-        charts=_outsider_charts(c, fmt),
+        charts=_report_charts(board, c, gemeente.naam),
         weekdagen=None,
         kaart=hotspot_figure.gemeente_map_svg(_boundary(gemeente), cells, CELL_M, fmt),
         kaart_kwartaal=quarter,
         politie=_outsider_politie_rows(publication, gemeente.cbs_code, period),
         buiten_periode=None,  # records outside the pilot period: the coordinator's report only
         weggelaten=sorted(q for cbs, q in publication.excluded if cbs == gemeente.cbs_code),
+        synthetisch=has_synthetic([gemeente.id], _as_range(period)),
         vingerafdruk=fingerprint,
         gegenereerd=now,
         cel_m=CELL_M,
@@ -266,57 +261,42 @@ def _as_range(period: OutsiderPeriod) -> Period:
 
 @cyclic_gc_paused()
 def build_aggregate_report(now: datetime | None = None) -> Report:
-    """All gemeenten side by side for the whole pilot, from the protected publication."""
+    """All gemeenten side by side for the whole pilot, from the protected publication
+    (the national dashboard's figures for the whole pilot)."""
     now = now or clock.now()
     fmt = policy.formatter(exact=False)
     publication = policy.outsider_publication()
-    gemeenten = db.session.execute(all_gemeenten()).scalars().all()
     pilot = publication.periods.get("P")
     params = {"soort": "totaal", "k": fmt.k}
     fingerprint = _outsider_fingerprint(params, publication)
     if pilot is None:
         pdf = render_pdf(
-            "reports/aggregate.html", gemeenten=[], periode=None, fmt=fmt,
+            "reports/aggregate.html", board=None, periode=None, fmt=fmt,
             vingerafdruk=fingerprint, gegenereerd=now, cel_m=CELL_M,
         )  # fmt: skip
         return Report(pdf, fingerprint, "rapport-totaal.pdf", True)
-    periode = _as_range(pilot)
-    ids = [g.id for g in gemeenten]
-    effort = effort_figures(ids, periode)
-    per_gemeente = {
-        g.id: protected_figures(publication, g.cbs_code, pilot, effort[g.id]) for g in gemeenten
-    }
-    tranches: dict[int, list[Gemeente]] = {}
-    for gemeente in gemeenten:
-        tranches.setdefault(gemeente.tranche, []).append(gemeente)
-    tranche_totals = {
-        tranche: protected_figures(
-            publication, f"T{tranche}", pilot, sum_figures([effort[g.id] for g in members])
-        )
-        for tranche, members in tranches.items()
-    }
-    totaal = protected_figures(publication, "NL", pilot, sum_figures(list(effort.values())))
+    board = dashboard.national(publication, pilot)
+    names = {row.key for row in board.rijen}
+    gemeenten = [
+        g for g in db.session.execute(all_gemeenten()).scalars().all() if g.cbs_code in names
+    ]
     quarter = pilot.quarters[-1]
     panels_map = [
         (g.naam, _boundary(g), publication.map_cells(g.cbs_code, quarter.code)) for g in gemeenten
     ]
-    trends = [(g.naam, [n for _, n in per_gemeente[g.id].kwartalen]) for g in gemeenten]
+    periode = _as_range(pilot)
     pdf = render_pdf(
         "reports/aggregate.html",
+        board=board,
         gemeenten=gemeenten,
         periode=periode,
         fmt=fmt,
-        per_gemeente=per_gemeente,
-        tranches=tranches,
-        tranche_totals=tranche_totals,
-        totaal=totaal,
-        afdoening_chart=_code_chart(codes.AFDOENING, totaal.afdoening, fmt),
-        trends=charts.small_multiples(trends, fmt, unit="kwartalen sinds start", step=fmt.k)
-        if trends
-        else None,
+        c=board.totaal.c,
+        charts=_report_charts(board, board.totaal.c, "alle pilotgemeenten"),
         kaart=hotspot_figure.gemeente_maps_svg(panels_map, CELL_M, fmt) if panels_map else None,
         kaart_kwartaal=quarter,
         weggelaten=sorted(publication.excluded),
+        synthetisch=has_synthetic([g.id for g in gemeenten], periode),
         vingerafdruk=fingerprint,
         gegenereerd=now,
         cel_m=CELL_M,

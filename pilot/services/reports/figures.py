@@ -413,3 +413,15 @@ def grid_cells_per_gemeente(
     for cell in cell_counts(db.session, flt, size, per_gemeente=True):
         result[cell.gemeente_id].append((cell.x, cell.y, cell.count))
     return {gemeente_id: sorted(cells) for gemeente_id, cells in result.items()}
+
+
+def has_synthetic(ids: list[int], periode: Period) -> bool:
+    """Whether any counted incident of the gemeenten in the period is synthetic (demo data).
+
+    A yes or no for the report's caveats, not a count: it is the same for every reader."""
+    if not ids:
+        return False
+    statement = db.select(
+        db.select(Incident.id).where(_incidents(ids, periode), Incident.synthetisch).exists()
+    )
+    return bool(db.session.execute(statement).scalar())
