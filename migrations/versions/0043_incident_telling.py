@@ -12,7 +12,9 @@ upsert per statement, so a bulk import costs one aggregate, not a trigger per ro
 Existing incidents are counted once here.
 
 A batch ALTER that recreates the incident table on SQLite drops these triggers (and
-0041's): such a migration must create them again.
+0041's): such a migration must create them again. 0050 did so: on SQLite the incident's
+data-version triggers of 0041 were gone, so an incident change left the version (and the
+cached outsider publication) as it was; they are created again here.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,6 +25,10 @@ down_revision = '0050'
 branch_labels = None
 depends_on = None
 
+SQLITE_BUMP = (  # as in 0041
+    "INSERT INTO data_change (id, versie) VALUES (1, lower(hex(randomblob(16)))) "
+    "ON CONFLICT (id) DO UPDATE SET versie = excluded.versie"
+)
 CELL_M = 500
 OFFSET = 1_000_000 // CELL_M
 COLUMNS = "(gemeente_id, maand, soort, sleutel, aantal)"
@@ -132,6 +138,11 @@ def upgrade():
                 f"EXECUTE FUNCTION pilot_incident_telling_{event}()"
             )
     else:
+        for event in ("INSERT", "UPDATE", "DELETE"):  # 0041's, dropped by 0050's batch ALTER
+            op.execute(
+                f"CREATE TRIGGER IF NOT EXISTS trg_incident_{event.lower()}_data_change AFTER "
+                f"{event} ON incident BEGIN {SQLITE_BUMP}; END"
+            )
         op.execute(
             "CREATE TRIGGER trg_incident_telling_insert AFTER INSERT ON incident "
             f"BEGIN {_sqlite_row('NEW', '')} END"

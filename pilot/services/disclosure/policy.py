@@ -79,7 +79,7 @@ def outsider_publication() -> Publication:
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            shared_key = hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+            shared_key = _shared_key(key)
             cached = _load_shared(session, shared_key)
             if cached is None:
                 gemeenten = list(session.execute(db.select(Gemeente)).scalars())
@@ -89,6 +89,17 @@ def outsider_publication() -> Publication:
             _cache.clear()
             _cache[key] = cached
     return cached
+
+
+def _shared_key(key: tuple) -> str:
+    return hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+
+
+def stored_for_today() -> bool:
+    """Whether the publication of the current data and day is in the database cache."""
+    key = (None, current_version(db.session), threshold(), clock.today())
+    query = select(PublicationCache.sleutel).where(PublicationCache.sleutel == _shared_key(key))
+    return db.session.execute(query).first() is not None
 
 
 def _load_shared(session, key: str) -> Publication | None:
