@@ -112,7 +112,8 @@ def upgrade():
     sa.Column('soort', sa.String(length=8), nullable=False),
     sa.Column('sleutel', sa.String(length=200), nullable=False),
     sa.Column('aantal', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('gemeente_id', 'maand', 'soort', 'sleutel', name=op.f('pk_incident_telling'))
+    sa.PrimaryKeyConstraint('gemeente_id', 'maand', 'soort', 'sleutel', name=op.f('pk_incident_telling')),
+    sqlite_with_rowid=False,  # the key is the table: one B-tree per upsert, not two
     )
     dialect = op.get_bind().dialect.name
     op.execute(_grouped("incident", "", dialect))

@@ -24,6 +24,7 @@ from pilot.models.base import Base
 
 class IncidentTelling(Base):
     __tablename__ = "incident_telling"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the table (one B-tree)
 
     gemeente_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     maand: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month

@@ -91,6 +91,19 @@ def outsider_publication() -> Publication:
     return cached
 
 
+def prepare_for_viewers() -> Publication:
+    """The worker's part (``jobs/maintenance.py``): today's publication built, with the
+    Gi* of every map (``hotspots.table.precompute_gi``), and stored for every process."""
+    from pilot.services.hotspots.table import precompute_gi
+
+    publication = outsider_publication()
+    if not publication.gi and publication.maps:
+        precompute_gi(publication)
+        key = (None, current_version(db.session), threshold(), clock.today())
+        _store_shared(_shared_key(key), publication)
+    return publication
+
+
 def _shared_key(key: tuple) -> str:
     return hashlib.sha256(repr(key[1:]).encode()).hexdigest()
 
@@ -114,7 +127,7 @@ def _store_shared(key: str, publication: Publication) -> None:
     data = zlib.compress(pickle.dumps(publication, protocol=pickle.HIGHEST_PROTOCOL), 1)
     try:
         with db.engine.begin() as connection:
-            connection.execute(delete(PublicationCache).where(PublicationCache.sleutel != key))
+            connection.execute(delete(PublicationCache))  # older versions, or this one again
             connection.execute(
                 insert(PublicationCache).values(sleutel=key, inhoud=data, aangemaakt_op=clock.now())
             )

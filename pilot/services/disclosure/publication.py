@@ -439,6 +439,9 @@ class Publication:
     version: str = ""  # the data version it was built from (report fingerprints)
     # per lattice name: the moves that prove its suppressed cells' ranges (see hypercube)
     certificates: dict[str, list[Direction]] = field(default_factory=dict)
+    # per gemeente: Gi* per quarter of its map, computed where the publication is stored
+    # (``hotspots.table.precompute_gi``) so no viewer's first map waits for it
+    gi: dict[str, dict] = field(default_factory=dict)
 
     def offered_periods(self, gemeente: Gemeente | None = None) -> list[Period]:
         """The periods an outsider may ask for (of one gemeente): pilot, years, quarters.

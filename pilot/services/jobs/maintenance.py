@@ -3,8 +3,9 @@ and expired throttling windows removed.
 
 After a data change the first outsider request would build the publication (seconds at a
 million incidents). The worker looks at the data version every few seconds (one row,
-``policy.current_version``) and, when it changed, builds the publication and stores it in
-the database (``policy.outsider_publication``); app servers then only load it. A request
+``policy.current_version``) and, when it changed, builds the publication with the Gi* of
+its maps and stores it in the database (``policy.prepare_for_viewers``); app servers then
+only load it. A request
 that comes before the worker is done still builds it itself, as before: the worker makes
 it faster, never required.
 
@@ -46,7 +47,7 @@ class Maintenance:
 
         key = (policy.current_version(db.session), clock.today())
         if key != self.built_for:
-            policy.outsider_publication()
+            policy.prepare_for_viewers()
             self.built_for = key
             log.info("outsider publication ready")
 
