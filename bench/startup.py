@@ -10,12 +10,14 @@
 - ``fresh_source``: a fresh copy without bytecode, first run (Python compiles while it
   imports): the worst case, if the install step were skipped.
 The copies come first on ``PYTHONPATH``, so they are what the command imports (checked).
-Third-party packages keep the bytecode the lock-file install compiled. Prints the load
-average; ends with ``RESULT name=value ...``.
+Third-party packages keep the bytecode the lock-file install compiled. Prints wall and
+CPU time (user + system of the command: what the load of others does not inflate much) and
+the load average; ends with ``RESULT name=value ...``.
 """
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,11 +35,18 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each run, beside the wall time
+
+
 def run(env: dict) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([FLASK, "--app", "pilot", "--help"], env=env, check=True,
                    capture_output=True, cwd=env["PILOT_INSTANCE_PATH"])  # fmt: skip
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 
 def fresh_copy(compiled: bool) -> tuple[Path, dict]:
@@ -65,16 +74,22 @@ def main() -> None:
     instance = Path(tempfile.mkdtemp(prefix="bench-startup-instance-"))
     env = {**os.environ, "PILOT_INSTANCE_PATH": str(instance)}
     run(env)
+    CPU.clear()
     results["warm_s"] = statistics.median(run(env) for _ in range(args.runs))
-    print(f"warm            {results['warm_s']:.3f} s   {load()}", flush=True)
+    results["warm_cpu_s"] = statistics.median(CPU)
+    print(f"warm            {results['warm_s']:.3f} s  cpu {results['warm_cpu_s']:.3f} s   "
+          f"{load()}", flush=True)  # fmt: skip
     for name, compiled in (("fresh_compiled", True), ("fresh_source", False)):
         times = []
+        CPU.clear()
         for _ in range(args.runs):
             tmp, fresh_env = fresh_copy(compiled)
             times.append(run(fresh_env))
             shutil.rmtree(tmp)
         results[f"{name}_s"] = statistics.median(times)
-        print(f"{name:<15} {results[f'{name}_s']:.3f} s   {load()}", flush=True)
+        results[f"{name}_cpu_s"] = statistics.median(CPU)
+        print(f"{name:<15} {results[f'{name}_s']:.3f} s  cpu {results[f'{name}_cpu_s']:.3f} s   "
+              f"{load()}", flush=True)  # fmt: skip
     shutil.rmtree(instance)
     print("RESULT " + " ".join(f"{k}={v:.3f}" for k, v in results.items()))
 
