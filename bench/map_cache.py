@@ -97,7 +97,8 @@ INSERT INTO incident (gemeente_id, boa_id, tijdstip, lokale_datum, weekdag, tijd
     rd_x, rd_y, locatie_type, gedragingen, kennisname, kleding, rol_boa, afdoening,
     aantal_verdachten, leeftijd_verdachten, aantal_slachtoffers, slachtofferhulp, vingerafdruk,
     grens_gecontroleerd, synthetisch, geimporteerd, aangemaakt_op, gewijzigd_op, version)
-SELECT CAST(:g AS integer), CAST(:boa AS integer), t, lokaal::date, extract(isodow FROM lokaal)::int - 1,
+SELECT CAST(:g AS integer), CAST(:boa AS integer), t, lokaal::date,
+    extract(isodow FROM lokaal)::int - 1,
     (CAST(:tijdvak AS text[]))[extract(hour FROM lokaal)::int + 1],
     (CAST(:lat AS float8[]))[p], (CAST(:lon AS float8[]))[p],
     (CAST(:xs AS float8[]))[p] + (random() - 0.5) * 100,
