@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from pilot import clock, create_app
 from pilot.extensions import db
-from pilot.models import Base, Gemeente, Rol, User
+from pilot.models import Base, Gemeente, IncidentTelling, Rol, User
 from pilot.services.codelists import seed_code_lists
 from pilot.services.gemeenten import seed_pilot_gemeenten
 from pilot.services.users import hash_password
@@ -128,6 +128,8 @@ def _empty_all_tables() -> None:
     else:
         for table in reversed(Base.metadata.sorted_tables):
             db.session.execute(table.delete())
+        # deleting the incidents wrote their kept counts down (triggers, migration 0043)
+        db.session.execute(IncidentTelling.__table__.delete())
     db.session.commit()
 
 

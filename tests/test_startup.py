@@ -29,6 +29,7 @@ HEAVY = (
     "zxcvbn",
     "segno",
     "stdnum",
+    "huey",
 )
 PROBE = """
 import json, sys

@@ -12,6 +12,7 @@ from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
 from pilot.models.job import ImportUpload, Job, StoredFile
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
+from pilot.models.telling import IncidentTelling
 from pilot.models.throttle import ThrottleCounter
 from pilot.models.user import LoginFailure, RecoveryCode, Rol, User, UserSession
 
@@ -35,6 +36,7 @@ __all__ = [
     "Gemeente",
     "ImportUpload",
     "Incident",
+    "IncidentTelling",
     "Job",
     "LoginFailure",
     "PolitieCijfer",

@@ -79,7 +79,7 @@ def outsider_publication() -> Publication:
     with _lock:
         cached = _cache.get(key)
         if cached is None:
-            shared_key = hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+            shared_key = _shared_key(key)
             cached = _load_shared(session, shared_key)
             if cached is None:
                 gemeenten = list(session.execute(db.select(Gemeente)).scalars())
@@ -89,6 +89,30 @@ def outsider_publication() -> Publication:
             _cache.clear()
             _cache[key] = cached
     return cached
+
+
+def prepare_for_viewers() -> Publication:
+    """The worker's part (``jobs/maintenance.py``): today's publication built, with the
+    Gi* of every map (``hotspots.table.precompute_gi``), and stored for every process."""
+    from pilot.services.hotspots.table import precompute_gi
+
+    publication = outsider_publication()
+    if not publication.gi and publication.maps:
+        precompute_gi(publication)
+        key = (None, current_version(db.session), threshold(), clock.today())
+        _store_shared(_shared_key(key), publication)
+    return publication
+
+
+def _shared_key(key: tuple) -> str:
+    return hashlib.sha256(repr(key[1:]).encode()).hexdigest()
+
+
+def stored_for_today() -> bool:
+    """Whether the publication of the current data and day is in the database cache."""
+    key = (None, current_version(db.session), threshold(), clock.today())
+    query = select(PublicationCache.sleutel).where(PublicationCache.sleutel == _shared_key(key))
+    return db.session.execute(query).first() is not None
 
 
 def _load_shared(session, key: str) -> Publication | None:
@@ -103,7 +127,7 @@ def _store_shared(key: str, publication: Publication) -> None:
     data = zlib.compress(pickle.dumps(publication, protocol=pickle.HIGHEST_PROTOCOL), 1)
     try:
         with db.engine.begin() as connection:
-            connection.execute(delete(PublicationCache).where(PublicationCache.sleutel != key))
+            connection.execute(delete(PublicationCache))  # older versions, or this one again
             connection.execute(
                 insert(PublicationCache).values(sleutel=key, inhoud=data, aangemaakt_op=clock.now())
             )

@@ -43,11 +43,12 @@ from datetime import date
 from functools import cached_property
 
 import numpy as np
-from sqlalchemy import and_, case, extract, func, literal_column, or_, select
+from sqlalchemy import and_, case, extract, func, literal_column, or_, select, true
 
 from pilot import codes
 from pilot.models import Boa, FrozenQuarter, Gemeente, Incident, PolitieCijfer
 from pilot.quarters import Quarter, quarter_of, quarters_between
+from pilot.services.disclosure import kept
 from pilot.services.disclosure.hypercube import Direction, protect, protect_slices
 from pilot.services.disclosure.labels import Shown, shown
 from pilot.services.disclosure.lattice import Axis, Lattice, Status, aggregate
@@ -327,7 +328,19 @@ def _registered_late(connection):
     )
 
 
-def _incident_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]) -> _Rows:
+def _in_ranges(ranges: list[tuple[int, date, date]] | None):
+    """Only the incidents of these (gemeente id, first day, last day); all when None."""
+    if ranges is None:
+        return true()
+    c = Incident
+    return or_(
+        *(and_(c.gemeente_id == g, c.lokale_datum.between(van, tot)) for g, van, tot in ranges)
+    )
+
+
+def _incident_rows(
+    connection, gemeenten: list[Gemeente], quarters: list[Quarter], ranges=None
+) -> _Rows:
     """One grouped scan: counts per gemeente, month and every breakdown column."""
     index = {q: i for i, q in enumerate(quarters)}
     position = {g.id: i for i, g in enumerate(gemeenten)}
@@ -354,7 +367,7 @@ def _incident_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter
     statement = (
         select(*keys, func.count())
         .join(Gemeente, Gemeente.id == c.gemeente_id)
-        .where(in_period, c.gemeente_id.in_(list(position)))
+        .where(in_period, c.gemeente_id.in_(list(position)), _in_ranges(ranges))
         .group_by(*keys)
     )
     gemeente, quarter, count = [], [], []
@@ -426,6 +439,9 @@ class Publication:
     version: str = ""  # the data version it was built from (report fingerprints)
     # per lattice name: the moves that prove its suppressed cells' ranges (see hypercube)
     certificates: dict[str, list[Direction]] = field(default_factory=dict)
+    # per gemeente: Gi* per quarter of its map, computed where the publication is stored
+    # (``hotspots.table.precompute_gi``) so no viewer's first map waits for it
+    gi: dict[str, dict] = field(default_factory=dict)
 
     def offered_periods(self, gemeente: Gemeente | None = None) -> list[Period]:
         """The periods an outsider may ask for (of one gemeente): pilot, years, quarters.
@@ -833,7 +849,7 @@ def _police_lattice(connection, gemeenten, quarters, units: Axis, times: Axis, c
     return lattice, coverage
 
 
-def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]):
+def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter], ranges=None):
     """Incident counts per gemeente, quarter and 500 m cell."""
     index = {q: i for i, q in enumerate(quarters)}
     c = Incident
@@ -853,7 +869,7 @@ def _map_rows(connection, gemeenten: list[Gemeente], quarters: list[Quarter]):
     statement = (
         select(*keys, func.count())
         .join(Gemeente, Gemeente.id == c.gemeente_id)
-        .where(in_period, c.gemeente_id.in_([g.id for g in gemeenten]))
+        .where(in_period, c.gemeente_id.in_([g.id for g in gemeenten]), _in_ranges(ranges))
         .group_by(*keys)
     )
     offset = 1_000_000 // MAP_CELL_M
@@ -889,17 +905,89 @@ def _map_lattice(gemeente: Gemeente, cells: dict[tuple[int, str], int], quarters
 
 
 def count_leaves(connection, gemeenten: list[Gemeente], quarters: list[Quarter]) -> LeafCounts:
-    """The leaf counts of the incident rows (the data-reading part of the publication)."""
-    rows = _incident_rows(connection, gemeenten, quarters)
-    spine = np.zeros((len(gemeenten), len(quarters)), dtype=np.int64)
-    np.add.at(spine, (rows.gemeente, rows.quarter), rows.count)
-    leaves = {
-        b.name: _breakdown_leaves(
-            b, rows, (len(gemeenten), len(quarters), *(len(axis.codes) for axis in b.axes))
+    """The leaf counts of the live incidents (the data-reading part of the publication).
+
+    Read from the counts kept on write (``kept.py``) for every month wholly inside a
+    gemeente's pilot; the incident rows only of the months a pilot starts or ends in
+    (usually none: pilots start on the first of a month). Equal to
+    ``count_leaves_from_incidents`` (the tests compare them).
+    """
+    partial = [(g.id, van, tot) for g in gemeenten for van, tot in kept.partial_months(g)]
+    index = {q: i for i, q in enumerate(quarters)}
+    position = {g.id: i for i, g in enumerate(gemeenten)}
+    counted = {g.id: kept.kept_month(g) for g in gemeenten}
+    by_kind: dict[str, tuple[list, list, list, list]] = {}
+    cells: dict[int, dict[tuple[int, str], int]] = {}
+    for gemeente_id, maand, soort, sleutel, aantal in kept.read(connection, list(position)):
+        q = index.get(quarter_of(maand))
+        if q is None or not counted[gemeente_id](maand):
+            continue
+        if soort == kept.CELL:
+            key = (q, sleutel)
+            own = cells.setdefault(gemeente_id, {})
+            own[key] = own.get(key, 0) + aantal
+            continue
+        gemeente_, quarter_, count_, parts = by_kind.setdefault(soort, ([], [], [], []))
+        gemeente_.append(position[gemeente_id])
+        quarter_.append(q)
+        count_.append(aantal)
+        parts.append(sleutel.split("|"))
+    rows = [
+        _Rows(
+            np.array(g, dtype=np.int64),
+            np.array(q, dtype=np.int64),
+            np.array(n, dtype=np.int64),
+            kept.columns(soort, parts),
         )
-        for b in breakdowns()
-    }
-    return LeafCounts(spine, leaves, _map_rows(connection, gemeenten, quarters))
+        for soort, (g, q, n, parts) in by_kind.items()
+    ]
+    counts = _leaf_counts(rows, gemeenten, quarters, cells)
+    if partial:
+        _add_counts(counts, count_leaves_from_incidents(connection, gemeenten, quarters, partial))
+    return counts
+
+
+def count_leaves_from_incidents(
+    connection, gemeenten: list[Gemeente], quarters: list[Quarter], ranges=None
+) -> LeafCounts:
+    """The leaf counts read from the incident rows (of ``ranges`` only, when given)."""
+    rows = _incident_rows(connection, gemeenten, quarters, ranges)
+    cells = _map_rows(connection, gemeenten, quarters, ranges)
+    return _leaf_counts([rows], gemeenten, quarters, cells)
+
+
+def _leaf_counts(rows: list[_Rows], gemeenten, quarters, cells) -> LeafCounts:
+    """Spine and breakdown leaves from row sets that each carry some breakdown columns."""
+    spine = np.zeros((len(gemeenten), len(quarters)), dtype=np.int64)
+    leaves = {}
+    for b in breakdowns():
+        needed = _needed_columns(b)
+        shape = (len(gemeenten), len(quarters), *(len(axis.codes) for axis in b.axes))
+        source = next((r for r in rows if needed <= r.columns.keys()), None)
+        empty = source is None
+        leaves[b.name] = np.zeros(shape, np.int64) if empty else _breakdown_leaves(b, source, shape)
+    if rows:
+        first = next((r for r in rows if "afdoening" in r.columns), rows[0])
+        np.add.at(spine, (first.gemeente, first.quarter), first.count)
+    return LeafCounts(spine, leaves, cells)
+
+
+def _needed_columns(breakdown: Breakdown) -> set[str]:
+    if breakdown.name == "gedraging":
+        return {"gedraging"}
+    if breakdown.name == "kwaliteit":
+        return set(KWALITEIT)
+    return {axis.name for axis in breakdown.axes}
+
+
+def _add_counts(counts: LeafCounts, more: LeafCounts) -> None:
+    counts.spine += more.spine
+    for name, leaves in more.leaves.items():
+        counts.leaves[name] += leaves
+    for gemeente_id, own in more.cells.items():
+        mine = counts.cells.setdefault(gemeente_id, {})
+        for key, n in own.items():
+            mine[key] = mine.get(key, 0) + n
 
 
 def build_publication(connection, gemeenten: list[Gemeente], k: int, today: date) -> Publication:

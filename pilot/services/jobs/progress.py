@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-
-from huey import Huey
+from typing import TYPE_CHECKING
 
 from pilot import clock
+
+if TYPE_CHECKING:
+    from huey import Huey  # imported on first use: app start-up stays light
 
 EVERY_SECONDS = 0.5  # at most this often to the store, except the first and the last
 
@@ -35,7 +37,7 @@ def _key(job_id: str) -> str:
 class Reporter:
     """Passed to a handler: ``report(stap, gedaan, totaal, eenheid)``."""
 
-    def __init__(self, huey: Huey, job_id: str):
+    def __init__(self, huey: "Huey", job_id: str):
         self.huey, self.job_id = huey, job_id
         self._last = 0.0
 
@@ -71,6 +73,6 @@ def step(stap: str, gedaan: int = 0, totaal: int = 0, eenheid: str = "stappen") 
         reporter.report(stap, gedaan, totaal, eenheid)
 
 
-def current(huey: Huey, job_id: str) -> Stand | None:
+def current(huey: "Huey", job_id: str) -> Stand | None:
     found = huey.get(_key(job_id), peek=True)
     return None if found is None else Stand(**found)

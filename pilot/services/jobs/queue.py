@@ -4,17 +4,20 @@ import os
 import socket
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey
 from sqlalchemy.engine import make_url
 
 from pilot import clock
 
+if TYPE_CHECKING:
+    from huey import Huey
+
 QUEUE_NAME = "pilot"
 HEARTBEAT_KEY = "pilot:worker:heartbeat"
 HEARTBEAT_SECONDS = 5.0
-_queues: dict[str, Huey] = {}
+_queues: dict[str, "Huey"] = {}
 _lock = threading.Lock()
 
 
@@ -31,7 +34,9 @@ def queue_url(config: dict) -> str:
     return f"sqlite:///{path.with_name(path.stem + '.queue.sqlite3')}"
 
 
-def _make(url: str) -> Huey:
+def _make(url: str) -> "Huey":
+    from huey import PostgresHuey, RedisHuey, SqliteHuey  # not at app start-up
+
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(QUEUE_NAME, url=url, results=False)
     if url.startswith("postgresql://"):
@@ -41,7 +46,7 @@ def _make(url: str) -> Huey:
     raise ValueError(f"PILOT_QUEUE_URL wordt niet ondersteund: {url.split(':', 1)[0]}")
 
 
-def get_queue(app: Flask | None = None) -> Huey:
+def get_queue(app: Flask | None = None) -> "Huey":
     """The queue for this app's configuration, created on first use (connects then)."""
     app = app or current_app._get_current_object()
     url = queue_url(app.config)
@@ -60,11 +65,11 @@ def worker_name() -> str:
     return os.environ.get("PILOT_WORKER_NAME") or socket.gethostname()
 
 
-def beat(huey: Huey) -> None:
+def beat(huey: "Huey") -> None:
     huey.put(HEARTBEAT_KEY, clock.now().timestamp())
 
 
-def last_heartbeat(huey: Huey) -> float | None:
+def last_heartbeat(huey: "Huey") -> float | None:
     """Seconds since a worker last reported, or None when none ever did."""
     seen = huey.get(HEARTBEAT_KEY, peek=True)
     return None if seen is None else clock.now().timestamp() - seen

@@ -4,9 +4,9 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from huey import Huey
 from sqlalchemy import func, select
 
 from pilot import clock
@@ -16,6 +16,9 @@ from pilot.models import Job, User
 from pilot.services import storage
 from pilot.services.errors import DomainError
 from pilot.services.jobs.progress import Reporter, reporting
+
+if TYPE_CHECKING:
+    from huey import Huey  # imported on first use: app start-up stays light
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def handler(soort: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def register_tasks(huey: Huey) -> None:
+def register_tasks(huey: "Huey") -> None:
     """Bind the one task (run a job by id) to a queue; the worker looks it up by name."""
     huey.pilot_run_job = huey.task(name="pilot.run_job")(_run_job)
     # each worker thread holds its own connection to the queue's store (PostgreSQL LISTEN)
@@ -137,7 +140,7 @@ def _finish(job_id: str, status: str, melding: str, bestand) -> None:
     db.session.commit()
 
 
-def requeue_interrupted(huey: Huey, name: str) -> int:
+def requeue_interrupted(huey: "Huey", name: str) -> int:
     """Put this worker's jobs that were running when it stopped back on the queue."""
     jobs = db.session.execute(
         select(Job).where(Job.status == RUNNING, Job.worker == name)

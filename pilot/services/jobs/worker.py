@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from pilot.services.jobs import maintenance
 from pilot.services.jobs.queue import HEARTBEAT_SECONDS, beat, get_queue, worker_name
 from pilot.services.jobs.runner import bind_app, requeue_interrupted
 
@@ -63,15 +64,18 @@ def _heartbeat(huey, stop_flag: threading.Event) -> threading.Thread:
     return thread
 
 
-def start(app: Flask, threads: int = 1) -> Worker:
+def start(app: Flask, threads: int = 1, maintain: bool = False) -> Worker:
     """Run a consumer in background threads of this process; ``stop()`` ends it. The
-    process keeps its own signal handlers (the consumer would take SIGINT and SIGTERM)."""
+    process keeps its own signal handlers (the consumer would take SIGINT and SIGTERM).
+    ``maintain``: also the worker's maintenance (``maintenance.py``), as ``run`` does."""
     huey, consumer = _prepare(app, threads)
     stop_flag = threading.Event()
     kept = {number: signal.getsignal(number) for number in SIGNALS}
     consumer.start()
     for number, previous in kept.items():
         signal.signal(number, previous)
+    if maintain:
+        maintenance.start(app, stop_flag)
     return Worker(consumer, stop_flag, _heartbeat(huey, stop_flag))
 
 
@@ -80,6 +84,7 @@ def run(app: Flask, threads: int = 1) -> None:
     huey, consumer = _prepare(app, threads)
     stop_flag = threading.Event()
     _heartbeat(huey, stop_flag)
+    maintenance.start(app, stop_flag)
     try:
         consumer.run()
     finally:

@@ -1,0 +1,80 @@
+"""What the worker does between jobs: the outsider publication ready before anyone asks,
+and expired throttling windows removed.
+
+After a data change the first outsider request would build the publication (seconds at a
+million incidents). The worker looks at the data version every few seconds (one row,
+``policy.current_version``) and, when it changed, builds the publication with the Gi* of
+its maps and stores it in the database (``policy.prepare_for_viewers``); app servers then
+only load it. A request
+that comes before the worker is done still builds it itself, as before: the worker makes
+it faster, never required.
+
+Throttling windows (``throttle_storage``) that ended are deleted every
+``PILOT_THROTTLE_CLEANUP_SECONDS`` (default 600): a key that comes back starts a fresh
+window anyway, so the table holds at most the keys of the last window.
+"""
+
+import logging
+import threading
+import time
+
+from flask import Flask
+
+from pilot.extensions import db
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 5.0
+
+
+class Maintenance:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.built_for: tuple | None = None
+        self.cleaned_at = 0.0
+
+    def tick(self, now: float | None = None) -> None:
+        """One round: publication when the data or the day changed; throttle cleanup when due."""
+        with self.app.app_context():
+            try:
+                self._publication()
+                self._throttles(time.monotonic() if now is None else now)
+            finally:
+                db.session.remove()
+
+    def _publication(self) -> None:
+        from pilot import clock
+        from pilot.services.disclosure import policy
+
+        key = (policy.current_version(db.session), clock.today())
+        if key != self.built_for:
+            policy.prepare_for_viewers()
+            self.built_for = key
+            log.info("outsider publication ready")
+
+    def _throttles(self, now: float) -> None:
+        every = float(self.app.config.get("PILOT_THROTTLE_CLEANUP_SECONDS", 600))
+        storage = str(self.app.config.get("RATELIMIT_STORAGE_URI", ""))
+        if not storage.startswith("pilot-db://") or now - self.cleaned_at < every:
+            return
+        from pilot.services.throttle_storage import remove_expired
+
+        removed = remove_expired()
+        self.cleaned_at = now
+        log.info("expired throttling windows removed", extra={"aantal": removed})
+
+
+def start(app: Flask, stop_flag: threading.Event, every: float = POLL_SECONDS):
+    """Run ``Maintenance.tick`` every ``every`` seconds in a background thread."""
+    maintenance = Maintenance(app)
+
+    def loop() -> None:
+        while not stop_flag.is_set():
+            try:
+                maintenance.tick()
+            except Exception:  # a busy database or a failed build: try again next round
+                log.exception("worker maintenance failed")
+            stop_flag.wait(every)
+
+    thread = threading.Thread(target=loop, name="pilot-maintenance", daemon=True)
+    thread.start()
+    return thread
