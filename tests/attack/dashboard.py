@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from pilot import codes
 from tests.attack.published import SPINE, Cell, Figure, Label, cell
+from tests.attack.tagged import Table
 
 NATIONAL_NAME = "Alle pilotgemeenten"
 QUARTER = re.compile(r"^(\d{4})\D+K([1-4])$")
@@ -69,9 +70,32 @@ def quarter(label: str) -> str | None:
     return f"{match.group(1)}-K{match.group(2)}" if match else None
 
 
-class _Reader:
-    def __init__(self, html: str, unit: str, period: str, names: dict[str, str], source: str):
-        self.soup = BeautifulSoup(html, "html.parser")
+def header(text: str) -> str:
+    """A column header without the hyphens of its line breaks (PDF) and extra spaces."""
+    text = text.replace("\u2010 ", "").replace("\u2010", "")
+    text = re.sub(r"(?<=\w)- (?=[a-z])", "-", text).replace("– ", "–")
+    return " ".join(text.split())
+
+
+def html_tables(html: str) -> list[tuple[str, Table]]:
+    """The tables of a page by their ids, as (id, Table)."""
+    found = []
+    for table in BeautifulSoup(html, "html.parser").find_all("table"):
+        caption = table.find("caption")
+        rows = []
+        for tr in table.select("tbody tr, tfoot tr"):
+            th = tr.find("th")
+            rows.append((_text(th) if th else "", [_text(td) for td in tr.find_all("td")]))
+        head = [_text(th) for th in table.select("thead th")]
+        found.append((table.get("id", ""), Table(_text(caption) if caption else "", head, rows)))
+    return found
+
+
+class TableReader:
+    """Figures of the tables a dashboard or report shows for ``unit`` and ``period``, by
+    table kind (a dashboard's table id, or the kind a report's caption or header names)."""
+
+    def __init__(self, unit: str, period: str, names: dict[str, str], source: str):
         self.unit, self.period, self.source = unit, period, source
         self.names = {**names, NATIONAL_NAME: "NL"}
         self.out = DashboardReading()
@@ -86,26 +110,21 @@ class _Reader:
             return f"T{match.group(1)}"
         return None
 
-    def rows(self, table):
+    def rows(self, table: Table):
         """(row header, [(column header, cell text)]) for body and foot rows."""
-        head = [_text(th) for th in table.select("thead th")]
-        for tr in table.select("tbody tr, tfoot tr"):
-            th = tr.find("th")
-            tds = tr.find_all("td")
-            columns = head[len(head) - len(tds) :]
-            yield (_text(th) if th else ""), list(zip(columns, map(_text, tds), strict=True))
+        head = [header(h) for h in table.head]
+        for name, cells in table.rows:
+            columns = head[len(head) - len(cells) :]
+            yield name, list(zip(columns, cells, strict=True))
 
-    def read(self) -> DashboardReading:
-        for table in self.soup.find_all("table"):
-            name = table.get("id", "")
-            reader = getattr(self, "_" + name.replace("-", "_"), None)
-            if name in CODE_TABLES:
-                self._code_table(table, *CODE_TABLES[name])
-            elif reader is not None:
-                reader(table)
-            elif name not in SKIPPED:
-                self.out.leftovers.append(f"{self.source}: table {name!r} not read")
-        return self.out
+    def read(self, kind: str, table: Table) -> None:
+        reader = getattr(self, "_" + kind.replace("-", "_"), None)
+        if kind in CODE_TABLES:
+            self._code_table(table, *CODE_TABLES[kind])
+        elif reader is not None:
+            reader(table)
+        elif kind not in SKIPPED:
+            self.out.leftovers.append(f"{self.source}: table {kind or table.head!r} not read")
 
     def _rate(self, count: Label, rate: str, what: str) -> None:
         shown = Label(rate).exact is not None or re.match(r"^\d+,\d+$", rate)
@@ -206,4 +225,7 @@ class _Reader:
 def read_dashboard(html: str, unit: str, period: str, names: dict[str, str]) -> DashboardReading:
     """Every figure of one dashboard page of ``unit`` (a gemeente's code, or NL) and
     ``period``; ``names``: gemeente name -> CBS code."""
-    return _Reader(html, unit, period, names, f"dashboard {unit} {period}").read()
+    reader = TableReader(unit, period, names, f"dashboard {unit} {period}")
+    for kind, table in html_tables(html):
+        reader.read(kind, table)
+    return reader.out

@@ -1,537 +1,378 @@
-"""The figures a report PDF prints, read back from its text (poppler's ``pdftotext``).
+"""The figures a report PDF prints, read through its tags (``tagged.py``).
 
-``pdftotext -layout`` keeps table rows on one line and is ten times faster than
-pdfplumber on these reports (0.16 s against 1.7 s a report; the attack reads about a
-hundred). Rows are found by their labels (the Dutch labels of ``pilot.codes`` and the
-report's own row names), chart values by their order or, where a chart orders them by
-height, as a multiset. Every line of the figure sections that holds a count and was not
-understood is kept as a leftover: a figure the attacker cannot place is a defect too.
+Tables are placed by their caption or first column header and read cell by cell under
+the tabellen CSV's keys (the tables the reports share with the dashboards by the same
+code as the dashboards, ``dashboard.TableReader``); charts by their alternate text, which
+states every value ("title: label value; …"). Text outside tables and charts that holds
+a count is kept as a leftover: a figure the attacker cannot place is a defect too.
 """
 
 import re
-import subprocess
-from collections import Counter
 from dataclasses import dataclass, field
 
 from pilot import codes
-from tests.attack.published import ALL, EXCLUDED, HIDDEN, NOT_SHOWN, Cell, Figure, Label
-from tests.attack.published import cell as make
+from tests.attack.dashboard import TableReader, _code, header, quarter
+from tests.attack.published import SPINE, Cell, Figure, Label, cell
+from tests.attack.tagged import Table, read_tagged
 
-AF = "afdoening"  # outcome × clothing × age: its grand total is the incident count
 PV = "proces_verbaal"
-QUARTER_CODE = re.compile(r"^\d{4}-K[1-4]$")
-QUARTER_LABEL = re.compile(r"\b(\d{4}) K([1-4])\b")
-VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*(,\d+)?|<\d+|×|—|niet_ingevoerd)$")
-CHART_VALUE = re.compile(r"^(\d{1,3}(\.\d{3})*|<\d+|×|—)$")
-COUNT_TOKEN = re.compile(r"(?<![\w.,:/–-])(\d{1,3}(\.\d{3})*|<\d+|×)(?![\w.,:/–-])")
-# Text in the figure sections that holds digits or marks but is no figure.
+# A count in running text (a "<k" or "×" there explains the marks; figures are numbers).
+COUNT_TOKEN = re.compile(r"(?<![\w.,:/–-])\d{1,3}(\.\d{3})*(?![\w.,:/–-])")
+# Text outside tables and charts that holds digits or marks but is no figure.
 NOT_FIGURES = [
     r"\d+ × \d+ m(eter)?",
+    r"\d+ bij \d+ meter",
     r"\d+ of meer",
     r"\d+–\d+",
-    r"minder dan \d+",
-    r"<\d+ staat voor",
-    r"per 100( in[‐-]?)?",
-    r"(per )?10\.000( inwo)?",
-    r"\(\d\d:\d\d–(\d\d:\d\d\))?",
+    r"(minder dan|onder|kleiner dan|groter dan) \d+",
+    r"als <\d+",
+    r"die <\d+ toelaat",
+    r"als 0 weergegeven",
+    r"<\d+ (en|:)",
+    r"per 100( inzeturen)?",
+    r"(per )?10\.000( inwoners)?",
+    r"× 10\.000",
+    r"× 100",
+    r"\d\d:\d\d",
+    r"\d\d-\d\d-\d{4}",
     r"art\. 429ter( Sr)?",
     r"Tranche \d+",
     r"\d{4} K[1-4]",
     r"\d{4}-K[1-4]",
     r"\d+e kwartaal \d{4}",
+    r"GM\d{4}",
+    r"SHA-256",
+    r"EPSG:\d+",
+    r"veelvouden van \d+ m",
+    r"\d+ m\b",
+    r"zeven dagen",
 ]
-NOT_FIGURE = re.compile("|".join(NOT_FIGURES))
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text with its layout (rows of a table stay on one line)."""
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A rate the report prints (count per ``per`` units) and the count it divides."""
-
-    numerator: Cell
-    denominator: float | None
-    printed: str
-    per: int
-    source: str
-
-
-@dataclass(frozen=True)
-class Multiset:
-    """Chart values printed in an order the attacker does not rely on."""
-
-    cells: tuple[Cell, ...]
-    printed: tuple[str, ...]
-    source: str
+NOT_FIGURE = re.compile("|".join(NOT_FIGURES), re.IGNORECASE)
+KINDS_BY_CAPTION = {  # a report table's caption (its start) -> the kind of table
+    "Boa’s en politie naast elkaar": "tabel-politie",
+    "Afdoening van incidenten met en zonder aanraking": "tabel-aanraking",
+    "Hoe het incident bekend werd": "tabel-kennisname",
+    "Geschatte leeftijd": "tabel-leeftijd",
+    "Slachtoffers en doorverwijzing": "tabel-slachtoffers",
+    "Rol van de boa": "tabel-rol",
+    "Optreden in uniform en in burger": "tabel-kleding",
+    "Hotspotcellen": "tabel-hotspots",
+    "Per kwartaal met politiecijfers": "rapport-politie-kwartaal",
+    "Per gemeente, met verhoudingsgetallen per 100 inzeturen in uniform en in burger": (
+        "rapport-kleding-gemeenten"
+    ),
+}
+KINDS_BY_HEADER = {  # (first column header, second) -> kind; second None: any
+    ("Kerncijfer", None): "rapport-samenvatting",
+    ("Kerncijfer, alle gemeenten", None): "rapport-samenvatting",
+    ("Bron", None): "rapport-bron",
+    ("Dag", None): "rapport-dag",
+    ("Tijdvak", None): "rapport-tijdvak",
+    ("Controle", None): "rapport-kwaliteit",
+    ("Tranche", None): "rapport-tranches",
+    ("Gemeente", "Incidenten"): "rapport-gemeenten",
+    ("Gemeente", "Inzeturen"): "rapport-inzet",
+    ("Gemeente", "Laat geregistreerd"): "rapport-kwaliteit-gemeenten",
+    ("Gemeente", "Cel"): "tabel-hotspots",
+}
+KEY_ROWS = {  # the summary's rows -> (table, codes)
+    "Incidenten": (SPINE, {}),
+    "Processen-verbaal": (SPINE, {"afdoening": PV}),
+    "Waarschuwingen": (SPINE, {"afdoening": "waarschuwing"}),
+    "Reprimandes (minderjarigen)": (SPINE, {"afdoening": "reprimande"}),
+    "Overgedragen aan politie": (SPINE, {"afdoening": "overgedragen_politie"}),
+    "Bevoegde boa’s": ("boas", {"boas": "bevoegd"}),
+}
+QUALITY = {  # data-quality rows and columns -> (table, codes)
+    "Laat geregistreerd (meer dan zeven dagen na het incident)": (
+        "kwaliteit",
+        {"kwaliteit": "laat_geregistreerd"},
+    ),
+    "Laat geregistreerd": ("kwaliteit", {"kwaliteit": "laat_geregistreerd"}),
+    "Geïmporteerd (apart geteld)": ("kwaliteit", {"kwaliteit": "geimporteerd"}),
+    "Geïmporteerd": ("kwaliteit", {"kwaliteit": "geimporteerd"}),
+    "Leeftijd verdachte(n) onbekend": (SPINE, {"leeftijd": "onbekend"}),
+    "Leeftijd onbekend": (SPINE, {"leeftijd": "onbekend"}),
+    "Proces-verbaal zonder zaaknummer": ("kwaliteit", {"kwaliteit": "pv_zonder_zaaknummer"}),
+    "Locatie niet tegen de gemeentegrens gecontroleerd": (
+        "kwaliteit",
+        {"kwaliteit": "grens_niet_gecontroleerd"},
+    ),
+    "Grens niet gecontroleerd": ("kwaliteit", {"kwaliteit": "grens_niet_gecontroleerd"}),
+}
+POLICE = ("meldingen", "aangiftes", "processen_verbaal")
+CHARTS = {  # a chart's title (its start) -> (table, code axis, code list)
+    "Incidenten per gedraging": ("gedraging", "gedraging", codes.GEDRAGING),
+    "Incidenten per afdoening": (SPINE, "afdoening", codes.AFDOENING),
+    "Incidenten per type locatie": ("locatie_type", "locatie_type", codes.LOCATIE_TYPE),
+}
+MAP_ALT = ("Kaart van", "Kaarten van")
 
 
 @dataclass
 class Printed:
-    """What one PDF prints: table and chart figures, rates, unordered chart values,
-    the gemeente-quarters it says were left out, and lines it could not place."""
+    """What one PDF prints: its figures, the rates it prints (with the count each divides),
+    the gemeente-quarters it says were left out, tranche members, and what it could not
+    place."""
 
     figures: list[Figure] = field(default_factory=list)
-    rates: list[Rate] = field(default_factory=list)
-    multisets: list[Multiset] = field(default_factory=list)
+    rates: list[tuple[Cell, str, str]] = field(default_factory=list)  # (count, rate, source)
     excluded: set[tuple[str, str]] = field(default_factory=set)
     tranches: dict[str, list[str]] = field(default_factory=dict)  # "T1" -> gemeente names
     leftovers: list[str] = field(default_factory=list)
-    ticks: list[str] = field(default_factory=list)  # numbers on chart axes
 
 
-def _lines(text: str) -> list[str]:
-    lines = []
-    for line in text.replace("\f", "\n").splitlines():
-        if not line.strip() or line.strip().startswith("Vingerafdruk ") and "Pagina" in line:
-            continue
-        lines.append(line.rstrip())
-    return lines
+def _kind(table: Table) -> str:
+    for start, kind in KINDS_BY_CAPTION.items():
+        if table.caption.startswith(start):
+            return kind
+    head = [header(h) for h in table.head]
+    if not head:
+        return "meta" if table.rows and table.rows[0][0] == "Periode" else ""
+    for (first, second), kind in KINDS_BY_HEADER.items():
+        if head[0] == first and (second is None or (len(head) > 1 and head[1] == second)):
+            return kind
+    return ""
 
 
-def _split(line: str) -> tuple[str, list[str]]:
-    """A table row: its label and the values at its end."""
-    tokens = line.replace("niet ingevoerd", "niet_ingevoerd").split()
-    values: list[str] = []
-    while tokens and VALUE.match(tokens[-1]):
-        values.insert(0, tokens.pop())
-    return " ".join(tokens), values
+class ReportReader(TableReader):
+    """The report-only tables, besides the dashboard tables the reports share."""
 
+    def rate(self, count: Cell, text: str) -> None:
+        self.rates.append((count, text, self.source))
 
-def _values(line: str, bars: bool) -> list[str]:
-    """Chart values on a line: all value tokens, or for a horizontal bar its last one."""
-    tokens = line.split()
-    if bars:
-        return tokens[-1:] if tokens and CHART_VALUE.match(tokens[-1]) else []
-    return [t for t in tokens if CHART_VALUE.match(t)]
+    def _meta(self, table: Table) -> None:
+        """Period, dates, version and fingerprint: no figures."""
 
+    def _rapport_samenvatting(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            text = columns[0][1]
+            if name in KEY_ROWS:
+                tabel, key = KEY_ROWS[name]
+                self.add(cell(tabel, self.unit, self.period, **key), text)
+            elif name == "Incidenten per 100 inzeturen":
+                self.rate(cell(SPINE, self.unit, self.period), text)
+            elif name == "Processen-verbaal per 100 inzeturen":
+                self.rate(cell(SPINE, self.unit, self.period, afdoening=PV), text)
+            elif name not in ("Diensten", "Inzeturen"):
+                self.out.leftovers.append(f"{self.source}: samenvatting {name!r}")
 
-def _number(text: str) -> float | None:
-    if not re.match(r"^\d{1,3}(\.\d{3})*(,\d+)?$", text):
-        return None
-    return float(text.replace(".", "").replace(",", "."))
+    def _rapport_gemeenten(self, table: Table) -> None:
+        columns_to = {
+            "Incidenten": (SPINE, {}),
+            "Processen-verbaal": (SPINE, {"afdoening": PV}),
+            "Waarschuwingen": (SPINE, {"afdoening": "waarschuwing"}),
+            "Overgedragen aan politie": (SPINE, {"afdoening": "overgedragen_politie"}),
+            "Bevoegde boa’s": ("boas", {"boas": "bevoegd"}),
+        }
+        for name, columns in self.rows(table):
+            if not columns:  # a tranche's group row
+                continue
+            unit = "NL" if name == "Totaal" else self.unit_of(name)
+            for column, text in columns:
+                tabel, key = columns_to[column]
+                self.add(cell(tabel, unit, self.period, **key), text)
 
+    def _rapport_inzet(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            unit = self.unit_of(name)
+            for column, text in columns:
+                if column == "Incidenten per 100 inzeturen":
+                    self.rate(cell(SPINE, unit, self.period), text)
+                elif column == "Pv’s per 100 inzeturen":
+                    self.rate(cell(SPINE, unit, self.period, afdoening=PV), text)
+                elif column == "Incidenten per 10.000 inwoners":
+                    self.rate(cell(SPINE, unit, self.period), text)
 
-def _labels(code_list: codes.CodeList) -> dict[str, str]:
-    return {item.label: item.code for item in code_list.codes}
+    def _rapport_tranches(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            unit = self.unit_of(name)
+            values = dict(columns)
+            self.tranches[unit] = [n.strip() for n in values["Gemeenten"].split(",")]
+            self.add(cell(SPINE, unit, self.period), values["Incidenten"])
+            self.add(cell(SPINE, unit, self.period, afdoening=PV), values["Processen-verbaal"])
+            self.rate(cell(SPINE, unit, self.period), values["Incidenten per 100 inzeturen"])
 
-
-WEEKDAGEN = _labels(codes.WEEKDAG)
-TIJDVAKKEN = _labels(codes.TIJDVAK)
-KLEDING = _labels(codes.KLEDING)
-
-
-class _Reader:
-    """Walks the lines of one report, table by table and chart by chart."""
-
-    def __init__(self, text: str, source: str, k: int) -> None:
-        self.lines = _lines(text)
-        self.text = text
-        self.source = source
-        self.k = k
-        self.at = 0
-        self.out = Printed()
-        self.used: set[int] = set()
-
-    # -- primitives -------------------------------------------------------------------
-    def find(self, predicate, start: int | None = None) -> int | None:
-        for i in range(self.at if start is None else start, len(self.lines)):
-            if predicate(self.lines[i]):
-                return i
-        return None
-
-    def figure(self, cell: Cell, text: str, where: str) -> None:
-        self.out.figures.append(Figure(cell, Label(text), f"{self.source}:{where}"))
-
-    def rate(self, numerator: Cell, denominator: float | None, text: str, per: int) -> None:
-        self.out.rates.append(Rate(numerator, denominator, text, per, self.source))
-
-    def table(self, header, rows: dict[str, object], start: int | None = None) -> dict:
-        """Rows of the table whose header line satisfies ``header``: {label: values}.
-
-        Ends at the first line that is not a known row label followed by values (a
-        repeated header after a page break continues the table)."""
-        first = self.find(header, start)
-        if first is None:
-            return {}
-        self.used.add(first)
-        found = {}
-        i = first + 1
-        while i < len(self.lines):
-            label, values = _split(self.lines[i])
-            if header(self.lines[i]) or self.lines[i].strip() in rows:  # a group row
-                self.used.add(i)
-            elif label in rows and values:
-                found[label] = values
-                self.used.add(i)
+    def _rapport_bron(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            values = [text for _, text in columns]
+            if name.startswith("Boa’s"):
+                self.add(cell(SPINE, self.unit, self.period), values[0])
+                self.add(cell(SPINE, self.unit, self.period, afdoening=PV), values[2])
             else:
-                break
-            i += 1
-        self.at = i
-        return found
+                for maat, text in zip(POLICE, values, strict=True):
+                    self.add(cell("politie", self.unit, self.period, maat=maat), text)
 
-    def chart(self, start_after, end, bars: bool = False) -> list[str]:
-        """The value tokens between two lines (a chart's title or previous caption and its
-        own caption), in reading order; the lines count as understood. ``bars``: a
-        horizontal bar chart, whose value ends its line (a label may hold a dash)."""
-        start = self.find(start_after)
-        stop = self.find(end, start)
-        if start is None or stop is None:
-            self.out.leftovers.append(f"{self.source}: chart not found before {end}")
-            return []
-        tokens = []
-        for i in range(start + 1, stop):
-            self.used.add(i)
-            tokens += _values(self.lines[i], bars)
-        self.at = stop
-        return tokens
+    def _rapport_politie_kwartaal(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            q = quarter(name.replace("-", " "))
+            values = [text for _, text in columns]
+            self.add(cell(SPINE, self.unit, q), values[0])
+            self.add(cell(SPINE, self.unit, q, afdoening=PV), values[1])
+            for maat, text in zip(POLICE, values[2:], strict=True):
+                self.add(cell("politie", self.unit, q, maat=maat), text)
 
-    def leftovers(self, begin, end) -> None:
-        """Lines of the figure sections with a count that no table or chart explained."""
-        first = self.find(begin, 0)
-        last = self.find(end, first or 0)
-        for i in range(first or 0, len(self.lines) if last is None else last):
-            if i in self.used:
+    def _rapport_dag(self, table: Table) -> None:
+        bands = {item.label: item.code for item in codes.TIJDVAK.codes}
+        for name, columns in self.rows(table):
+            weekdag = "ALL" if name == "Totaal" else _code(codes.WEEKDAG, name)
+            for column, text in columns:
+                tijdvak = bands.get(column, "ALL")
+                if weekdag == "ALL" and tijdvak == "ALL":
+                    self.add(cell(SPINE, self.unit, self.period), text)
+                else:
+                    key = {"weekdag": weekdag, "tijdvak": tijdvak}
+                    self.add(cell("weekdag_tijdvak", self.unit, self.period, **key), text)
+
+    def _rapport_tijdvak(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            tijdvak = _code(codes.TIJDVAK, name)
+            self.add(
+                cell("weekdag_tijdvak", self.unit, self.period, tijdvak=tijdvak), columns[0][1]
+            )
+
+    def _rapport_kwaliteit(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            if name not in QUALITY:
+                self.out.leftovers.append(f"{self.source}: datakwaliteit {name!r}")
                 continue
-            rest = NOT_FIGURE.sub(" ", self.lines[i])
-            if COUNT_TOKEN.search(rest):
-                self.out.leftovers.append(f"{self.source}: {self.lines[i].strip()}")
+            tabel, key = QUALITY[name]
+            self.add(cell(tabel, self.unit, self.period, **key), columns[0][1])
 
-    def excluded_quarters(self, gemeente: str | None) -> None:
-        """The gemeente-quarters the methods section says were left out."""
-        flat = " ".join(self.text.split())
-        match = re.search(r"landelijke totalen: (.*?)\.(\s|$)", flat)
-        if match is None:
+    def _rapport_kwaliteit_gemeenten(self, table: Table) -> None:
+        for name, columns in self.rows(table):
+            unit = self.unit_of(name)
+            for column, text in columns:
+                tabel, key = QUALITY[column]
+                self.add(cell(tabel, unit, self.period, **key), text)
+
+    def _rapport_kleding_gemeenten(self, table: Table) -> None:
+        unit = None
+        for name, columns in self.rows(table):
+            unit = self.unit_of(name) if name else unit
+            values = dict(columns)
+            kleding = _code(codes.KLEDING, values["Optreden"])
+            incidents = cell(SPINE, unit, self.period, kleding=kleding)
+            pv = cell(SPINE, unit, self.period, afdoening=PV, kleding=kleding)
+            self.add(incidents, values["Incidenten"])
+            self.add(pv, values["Pv’s"])
+            self.rate(incidents, values["Incidenten per 100 inzeturen"])
+            self.rate(pv, values["Pv’s per 100 inzeturen"])
+
+    # -- charts: their alternate text -------------------------------------------------
+    def chart(self, alt: str) -> None:
+        if alt.startswith(MAP_ALT):
             return
-        for item in match.group(1).split(", "):
-            parts = item.split()
-            if gemeente is not None and len(parts) == 1:
-                self.out.excluded.add((gemeente, parts[0]))
-            elif len(parts) == 2:
-                self.out.excluded.add((parts[0], parts[1]))
+        title, _, text = alt.partition(": ")
+        items = [item for item in text.rstrip(".").split("; ") if item]
+        if title.startswith("Incidenten en processen-verbaal per kwartaal"):
+            unit = self._chart_unit(title)
+            for item in items:
+                label, _, series = item.partition(": ")
+                values = dict(part.rsplit(" ", 1) for part in series.split(", "))
+                q = quarter(label.replace("-", " "))
+                self.add(cell(SPINE, unit, q), values["Incidenten"])
+                self.add(cell(SPINE, unit, q, afdoening=PV), values["Processen-verbaal"])
+        elif title.startswith("Incidenten per kwartaal,"):
+            unit = self._chart_unit(title.split(" (")[0])
+            for item in items:
+                label, value = item.rsplit(" ", 1)
+                self.add(cell(SPINE, unit, quarter(label.replace("-", " "))), value)
+        elif title.startswith("Afdoening van incidenten met en zonder aanraking"):
+            touching = {"Met aanraking": "met", "Zonder aanraking": "zonder"}
+            for item in items:
+                label, _, series = item.rpartition(": ")
+                afdoening = _code(codes.AFDOENING, label)
+                for part in series.split(", "):
+                    name, value = part.rsplit(" ", 1)
+                    key = {"afdoening": afdoening, "aanraking": touching[name]}
+                    self.add(cell(SPINE, self.unit, self.period, **key), value)
+        elif title.startswith("Incidenten en processen-verbaal, in uniform en in burger"):
+            for item in items:
+                label, _, series = item.partition(": ")
+                kleding = _code(codes.KLEDING, label)
+                values = dict(part.rsplit(" ", 1) for part in series.split(", "))
+                self.add(cell(SPINE, self.unit, self.period, kleding=kleding), values["Incidenten"])
+                pv = cell(SPINE, self.unit, self.period, afdoening=PV, kleding=kleding)
+                self.add(pv, values["Processen-verbaal"])
+        elif start := next((s for s in CHARTS if title.startswith(s)), None):
+            tabel, axis, code_list = CHARTS[start]
+            for item in items:
+                label, value = item.rsplit(" ", 1)
+                code = _code(code_list, label)
+                if code is None:
+                    self.out.leftovers.append(f"{self.source}: chart {title!r} {label!r}")
+                    continue
+                self.add(cell(tabel, self.unit, self.period, **{axis: code}), value)
+        else:
+            self.out.leftovers.append(f"{self.source}: chart not read: {alt[:80]}")
+
+    def _chart_unit(self, title: str) -> str:
+        name = title.rsplit(", ", 1)[-1] if ", " in title else ""
+        return self.unit_of(name) or self.unit
 
 
-def _starts(*words: str):
-    """A line whose first words are ``words`` (a table's header row)."""
-    return lambda line: line.split()[: len(words)] == list(words)
+def _leftovers(paragraphs: list[str], source: str) -> list[str]:
+    return [
+        f"{source}: {text[:120]}"
+        for text in paragraphs
+        if COUNT_TOKEN.search(NOT_FIGURE.sub(" ", text))
+    ]
 
 
-def _is(text: str):
-    return lambda line: line.strip() == text
+def _excluded(paragraphs: list[str], gemeente: str | None) -> set[tuple[str, str]]:
+    """The gemeente-quarters the methods section says were left out."""
+    found: set[tuple[str, str]] = set()
+    match = re.search(r"landelijke totalen: (.*?)\.(\s|$)", " ".join(paragraphs))
+    if match is None:
+        return found
+    for item in match.group(1).split(", "):
+        parts = item.split()
+        if gemeente is not None and len(parts) == 1:
+            found.add((gemeente, parts[0]))
+        elif len(parts) == 2:
+            found.add((parts[0], parts[1]))
+    return found
 
 
-def _begins(text: str):
-    return lambda line: line.strip().startswith(text)
+def _read(pdf: bytes, unit: str, period: str, names: dict[str, str], source: str) -> Printed:
+    tagged = read_tagged(pdf)
+    reader = ReportReader(unit, period, names, source)
+    reader.rates, reader.tranches = [], {}
+    for table in tagged.tables:
+        reader.read(_kind(table), table)
+    for alt in tagged.alts:
+        reader.chart(alt)
+    printed = Printed(reader.out.figures, reader.rates, tranches=reader.tranches)
+    printed.leftovers = reader.out.leftovers + _leftovers(tagged.paragraphs, source)
+    printed.leftovers += reader.out.defects
+    printed.excluded = _excluded(tagged.paragraphs, None if unit == "NL" else unit)
+    return printed
 
 
-def gemeente_report(text: str, gemeente: str, periode: str, k: int, source: str) -> Printed:
+def gemeente_report(
+    pdf: bytes, gemeente: str, periode: str, names: dict[str, str], source: str
+) -> Printed:
     """Every figure of one gemeente's report for one outsider period."""
-    r = _Reader(text, source, k)
-    g, p = gemeente, periode
-
-    def cell(tabel: str, period: str = p, **codes_: str) -> Cell:
-        return make(tabel, g, period, **codes_)
-
-    spine = cell(AF)
-    pv = cell(AF, afdoening=PV)
-    key = {
-        "Incidenten": spine,
-        "Processen-verbaal": pv,
-        "Waarschuwingen": cell(AF, afdoening="waarschuwing"),
-        "Overgedragen aan politie": cell(AF, afdoening="overgedragen_politie"),
-        "Bevoegde boa’s": cell("boas", boas="bevoegd"),
-    }
-    rates = {"Incidenten per 100 inzeturen": spine, "Processen-verbaal per 100 inzeturen": pv}
-    rows = r.table(_starts("Kerncijfer", "Waarde"), {**key, **rates, "Diensten": 0, "Inzeturen": 0})
-    inzeturen = _number(rows.get("Inzeturen", [""])[0])
-    for label, c in key.items():
-        if label in rows:
-            r.figure(c, rows[label][0], "kerncijfers")
-    for label, c in rates.items():
-        if label in rows:
-            r.rate(c, inzeturen, rows[label][0], 100)
-
-    rows = r.table(_starts("Bron"), {"Boa’s (deze pilot)": 0, "Politie (art. 429ter)": 0})
-    if rows:
-        for c, v in zip((spine, None, pv), rows["Boa’s (deze pilot)"], strict=True):
-            if c is None:
-                continue
-            r.figure(c, v, "politie")
-        maten = ("meldingen", "aangiftes", "processen_verbaal")
-        for maat, v in zip(maten, rows["Politie (art. 429ter)"], strict=True):
-            r.figure(cell("politie", maat=maat), v, "politie")
-        quarters = {f"{y}-K{q}": 0 for y in range(2000, 2100) for q in range(1, 5)}
-        rows = r.table(_starts("Kwartaal"), quarters)
-        for q, values in rows.items():
-            cells = [cell(AF, q), cell(AF, q, afdoening=PV)]
-            cells += [cell("politie", q, maat=m) for m in maten]
-            for c, v in zip(cells, values, strict=True):
-                r.figure(c, v, "politie per kwartaal")
-
-    _period_chart(r, g, p)
-    gedraging = codes.GEDRAGING.codes
-    values = r.chart(
-        _is("Gedraging, afdoening en type locatie"), _begins("Incidenten per gedraging"), True
-    )
-    _ordered(r, [cell("gedraging", gedraging=c.code) for c in gedraging], values, "gedraging")
-    values = r.chart(_begins("incidenten."), _is("Incidenten per afdoening."), True)
-    _ordered(r, [cell(AF, afdoening=c.code) for c in codes.AFDOENING.codes], values, "afdoening")
-    values = r.chart(_is("Incidenten per afdoening."), _is("Incidenten per type locatie."), True)
-    _ordered(
-        r,
-        [cell("locatie_type", locatie_type=c.code) for c in codes.LOCATIE_TYPE.codes],
-        values,
-        "locatie",
-    )
-    values = r.chart(_is("Uniform en in burger"), _begins("Incidenten en processen-verbaal naar"))
-    kleding = [cell(AF, afdoening=a, kleding=c) for a in (ALL, PV) for c in KLEDING.values()]
-    r.out.multisets.append(Multiset(tuple(kleding), tuple(values), f"{source}:kleding"))
-
-    rows = r.table(_starts("Optreden"), dict.fromkeys(KLEDING, 0))
-    for label, values in rows.items():
-        code = KLEDING[label]
-        incidents, pvs, uren, per_uur, pv_per_uur = values
-        r.figure(cell(AF, kleding=code), incidents, "kleding")
-        r.figure(cell(AF, afdoening=PV, kleding=code), pvs, "kleding")
-        r.rate(cell(AF, kleding=code), _number(uren), per_uur, 100)
-        r.rate(cell(AF, afdoening=PV, kleding=code), _number(uren), pv_per_uur, 100)
-
-    if r.find(_starts("Dag", "Dag")) is not None:  # the cross table (whole pilot)
-        rows = r.table(_starts("Dag", "Dag"), {**dict.fromkeys(WEEKDAGEN, 0), "Totaal": 0})
-        tijdvakken = list(TIJDVAKKEN.values())
-        for label, values in rows.items():
-            w = WEEKDAGEN.get(label, ALL)
-            cells = [cell("weekdag_tijdvak", weekdag=w, tijdvak=t) for t in [*tijdvakken, ALL]]
-            if w == ALL:
-                cells[-1] = spine
-            for c, v in zip(cells, values, strict=True):
-                r.figure(c, v, "weekdag × tijdvak")
-    else:
-        rows = r.table(_starts("Dag", "Incidenten"), dict.fromkeys(WEEKDAGEN, 0))
-        for label, values in rows.items():
-            r.figure(cell("weekdag_tijdvak", weekdag=WEEKDAGEN[label]), values[0], "weekdag")
-        rows = r.table(_starts("Tijdvak", "Incidenten"), dict.fromkeys(TIJDVAKKEN, 0))
-        for label, values in rows.items():
-            r.figure(cell("weekdag_tijdvak", tijdvak=TIJDVAKKEN[label]), values[0], "tijdvak")
-
-    kwaliteit = {
-        "Ingetrokken registraties (niet meegeteld)": Cell("ingetrokken", g, p),
-        "Laat geregistreerd (meer dan zeven dagen na het incident)": cell(
-            "kwaliteit", kwaliteit="laat_geregistreerd"
-        ),
-        "Leeftijd verdachte(n) onbekend": cell(AF, leeftijd="onbekend"),
-        "Proces-verbaal zonder zaaknummer": cell("kwaliteit", kwaliteit="pv_zonder_zaaknummer"),
-        "Locatie niet tegen de gemeentegrens gecontroleerd": cell(
-            "kwaliteit", kwaliteit="grens_niet_gecontroleerd"
-        ),
-    }
-    rows = r.table(_starts("Controle", "Aantal"), kwaliteit)
-    for label, values in rows.items():
-        r.figure(kwaliteit[label], values[0], "datakwaliteit")
-
-    r.excluded_quarters(g)
-    r.leftovers(_starts("Kerncijfer", "Waarde"), _is("Hotspotkaart"))
-    r.leftovers(_is("Datakwaliteit"), _is("Methode en definities"))
-    return r.out
+    return _read(pdf, gemeente, periode, names, source)
 
 
-def _period_chart(r: _Reader, g: str, p: str) -> None:
-    """Incidents per quarter: the labels say which quarters, the values (by height) what."""
-    start = r.find(_is("Verloop per kwartaal"))
-    stop = r.find(_begins("Incidenten per afgesloten kwartaal"), start)
-    if start is None or stop is None:
-        r.out.leftovers.append(f"{r.source}: the chart per quarter is missing")
-        return
-    quarters, values = [], []
-    for i in range(start + 1, stop):
-        r.used.add(i)
-        quarters += [f"{y}-K{q}" for y, q in QUARTER_LABEL.findall(r.lines[i])]
-        rest = QUARTER_LABEL.sub(" ", r.lines[i])
-        values += [t for t in rest.split() if CHART_VALUE.match(t)]
-    cells = []
-    for q in quarters:
-        cells.append(make(AF, g, q))
-    r.out.multisets.append(Multiset(tuple(cells), tuple(values), f"{r.source}:verloop"))
-    r.at = stop
-
-
-def _ordered(r: _Reader, cells: list[Cell], values: list[str], where: str) -> None:
-    if len(values) != len(cells):
-        r.out.leftovers.append(f"{r.source}: chart {where} has {values}, expected {len(cells)}")
-        return
-    for c, v in zip(cells, values, strict=True):
-        r.figure(c, v, where)
-
-
-def aggregate_report(text: str, names: dict[str, str], k: int, source: str) -> Printed:
+def aggregate_report(pdf: bytes, names: dict[str, str], source: str) -> Printed:
     """Every figure of the aggregate report (the whole pilot): ``names`` maps a gemeente's
     name to its CBS code (public: the CBS list)."""
-    r = _Reader(text, source, k)
-    p = "P"
-    units = {**names, "Totaal": "NL"}
-    groups = {f"Tranche {t}": 0 for t in range(1, 10)}
-
-    def cell(unit: str, tabel: str, **codes_: str) -> Cell:
-        return make(tabel, unit, p, **codes_)
-
-    def header(word: str):
-        return lambda line: line.split()[:1] == ["Gemeente"] and word in line
-
-    rows = r.table(header("Incidenten"), {**units, **groups})
-    for name, values in rows.items():
-        u = units[name]
-        cells = [
-            cell(u, AF),
-            cell(u, AF, afdoening=PV),
-            cell(u, AF, afdoening="waarschuwing"),
-            cell(u, AF, afdoening="overgedragen_politie"),
-            cell(u, "boas", boas="bevoegd"),
-        ]
-        for c, v in zip(cells, values, strict=True):
-            r.figure(c, v, "gemeenten")
-
-    rows = r.table(header("Inzeturen"), names)
-    for name, values in rows.items():
-        u = names[name]
-        uren, per_uur, pv_per_uur, inwoners, per_inwoner = values
-        r.rate(cell(u, AF), _number(uren), per_uur, 100)
-        r.rate(cell(u, AF, afdoening=PV), _number(uren), pv_per_uur, 100)
-        r.rate(cell(u, AF), _number(inwoners), per_inwoner, 10_000)
-
-    _tranches(r, names)
-    values = _aggregate_afdoening(r)
-    _ordered(
-        r, [cell("NL", AF, afdoening=c.code) for c in codes.AFDOENING.codes], values, "afdoening"
-    )
-
-    start = r.find(_is("Verloop per kwartaal"))
-    stop = r.find(_begins("Incidenten per afgesloten kwartaal, per gemeente"), start)
-    if start is not None and stop is not None:
-        for i in range(start + 1, stop):
-            r.used.add(i)
-            r.out.ticks += [t for t in r.lines[i].split() if CHART_VALUE.match(t)]
-
-    rows = r.table(header("Boa:"), names)
-    maten = ("meldingen", "aangiftes", "processen_verbaal")
-    for name, values in rows.items():
-        u = names[name]
-        cells = [cell(u, AF), cell(u, AF, afdoening=PV)]
-        cells += [cell(u, "politie", maat=m) for m in maten]
-        for c, v in zip(cells, values, strict=True):
-            r.figure(c, v, "politie")
-
-    rows = r.table(header("Laat"), names)
-    for name, values in rows.items():
-        u = names[name]
-        cells = [
-            cell(u, "kwaliteit", kwaliteit="laat_geregistreerd"),
-            cell(u, AF, leeftijd="onbekend"),
-            cell(u, "kwaliteit", kwaliteit="grens_niet_gecontroleerd"),
-        ]
-        for c, v in zip(cells, values, strict=True):
-            r.figure(c, v, "datakwaliteit")
-
-    r.excluded_quarters(None)
-    r.leftovers(_is("Gemeenten naast elkaar"), _is("Landelijke hotspotkaart"))
-    return r.out
-
-
-def _tranches(r: _Reader, names: dict[str, str]) -> None:
-    """The tranche table: members (a list that may wrap) and the tranche's figures."""
-    first = r.find(lambda line: line.split()[:2] == ["Tranche", "Gemeenten"])
-    if first is None:
-        r.out.leftovers.append(f"{r.source}: the tranche table is missing")
-        return
-    r.used.add(first)
-    i, tranche = first + 1, None
-    while i < len(r.lines):
-        label, values = _split(r.lines[i])
-        match = re.match(r"^Tranche (\d+) (.*)$", label)
-        if match and len(values) == 4:
-            tranche = f"T{match.group(1)}"
-            r.out.tranches[tranche] = [n.strip() for n in match.group(2).split(",") if n.strip()]
-            incidents, pvs, uren, per_uur = values
-            r.figure(make(AF, tranche, "P"), incidents, "tranches")
-            r.figure(make(AF, tranche, "P", afdoening=PV), pvs, "tranches")
-            r.rate(make(AF, tranche, "P"), _number(uren), per_uur, 100)
-        elif tranche and not values and all(n.strip() in names for n in label.split(",") if n):
-            r.out.tranches[tranche] += [n.strip() for n in label.split(",") if n.strip()]
-        else:
-            break
-        r.used.add(i)
-        i += 1
-    r.at = i
-
-
-def _aggregate_afdoening(r: _Reader) -> list[str]:
-    stop = r.find(_begins("Incidenten per afdoening, alle gemeenten samen"))
-    if stop is None:
-        r.out.leftovers.append(f"{r.source}: the outcome chart is missing")
-        return []
-    tokens = []
-    for i in range(r.at, stop):
-        r.used.add(i)
-        tokens += _values(r.lines[i], bars=True)
-    r.at = stop
-    return tokens
-
-
-def check_multisets(printed: Printed, labels: dict[Cell, Label]) -> list[str]:
-    """Chart values printed without a reliable order must be the cells' labels."""
-    defects = []
-    for multiset in printed.multisets:
-        expected, missing = [], []
-        for c in multiset.cells:
-            label = labels.get(c)
-            if label is None and c == make(AF, c.eenheid, c.periode):  # a left-out quarter
-                label = labels.get(make(EXCLUDED, c.eenheid, c.periode))
-            expected.append(label.text if label else NOT_SHOWN)
-            if label is None:
-                missing.append(str(c))
-        printed = [t for t in multiset.printed if t != NOT_SHOWN]
-        if Counter(t for t in expected if t != NOT_SHOWN) != Counter(printed):
-            defects.append(
-                f"{multiset.source}: the chart prints {sorted(multiset.printed)}, the tables "
-                f"say {sorted(expected)}" + (f" (the CSV lacks {missing})" if missing else "")
-            )
-    return defects
+    return _read(pdf, "NL", "P", names, source)
 
 
 def check_rates(printed: Printed, labels: dict[Cell, Label]) -> list[str]:
-    """A rate is printed only with an exact numerator, and then it agrees with it."""
+    """A rate is printed only with an exact count: a rate of a hidden count gives it back."""
     defects = []
-    for rate in printed.rates:
-        if rate.printed == NOT_SHOWN or rate.printed == "niet_ingevoerd":
+    for count, text, source in printed.rates:
+        if not re.match(r"^\d{1,3}(\.\d{3})*(,\d+)?$", text):
             continue
-        label = labels.get(rate.numerator)
-        value = None if label is None else label.exact
-        shown = _number(rate.printed)
-        if value is None:
+        label = labels.get(count)
+        if label is None or label.exact is None:
+            shown = label.text if label else "not published"
             defects.append(
-                f"{rate.source}: a rate {rate.printed} per {rate.per} is printed for "
-                f"{rate.numerator}, whose count is {label.text if label else 'not published'}"
-                " (the rate gives the count back)"
+                f"{source}: a rate {text} is printed for {count}, whose count is {shown}"
             )
-        elif rate.denominator and shown is not None:
-            decimals = len(rate.printed.split(",")[1]) if "," in rate.printed else 0
-            expected = value / rate.denominator * rate.per
-            if abs(expected - shown) > 0.5 * 10**-decimals + 1e-9:
-                defects.append(f"{rate.source}: {rate.numerator} rate {rate.printed} != {expected}")
     return defects
-
-
-def check_ticks(printed: Printed, k: int) -> list[str]:
-    """Axis ticks of the trend charts: never a small count."""
-    return [
-        f"a chart axis shows {t}"
-        for t in printed.ticks
-        if t in (HIDDEN, NOT_SHOWN) or t.startswith("<") or 0 < int(t.replace(".", "")) < k
-    ]

@@ -77,7 +77,7 @@ def read(collected: Collected) -> Reading:
         published.add(figure)
     reading.counts["csv rows"] = len(published.labels)
     csv_labels = dict(published.labels)
-    reading.k = k = published.k()
+    reading.k = published.k()
     names = _names()
     codes = {code: naam for naam, code in names.items()}
     units = {key.eenheid for key in csv_labels if key.eenheid.startswith("GM")}
@@ -89,8 +89,7 @@ def read(collected: Collected) -> Reading:
 
     printed: list[pdf.Printed] = []
     if collected.aggregate is not None:
-        text = pdf.pdf_text(collected.aggregate)
-        aggregate = pdf.aggregate_report(text, names, k, "totaal.pdf")
+        aggregate = pdf.aggregate_report(collected.aggregate, names, "totaal.pdf")
         printed.append(aggregate)
         reading.tranches = {
             t: [names.get(n, n) for n in members] for t, members in aggregate.tranches.items()
@@ -101,7 +100,7 @@ def read(collected: Collected) -> Reading:
             )
     for (gemeente, periode), document in sorted(collected.reports.items()):
         source = f"rapport {gemeente} {periode}"
-        report = pdf.gemeente_report(pdf.pdf_text(document), gemeente, periode, k, source)
+        report = pdf.gemeente_report(document, gemeente, periode, names, source)
         printed.append(report)
         own = {item for item in excluded if item[0] == gemeente}
         if report.excluded != own:
@@ -121,9 +120,7 @@ def read(collected: Collected) -> Reading:
                     "which the tabellen CSV lacks"
                 )
             published.add(figure)
-        reading.defects += pdf.check_multisets(document, published.labels)
         reading.defects += pdf.check_rates(document, published.labels)
-        reading.defects += pdf.check_ticks(document, k)
 
     _read_maps(collected, reading, csv_labels)
     _read_dashboards(collected, reading, csv_labels, names, excluded)
