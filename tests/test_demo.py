@@ -74,6 +74,7 @@ DIGEST_COLUMNS = {
     "sleutel",
 }
 HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+NOT_DIGESTS = {("incident_telling", "sleutel")}  # a code combination, screened as text
 
 
 def _assert_no_personal_data_in_text_columns() -> None:
@@ -91,7 +92,10 @@ def _assert_no_personal_data_in_text_columns() -> None:
             for value in db.session.execute(query).scalars():
                 if not value:
                     continue
-                if column.name in DIGEST_COLUMNS and column.name != "password_hash":
+                digest = (
+                    column.name in DIGEST_COLUMNS and (table.name, column.name) not in NOT_DIGESTS
+                )
+                if digest and column.name != "password_hash":
                     assert HEX_DIGEST.fullmatch(value), (table.name, column.name)
                     continue
                 if column.name == "password_hash":

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 from sqlalchemy import insert, select
 
-from pilot import audit
+from pilot import audit, clock
 from pilot.clock import AMSTERDAM
 from pilot.extensions import db
 from pilot.models import Boa, Dienst, Gemeente, Incident, PolitieCijfer
@@ -282,6 +282,19 @@ def _items(gemeente: Gemeente, period: tuple[date, date], count: int) -> list[In
     return items
 
 
+def _registration_delays(cbs_code: str, count: int) -> list[timedelta]:
+    """When each demo incident was registered: mostly the same night (a few hours after),
+    some the next days, about one in twelve more than seven days later (late). Without
+    this every back-filled demo record would count as registered late."""
+    rng = _rng(cbs_code, "registratie")
+    hours = np.where(
+        rng.random(count) < 0.92,
+        rng.exponential(10.0, count),
+        rng.uniform(7 * 24 + 1, 40 * 24, count),
+    )
+    return [timedelta(hours=float(h)) for h in hours]
+
+
 def seed_incidenten(today: date, total: int = TOTAL_INCIDENTS) -> tuple[int, int]:
     """About ``total`` synthetic incidents over the pilot periods; returns (stored, refused)."""
     gemeenten = [g for g in _gemeenten() if g.cbs_code in HOTSPOTS and _period(g, today)]
@@ -300,9 +313,15 @@ def seed_incidenten(today: date, total: int = TOTAL_INCIDENTS) -> tuple[int, int
         count = round(total * shares[gemeente.cbs_code] / sum(shares.values()))
         items = _items(gemeente, _period(gemeente, today), count)
         errors = validate_batch(gemeente, items)
+        delays, now = _registration_delays(gemeente.cbs_code, len(items)), clock.now()
         rows = [
-            {**row_values(gemeente, item, gemeente.heeft_grens), "synthetisch": True, "version": 1}
-            for item, item_errors in zip(items, errors, strict=True)
+            {
+                **row_values(gemeente, item, gemeente.heeft_grens),
+                "aangemaakt_op": min(item.tijdstip + delay, now),
+                "synthetisch": True,
+                "version": 1,
+            }
+            for item, item_errors, delay in zip(items, errors, delays, strict=True)
             if not item_errors
         ]
         if rows:
