@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, Table, insert, text
 from sqlalchemy.exc import IntegrityError
 
-from pilot import audit, codes, create_app
+from pilot import audit, clock, codes, create_app
 from pilot.audit_chain import verify
 from pilot.extensions import db
 from pilot.models import AuditEvent, Boa, Dienst, Gemeente, Incident, Rol
@@ -149,13 +149,22 @@ def test_migration_0011_resolves_existing_duplicates(make_database_url, test_con
         db.session.add(boa)
         db.session.flush()
         flask.g._codeboek = codes.SEED_BOOK  # 0010 has no code store; version 1 is the seed
+        # the incident table of 0010 too (later migrations add columns to it)
+        incident = Table("incident", MetaData(), autoload_with=db.session.connection())
+
+        def at_0010(values: dict) -> dict:
+            defaults = {"synthetisch": False, "version": 1, "aangemaakt_op": clock.now(),
+                        "gewijzigd_op": clock.now()}  # fmt: skip
+            merged = {**defaults, **values}
+            return {c.name: merged[c.name] for c in incident.columns if c.name in merged}
+
         values = incidenten.row_values(rotterdam, _item(boa.id, None), False)
         for _ in range(3):
-            db.session.execute(insert(Incident.__table__).values(**values))
+            db.session.execute(insert(incident).values(**at_0010(values)))
         with_case = incidenten.row_values(rotterdam, _item(boa.id, "PV-1"), False)
         for minute in (31, 32):
             moved = {**with_case, "vingerafdruk": f"{minute:064d}"}
-            db.session.execute(insert(Incident.__table__).values(**moved))
+            db.session.execute(insert(incident).values(**at_0010(moved)))
         db.session.commit()
         upgrade()
         codes.forget_current()
