@@ -52,6 +52,26 @@ _VARIABLE_OF = {
     "laat_geregistreerd": "registratie_vertraging",
     "pv_zonder_zaaknummer": None,
     "grens_niet_gecontroleerd": None,
+    "geimporteerd": None,
+}
+AANRAKINGEN = gedraging_column("aanrakingen")
+
+
+def _aanraking(rows: pd.DataFrame) -> np.ndarray:
+    return np.where(rows[AANRAKINGEN].astype(int) == 1, "met", "zonder")
+
+
+def _slachtoffer(rows: pd.DataFrame) -> np.ndarray:
+    none = rows["aantal_slachtoffers"].astype(int) == 0
+    referred = rows["slachtofferhulp"].astype(int) == 1
+    return np.where(none, "geen", np.where(referred, "doorverwezen", "niet_doorverwezen"))
+
+
+# Breakdown axes whose code the dataset holds only as a function of other variables: the
+# code per row, and the variables that give it away (all blank where the axis is).
+_DERIVED = {
+    "aanraking": (_aanraking, (AANRAKINGEN,)),
+    "slachtoffer": (_slachtoffer, ("aantal_slachtoffers", "slachtofferhulp")),
 }
 
 
@@ -59,6 +79,21 @@ def variable_of() -> dict[str, str | None]:
     """``_VARIABLE_OF`` plus one 0/1 column per conduct code of the current codebook."""
     gedraging = {c.code: gedraging_column(c.code) for c in codes.GEDRAGING.codes}
     return {**_VARIABLE_OF, **gedraging}
+
+
+def _targets(axis: str) -> tuple[str, ...]:
+    """The dataset variables blanked where breakdown axis ``axis`` is suppressed."""
+    if axis in _DERIVED:
+        return _DERIVED[axis][1]
+    variable = variable_of()[axis]
+    return () if variable is None else (variable,)
+
+
+def protected_variables() -> list[str]:
+    """Every dataset variable that the published tables may blank."""
+    names = [v for v in variable_of().values() if v]
+    names += [v for _, targets in _DERIVED.values() for v in targets]
+    return list(dict.fromkeys(names))
 
 
 @dataclass
@@ -126,13 +161,16 @@ def _table_blanks(rows: pd.DataFrame, publication: Publication):
     masks: dict[str, np.ndarray] = {}
     for breakdown in breakdowns():
         values = {
-            axis.name: rows[columns_of[axis.name]].astype(str).tolist()
+            axis.name: (
+                _DERIVED[axis.name][0](rows).tolist()
+                if axis.name in _DERIVED
+                else rows[columns_of[axis.name]].astype(str).tolist()
+            )
             for axis in breakdown.axes
             if axis.single
         }
         for name, mask in plan.breakdown(breakdown.name, g, q, values).items():
-            variable = columns_of[name]
-            if variable is not None:
+            for variable in _targets(name):
                 masks[variable] = masks.get(variable, np.zeros(len(rows), dtype=bool)) | mask
     x = [xy[0] for xy in rows["cel_500"]]
     y = [xy[1] for xy in rows["cel_500"]]
@@ -183,7 +221,7 @@ def protected_incidents(
         out[name] = result.frame[name].to_numpy()
     out = out.join(_location_columns(result.frame["locatie"], size))
     out["locatie_type"] = result.frame["locatie_type"].to_numpy()
-    protected = [v for v in variable_of().values() if v]
+    protected = protected_variables()
     for name in [gedraging_column(c.code) for c in codes.GEDRAGING.codes]:
         out[name] = pd.array(rows[name].to_numpy(), dtype="Int64")
     for name in (
@@ -199,6 +237,8 @@ def protected_incidents(
         "synthetisch",
     ):
         out[name] = rows[name].to_numpy() if len(rows) else []
+    for name in ("aantal_slachtoffers", "slachtofferhulp"):
+        out[name] = pd.array(out[name].to_numpy(), dtype="Int64")
     blanked: dict[str, tuple[int, int]] = {}
     for hierarchy in HIERARCHIES:
         column = hierarchy.column
@@ -261,8 +301,14 @@ def incident_variables(protection: Protection, size: int | None) -> list[Variabl
         coded(i, "afdoening", "Afdoening.", codes.AFDOENING, True),
         Variable(i, "aantal_verdachten", GETAL, "Aantal verdachten."),
         coded(i, "leeftijd_verdachten", "Geschatte leeftijd verdachte(n).", codes.LEEFTIJD, True),
-        Variable(i, "aantal_slachtoffers", GETAL, "Aantal slachtoffers."),
-        Variable(i, "slachtofferhulp", JANEE, "1 = slachtoffer doorverwezen naar slachtofferhulp."),
+        Variable(i, "aantal_slachtoffers", GETAL, "Aantal slachtoffers.", beschermd=True),
+        Variable(
+            i,
+            "slachtofferhulp",
+            JANEE,
+            "1 = slachtoffer doorverwezen naar slachtofferhulp.",
+            beschermd=True,
+        ),
         Variable(
             i,
             "registratie_vertraging",
