@@ -45,6 +45,13 @@ STATA_LABEL_MAX = 80
 SPSS_VALUE_LABEL_BYTES = 120
 SPSS_LABEL_BYTES = 256
 NUMERIC = (GETAL, KOMMA, JANEE)
+NOTE = (
+    "Bestanden: per tabel een CSV (UTF-8, codes als tekst zoals in het codeboek, een lege "
+    "cel is ontbrekend; in R met readr::read_csv of read.csv(na.strings = '')), een SPSS-"
+    "bestand (.sav) en een Stata-bestand (.dta) met de codes als getallen, waardelabels en "
+    "variabelelabels uit dit codeboek en ontbrekende waarden als system-missing of '.'; "
+    "codebook.json geeft per variabele de code, het getal en het label."
+)
 MISSING = {
     "csv": "lege cel (R: NA met readr::read_csv of read.csv(na.strings = ''))",
     "sav": "system-missing",
