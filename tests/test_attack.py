@@ -52,7 +52,8 @@ class Attack:
             f"{self.reading.role}: {c['requests']} requests in {self.collected.seconds:.1f} s "
             f"({self.collected.waits} throttle waits), {c['pdfs']} PDFs, "
             f"{c['pdf figures']} printed figures, {c['map pages']} map pages "
-            f"({c['map cells']} cells), {c['map downloads']} downloads; {c['figures']} cells "
+            f"({c['map cells']} cells), {c['map downloads']} downloads, {c['dashboards']} "
+            f"dashboards ({c['dashboard figures']} figures); {c['figures']} cells "
             f"collected, {c['hidden']} hidden; LP {self.domain.variables} variables, "
             f"{self.domain.rows} relations, {self.domain.targets} targets, "
             f"{self.domain.parts} parts (largest {self.domain.largest}), "
@@ -115,7 +116,12 @@ def collect_as(app, user: User) -> Collected:
     hour passes (its counters are cleared) and the collector asks again."""
     client = app.test_client()
     log_in(app, client, user)
-    return collect(client, user.rol, limiter.reset)
+
+    def an_hour_passes() -> None:
+        with app.app_context():  # the counters live in the app's database
+            limiter.reset()
+
+    return collect(client, user.rol, an_hour_passes)
 
 
 def check_access(collected: Collected) -> None:
@@ -352,6 +358,9 @@ def test_on_the_demo_data_the_attack_recovers_nothing(app, runner, make_user):
         assert demo.exit_code == 0, demo.output
         result, ministerie = attack_both(app, make_user)
         print(result.summary())
+        # every kind of output was read (a reader that reads nothing recovers nothing)
+        counts = result.reading.counts
+        assert counts["pdf figures"] and counts["map cells"] and counts["dashboard figures"]
         with app.app_context():
             truth = Truth(result.reading.quarters, result.reading.k)
             if found := problems(result, truth) + ministerie.defects:

@@ -144,3 +144,28 @@ def test_a_period_outsiders_are_not_offered_is_explained(client, login_as, dashb
     html = _get(client, "/dashboard/?periode=2025-01")
     assert "Kies een periode uit de lijst" in html
     assert "Hele pilot" in html
+
+
+def test_a_repeat_outsider_view_is_the_cached_page_until_the_data_change(
+    app, client, login_as, dashboard_data
+):
+    """The sections are rendered once per publication and diensten state: a repeat view
+    is the same page; a new dienst (effort, outside the publication) or a new incident
+    (a new data version) shows at the next view."""
+    login_as(Rol.EVALUATOR)
+    first = _get(client, "/dashboard/")
+    assert _get(client, "/dashboard/") == first
+    assert _row(first, "tabel-kerncijfers", "Rotterdam")[6] == "8,0"
+    with app.app_context():
+        db.session.add(
+            Dienst(
+                gemeente_id=gemeente("GM0599").id, datum=date(2025, 3, 1), begintijd=time(20),
+                eindtijd=time(22), duur_minuten=120, gebied="centrum", aantal_uniform=1,
+                aantal_burger=0,
+            )
+        )  # fmt: skip
+        db.session.commit()
+    assert _row(_get(client, "/dashboard/"), "tabel-kerncijfers", "Rotterdam")[6] == "10,0"
+    with app.app_context(), clock.frozen(datetime(2025, 3, 20, 22, tzinfo=UTC)):
+        _incident(make_boa("GM0599", code="BOA-0599-ZZ99"), ROTTERDAM, 50, clock.now())
+    assert _row(_get(client, "/dashboard/"), "tabel-kerncijfers", "Rotterdam")[1] == "20"

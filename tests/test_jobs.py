@@ -78,7 +78,7 @@ def test_a_large_import_runs_on_the_worker_with_progress(
 
     states = _follow(client, job_url)
     assert states[-1]["status"] == "klaar", states[-1]
-    assert "3000 geïmporteerd" in states[-1]["melding"]
+    assert "3.000 geïmporteerd" in states[-1]["melding"]
     running = [s for s in states if s["status"] == "bezig" and s["totaal"]]
     assert running, "no progress was shown while the job ran"
     assert {s["eenheid"] for s in running} == {"rijen"}

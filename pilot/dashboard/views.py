@@ -5,13 +5,15 @@ an outsider period (the whole pilot, a closed year, a completed quarter) and see
 protected publication.
 """
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from pilot import clock
 from pilot.access import requires, visible_gemeente
 from pilot.models import Rol
 from pilot.services import dashboard
+from pilot.services.cache import DerivedCache
 from pilot.services.disclosure import policy
 from pilot.services.disclosure.publication import PILOT
 from pilot.services.errors import DomainError
@@ -19,6 +21,19 @@ from pilot.services.reports import periods
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 B, C, E, M = Rol.BEHEERDER, Rol.COORDINATOR, Rol.EVALUATOR, Rol.MINISTERIE
+# The rendered sections of an outsider dashboard, per board (itself cached per publication).
+RENDERED = DerivedCache(sources=64, per_source=1)
+
+
+def _sections(board, hotspots_url: str) -> Markup | None:
+    if board is None:
+        return None
+
+    def render() -> Markup:
+        html = render_template("dashboard/_board.html", board=board, hotspots_url=hotspots_url)
+        return Markup(html)  # our own template, already escaped by Jinja
+
+    return render() if board.exact else RENDERED.get(board, hotspots_url, render)
 
 
 def _outsider_period(publication, gemeente=None):
@@ -38,7 +53,10 @@ def show_national():
     publication = policy.outsider_publication()
     period, offered = _outsider_period(publication)
     board = dashboard.national(publication, period) if period else None
-    return render_template("dashboard/national.html", board=board, perioden=offered)
+    sections = _sections(board, url_for("hotspots.show_national_map"))
+    return render_template(
+        "dashboard/national.html", board=board, sections=sections, perioden=offered
+    )
 
 
 @bp.route("/gemeente/<cbs_code>")
@@ -46,6 +64,7 @@ def show_national():
 def show_gemeente(cbs_code: str):
     """One gemeente: exact for its own coordinator (any period), else protected."""
     gemeente = visible_gemeente(cbs_code)
+    map_url = url_for("hotspots.show_gemeente_map", cbs_code=gemeente.cbs_code)
     if current_user.role is C:
         args = request.args
         try:
@@ -61,11 +80,13 @@ def show_gemeente(cbs_code: str):
             gemeente.pilot_start, max(gemeente.pilot_start, clock.today())
         )
         return render_template(
-            "dashboard/gemeente.html", board=board, gemeente=gemeente, kwartalen=kwartalen
-        )
+            "dashboard/gemeente.html", board=board, sections=_sections(board, map_url),
+            gemeente=gemeente, kwartalen=kwartalen,
+        )  # fmt: skip
     publication = policy.outsider_publication()
     period, offered = _outsider_period(publication, gemeente)
     board = dashboard.gemeente_outsider(publication, gemeente, period) if period else None
     return render_template(
-        "dashboard/gemeente.html", board=board, gemeente=gemeente, perioden=offered
-    )
+        "dashboard/gemeente.html", board=board, sections=_sections(board, map_url),
+        gemeente=gemeente, perioden=offered,
+    )  # fmt: skip

@@ -15,10 +15,13 @@ coordinator's are counted (``reports/figures.py``). Effort (inzeturen) is exact 
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import func, select
+
 from pilot import clock, codes
 from pilot.extensions import db
-from pilot.models import Gemeente
+from pilot.models import Dienst, Gemeente
 from pilot.quarters import quarter_of, quarters_between
+from pilot.services.cache import DerivedCache
 from pilot.services.disclosure import policy
 from pilot.services.disclosure.labels import Formatter
 from pilot.services.disclosure.publication import NATIONAL, Period, Publication, breakdowns
@@ -61,8 +64,33 @@ class Dashboard:
     exact: bool = False
 
 
+# Outsider dashboards per publication (it changes with the data version), unit, period and
+# the diensten's state: effort (inzeturen) is exact and not part of the publication.
+BOARDS = DerivedCache(sources=2, per_source=64)
+
+
+def diensten_state() -> tuple:
+    """Changes whenever a dienst is added, edited (its version) or removed."""
+    return tuple(
+        db.session.execute(
+            select(func.count(Dienst.id), func.max(Dienst.id), func.sum(Dienst.version))
+        ).one()
+    )
+
+
 def national(publication: Publication, period: Period) -> Dashboard:
     """All gemeenten side by side for an outsider period (the national dashboard)."""
+    key = (NATIONAL, period.key, diensten_state())
+    return BOARDS.get(publication, key, lambda: _national(publication, period))
+
+
+def gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Period) -> Dashboard:
+    """One gemeente for an outsider period, protected."""
+    key = (gemeente.cbs_code, period.key, diensten_state())
+    return BOARDS.get(publication, key, lambda: _gemeente_outsider(publication, gemeente, period))
+
+
+def _national(publication: Publication, period: Period) -> Dashboard:
     fmt = policy.formatter(exact=False)
     gemeenten = {g.id: g for g in db.session.execute(db.select(Gemeente)).scalars()}
     effort = effort_figures(list(gemeenten), _range(period))
@@ -96,8 +124,7 @@ def national(publication: Publication, period: Period) -> Dashboard:
     return board
 
 
-def gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Period) -> Dashboard:
-    """One gemeente for an outsider period, protected."""
+def _gemeente_outsider(publication: Publication, gemeente: Gemeente, period: Period) -> Dashboard:
     fmt = policy.formatter(exact=False)
     effort = effort_figures([gemeente.id], _range(period))[gemeente.id]
     c = protected_figures(publication, gemeente.cbs_code, period, effort)

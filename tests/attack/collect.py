@@ -30,6 +30,9 @@ NATIONAL_MAP = "/hotspots/kaart"
 GEMEENTE_MAP = "/hotspots/gemeente/{gemeente}/kaart"
 DOWNLOAD = "/download/{fmt}"
 DATASET = "/dataset/evaluatiedataset.zip"
+HOME = "/"
+NATIONAL_DASHBOARD = "/dashboard/"
+GEMEENTE_DASHBOARD = "/dashboard/gemeente/{gemeente}?periode={periode}"
 NATIONAL = "NL"
 CELL_M = 500
 TOO_MANY = 429
@@ -59,6 +62,7 @@ class Collected:
     maps: dict[tuple[str, str], list[MapCell]] = field(default_factory=dict)  # (unit, q)
     downloads: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (unit, q, fmt)
     dataset: bytes | None = None
+    dashboards: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, periode)
     refused: dict[str, int] = field(default_factory=dict)  # url -> status
     requests: int = 0
     waits: int = 0  # throttle windows waited out
@@ -141,6 +145,7 @@ class Collector:
         found.aggregate = self.get(AGGREGATE)
         self._reports()
         self._maps()
+        self._dashboards()
         if dataset:
             found.dataset = self.get(DATASET)
         found.seconds = time.perf_counter() - started
@@ -189,6 +194,33 @@ class Collector:
                     body = self.get(base + DOWNLOAD.format(fmt=fmt) + query)
                     if body is not None:
                         self.found.downloads[(unit, quarter, fmt)] = body.decode("utf-8")
+
+    def _dashboards(self) -> None:
+        """The start page's key figures (the whole pilot, nationally) and every dashboard
+        for every period the role can name; a page is kept under the period it shows."""
+        if (page := self.get(HOME)) is not None:
+            self.found.dashboards[("home", "P")] = page.decode()
+        requests = [(NATIONAL, f"{NATIONAL_DASHBOARD}?periode={p}") for p in self._periods()]
+        requests += [
+            (g, GEMEENTE_DASHBOARD.format(gemeente=g, periode=p))
+            for g in self._units()
+            for p in self._periods()
+        ]
+        for unit, url in requests:
+            if (page := self.get(url)) is None:
+                continue
+            html = page.decode()
+            if (period := shown_period(html)) is not None:
+                self.found.dashboards[(unit, period)] = html
+
+
+def shown_period(html: str) -> str | None:
+    """The period a dashboard shows: the selected option (an unknown one falls back)."""
+    match = re.search(r'<select[^>]*id="periode".*?</select>', html, re.S)
+    if match is None:
+        return None
+    chosen = re.search(r'<option value="([^"]*)" selected', match.group(0))
+    return chosen.group(1) if chosen else None
 
 
 def collect(

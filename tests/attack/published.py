@@ -24,15 +24,17 @@ SPINE = "afdoening"  # the table whose grand total is a unit's number of inciden
 
 
 # The code axes of each table, in the order the tabellen CSV names them ("codes" column:
-# "afdoening=proces_verbaal|kleding=ALL|leeftijd=ALL"); a code axis left out is at its total.
+# "afdoening=proces_verbaal|kleding=ALL|leeftijd=ALL|aanraking=ALL"); a code axis left out is
+# at its total.
 AXES: dict[str, tuple[str, ...]] = {
-    "afdoening": ("afdoening", "kleding", "leeftijd"),
+    "afdoening": ("afdoening", "kleding", "leeftijd", "aanraking"),
     "locatie_type": ("locatie_type",),
     "kennisname": ("kennisname",),
     "rol_boa": ("rol_boa",),
     "gedraging": ("gedraging",),
     "weekdag_tijdvak": ("weekdag", "tijdvak"),
     "kwaliteit": ("kwaliteit",),
+    "slachtoffer": ("slachtoffer",),
     "politie": ("maat",),
     "boas": ("boas",),
     MAP: ("cel",),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from gemeenten.registry import pilot_gemeenten
 from tests.attack import pdf
 from tests.attack.collect import NATIONAL, Collected, download_cells
+from tests.attack.dashboard import read_dashboard
 from tests.attack.published import (
     EXCLUDED,
     MAP,
@@ -125,12 +126,33 @@ def read(collected: Collected) -> Reading:
         reading.defects += pdf.check_ticks(document, k)
 
     _read_maps(collected, reading, csv_labels)
+    _read_dashboards(collected, reading, csv_labels, names, excluded)
     for figure in dataset_figures(collected.dataset):
         published.add(figure)
     reading.defects += published.defects
     reading.counts["figures"] = len(published.labels)
     reading.counts["hidden"] = len(published.hidden())
     return reading
+
+
+def _read_dashboards(collected, reading, csv_labels, names, excluded) -> None:
+    """Every dashboard figure must be the CSV's (the same cell, the same label)."""
+    for (unit, period), html in sorted(collected.dashboards.items()):
+        reading.counts["dashboards"] += 1
+        found = read_dashboard(html, "NL" if unit == "home" else unit, period, names)
+        reading.defects += found.defects + [f"not understood: {item}" for item in found.leftovers]
+        for figure in found.figures:
+            if not figure.label.is_figure:
+                continue
+            figure = _left_out(figure, excluded)
+            reading.counts["dashboard figures"] += 1
+            known = csv_labels.get(figure.cell)
+            if known is None:
+                reading.defects.append(
+                    f"{figure.source} shows {figure.cell} = {figure.label.text}, "
+                    "which the tabellen CSV lacks"
+                )
+            reading.published.add(figure)
 
 
 def _left_out(figure: Figure, excluded: set[tuple[str, str]]) -> Figure:

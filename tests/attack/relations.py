@@ -53,10 +53,15 @@ SINGLE = {
     "rol_boa": _codes(codes.ROL_BOA),
     "weekdag": _codes(codes.WEEKDAG),
     "tijdvak": _codes(codes.TIJDVAK),
+    "aanraking": ("met", "zonder"),  # incidents with and without touching (conduct)
+    "slachtoffer": ("geen", "niet_doorverwezen", "doorverwezen"),
 }
+# Subtotals a code axis shows besides its total (the victims table's "met slachtoffer(s)").
+GROUPS = {"slachtoffer": {"met_slachtoffer": ("niet_doorverwezen", "doorverwezen")}}
+TOUCHING = "aanrakingen"  # the conduct code whose incidents are the "met aanraking" ones
 MULTIPLE = {"gedraging": _codes(codes.GEDRAGING)}  # more than one code per incident
 INCIDENT_TABLES = ("afdoening", "locatie_type", "kennisname", "rol_boa", "gedraging",
-                   "weekdag_tijdvak", "kwaliteit")  # fmt: skip
+                   "weekdag_tijdvak", "kwaliteit", "slachtoffer")  # fmt: skip
 MEASURES = "politie"
 BOAS = "boas"
 MINOR = ("onder_18", "gemengd")
@@ -228,7 +233,7 @@ class _Builder:
         """A code axis: a code list (with its total if single-response), else the codes
         the outputs show (data-quality flags, police measures)."""
         if name in SINGLE:
-            return Axis(SINGLE[name], {ALL: SINGLE[name]})
+            return Axis(SINGLE[name], {**GROUPS.get(name, {}), ALL: SINGLE[name]})
         if name in MULTIPLE:
             return Axis(MULTIPLE[name], {})
         shown = sorted({c.code(name) for c in self.labels if c.tabel == tabel} - {ALL, None})
@@ -280,6 +285,9 @@ class _Builder:
                 for tabel in INCIDENT_TABLES:
                     if tabel != SPINE and all(a in SINGLE for a in AXES[tabel]):
                         p.aliases[cell(tabel, unit, period)] = self.spine(unit, period)
+                # "met aanraking" counts the incidents with the conduct aanrakingen
+                touching = cell(SPINE, unit, period, aanraking="met")
+                p.aliases[touching] = cell("gedraging", unit, period, gedraging=TOUCHING)
         for tabel in (*INCIDENT_TABLES, MEASURES):
             self.lattice(tabel)
         self.lattice(BOAS, time_sums=False)
@@ -309,7 +317,8 @@ class _Builder:
                     p.at_most("kwaliteit <= totaal", [flag], [spine])
 
     def _domain_rules(self) -> None:
-        """A reprimande is for a minor; a PV without case number is a PV."""
+        """A reprimande is for a minor; a PV without case number is a PV; an imported
+        record is not counted as registered late (the reports' definitions)."""
         p = self.program
         adults = [band for band in SINGLE["leeftijd"] if band not in MINOR]
         for unit in self.units.leaves:
@@ -325,6 +334,12 @@ class _Builder:
                     [cell("kwaliteit", unit, period, kwaliteit="pv_zonder_zaaknummer")],
                     [cell(SPINE, unit, period, afdoening=PV)],
                 )
+                p.at_most(
+                    "laat geregistreerd + geimporteerd <= totaal",
+                    [cell("kwaliteit", unit, period, kwaliteit=flag)
+                     for flag in ("laat_geregistreerd", "geimporteerd")],
+                    [self.spine(unit, period)],
+                )  # fmt: skip
 
     def _boas(self) -> None:
         """A boa counts once per period: a longer period counts at least as many as each

@@ -16,6 +16,7 @@ from pilot.models import Boa, Gemeente, Incident, PolitieCijfer
 from tests.attack.published import AXES, EXCLUDED, MAP, Cell
 
 LATE = timedelta(days=7)
+TOUCHING = codes.gedraging_bit("aanrakingen")
 CELL_M = 500
 
 
@@ -75,7 +76,11 @@ class Truth:
                     "weekdag": str(i.weekdag),
                     "tijdvak": i.tijdvak,
                     "gedragingen": i.gedragingen,
-                    "laat_geregistreerd": i.aangemaakt_op - i.tijdstip > LATE,
+                    "aanraking": "met" if i.gedragingen & TOUCHING else "zonder",
+                    "slachtoffer": _victims(i),
+                    "laat_geregistreerd": not i.geimporteerd
+                    and i.aangemaakt_op - i.tijdstip > LATE,
+                    "geimporteerd": i.geimporteerd,
                     "pv_zonder_zaaknummer": i.afdoening == "proces_verbaal"
                     and i.zaaknummer_hmac is None,
                     "grens_niet_gecontroleerd": not i.grens_gecontroleerd,
@@ -136,6 +141,12 @@ class Truth:
         return count
 
 
+def _victims(incident: Incident) -> str:
+    if not incident.aantal_slachtoffers:
+        return "geen"
+    return "doorverwezen" if incident.slachtofferhulp else "niet_doorverwezen"
+
+
 def _month_end(day: date) -> date:
     following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return following - timedelta(days=1)
@@ -156,4 +167,6 @@ def _matcher(key: Cell):
         return None
     wanted = {axis: key.code(axis) for axis in AXES[key.tabel]}
     wanted = {axis: code for axis, code in wanted.items() if code != "ALL"}
+    if wanted.get("slachtoffer") == "met_slachtoffer":
+        return lambda r: r["slachtoffer"] != "geen"
     return lambda r: all(r[axis] == code for axis, code in wanted.items())
