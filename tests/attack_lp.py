@@ -84,21 +84,24 @@ def narrowed(
     leaf_counts = [axis.leaf_count for axis in lattice.axes]
     code_ranges = [range(c) for c in leaf_counts[slice_axes:]]
     for slice_key, patterns in observed.items():
+        # A pattern only one leaf can show is that leaf's count: a constant, no variable.
+        fixed: Counter = Counter()
         share: dict[tuple[int, ...], list[int]] = {}
-        per_pattern: dict[tuple, list[int]] = {p: [] for p in patterns}
-        for codes in itertools.product(*code_ranges):
-            for pattern, count in patterns.items():
-                if compatible(codes, pattern):
-                    low.append(0.0)
-                    high.append(float(count))
-                    share.setdefault(codes, []).append(n)
-                    per_pattern[pattern].append(n)
-                    n += 1
+        for pattern, count in patterns.items():
+            leaves = [c for c in itertools.product(*code_ranges) if compatible(c, pattern)]
+            if len(leaves) == 1:
+                fixed[leaves[0]] += count
+                continue
+            columns = list(range(n, n + len(leaves)))
+            low.extend([0.0] * len(leaves))
+            high.extend([float(count)] * len(leaves))
+            for codes, y in zip(leaves, columns, strict=True):
+                share.setdefault(codes, []).append(y)
+            n += len(leaves)
+            add([], [], [(y, 1.0) for y in columns], float(count))
         for codes in itertools.product(*code_ranges):
             cell = int(index[(*slice_key, *codes)])
-            add([cell], [1.0], [(y, -1.0) for y in share.get(codes, [])], 0.0)
-        for pattern, count in patterns.items():
-            add([], [], [(y, 1.0) for y in per_pattern[pattern]], float(count))
+            add([cell], [1.0], [(y, -1.0) for y in share.get(codes, [])], float(fixed[codes]))
     matrix = coo_array(
         (
             [d for _, data, _ in rows for d in data],
@@ -136,7 +139,35 @@ def narrowed(
             return seen_low[column] <= 1 + 1e-6 and seen_high[column] >= k - 1 - 1e-6
         return seen_high[column] - seen_low[column] >= 0.5
 
-    for cell in np.nonzero(np.isin(status, SUPPRESSED))[0]:
+    def solve(joint: bool = False) -> float | None:
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # a warm start that ends in numerical trouble ("Unknown"): solve afresh
+            solver.clearSolver()
+            solver.run()
+        model_status = solver.getModelStatus()
+        if joint and model_status != highspy.HighsModelStatus.kOptimal:
+            return None  # some cell is unbounded: the single solves will say which
+        assert model_status == highspy.HighsModelStatus.kOptimal, (
+            lattice.name,
+            solver.modelStatusToString(model_status),
+        )
+        solution = np.array(solver.getSolution().col_value)
+        np.minimum(seen_low, solution, out=seen_low)
+        np.maximum(seen_high, solution, out=seen_high)
+        return solver.getInfo().objective_function_value
+
+    cells = np.nonzero(np.isin(status, SUPPRESSED))[0]
+    # Two solves that push every suppressed cell down, then up, at once: most cells span
+    # their range over these two tables and need no solves of their own.
+    if len(cells):
+        together = variable[cells].astype(np.int32)
+        solver.changeColsCost(len(together), together, np.ones(len(together)))
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
+            solve(joint=True)
+        solver.changeColsCost(len(together), together, np.zeros(len(together)))
+    for cell in cells:
         column = int(variable[cell])
         primary = status[cell] == Status.PRIMARY
         if spans(column, primary):
@@ -148,12 +179,7 @@ def narrowed(
         extremes = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             solver.changeObjectiveSense(sense)
-            solver.run()
-            assert solver.getModelStatus() == highspy.HighsModelStatus.kOptimal, lattice.name
-            extremes.append(solver.getInfo().objective_function_value)
-            solution = np.array(solver.getSolution().col_value)
-            np.minimum(seen_low, solution, out=seen_low)
-            np.maximum(seen_high, solution, out=seen_high)
+            extremes.append(solve())
         a, b = extremes
         bad = b - a < 0.5
         if primary:

@@ -27,7 +27,7 @@ DATUM = "datum (JJJJ-MM-DD)"
 SUPPRESSED = "onderdrukt"
 SUPPRESSED_LABEL = (
     "Waarde onderdrukt ter bescherming (k-anonimiteit of een onderdrukte tabelcel); "
-    "in CSV en XLSX een lege cel, in GeoPackage NULL."
+    "in CSV en XLSX een lege cel, in GeoPackage NULL, in SPSS system-missing, in Stata '.'."
 )
 PROTECTION = "bescherming"
 
@@ -104,17 +104,90 @@ def gedraging_variables(
     ]
 
 
+def gemeente_variables() -> list[Variable]:
+    """The gemeenten of the pilot: public facts (the beheerder's register)."""
+    g = "gemeenten"
+    return [
+        Variable(g, "gemeente", CODE, "CBS-code van de gemeente (GM + 4 cijfers)."),
+        Variable(g, "gemeente_naam", TEKST, "Naam van de gemeente."),
+        Variable(g, "provincie", TEKST, "Provincie."),
+        Variable(g, "tranche", GETAL, "Tranche waarmee de gemeente in de pilot begon."),
+        Variable(g, "pilot_start", DATUM, "Eerste dag van de pilot in de gemeente."),
+        Variable(g, "pilot_eind", DATUM, "Laatste dag van de pilot (leeg = geen einddatum)."),
+        Variable(g, "inwoners", GETAL, "Aantal inwoners volgens CBS (leeg = niet ingevoerd)."),
+    ]
+
+
+def boa_count_variables() -> list[Variable]:
+    """The boa table of the default dataset: only what the publication offers."""
+    b = "boas"
+    return [
+        Variable(b, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(
+            b,
+            "bevoegde_boas_pilot",
+            GETAL,
+            "Boa’s opgeleid en met geldig OM-mandaat op enige dag van de hele pilot, zoals "
+            "gepubliceerd; leeg = onderdrukt (<k of ×). Niet per kwartaal of jaar.",
+            beschermd=True,
+        ),
+    ]
+
+
+def boa_variables() -> list[Variable]:
+    """The boa table of the granted extract: one row per boa with its dates."""
+    b = "boas"
+    return [
+        Variable(b, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(b, "boa", CODE, "Pseudoniem van de boa (geen naam of personeelsnummer)."),
+        Variable(b, "opleidingsdatum", DATUM, "Datum van de opleiding (leeg = in opleiding)."),
+        Variable(b, "mandaat_start", DATUM, "Eerste dag van het OM-mandaat (leeg = geen)."),
+        Variable(b, "mandaat_eind", DATUM, "Laatste dag van het OM-mandaat (leeg = geen eind)."),
+        Variable(b, "actief", JANEE, "1 = actief, 0 = gedeactiveerd."),
+    ]
+
+
 def dienst_variables() -> list[Variable]:
+    """The diensten of the granted extract: one row per dienst."""
     d = "diensten"
     return [
         Variable(d, "rij_id", GETAL, "Willekeurig volgnummer, per export opnieuw getrokken."),
         Variable(d, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(d, "kwartaal", CODE, "Kwartaal van de begindatum (JJJJ-Kn)."),
         Variable(d, "datum", DATUM, "Datum waarop de dienst begon."),
+        coded(d, "tijdvak", "Tijdvak van de begintijd (lokale tijd).", codes.TIJDVAK),
         Variable(d, "duur_minuten", GETAL, "Duur van de dienst in minuten."),
         Variable(d, "aantal_uniform", GETAL, "Aantal boa’s in uniform."),
         Variable(d, "aantal_burger", GETAL, "Aantal boa’s in burger."),
         Variable(d, "inzeturen", KOMMA, "Duur in uren × (uniform + burger)."),
         Variable(d, "synthetisch", JANEE, "1 = synthetisch record (test of demo)."),
+    ]
+
+
+def dienst_count_column(tijdvak: str) -> str:
+    return f"diensten_{tijdvak}"
+
+
+def dienst_quarter_variables() -> list[Variable]:
+    """The diensten of the default dataset: per gemeente and quarter, as published."""
+    d = "diensten"
+    return [
+        Variable(d, "gemeente", CODE, "CBS-code van de gemeente."),
+        Variable(d, "kwartaal", CODE, "Afgesloten kwartaal binnen de pilotperiode (JJJJ-Kn)."),
+        Variable(d, "aantal_diensten", GETAL, "Aantal diensten dat in het kwartaal begon."),
+        *(
+            Variable(
+                d,
+                dienst_count_column(item.code),
+                GETAL,
+                f"Aantal diensten met begintijd in tijdvak ‘{item.label}’.",
+                codes.TIJDVAK.name,
+            )
+            for item in codes.TIJDVAK.codes
+        ),
+        Variable(d, "inzeturen", KOMMA, "Som over de diensten van duur in uren × boa’s."),
+        Variable(d, "inzeturen_uniform", KOMMA, "Inzeturen van boa’s in uniform."),
+        Variable(d, "inzeturen_burger", KOMMA, "Inzeturen van boa’s in burger."),
     ]
 
 

@@ -18,8 +18,15 @@ import pandas as pd
 from pilot import audit
 from pilot.extensions import db
 from pilot.models import ExtractGrant
-from pilot.services.dataset import extract, rows
-from pilot.services.dataset.codebook import dienst_variables, politie_variables
+from pilot.services.dataset import extract, register, rows
+from pilot.services.dataset.codebook import (
+    boa_count_variables,
+    boa_variables,
+    dienst_quarter_variables,
+    dienst_variables,
+    gemeente_variables,
+    politie_variables,
+)
 from pilot.services.dataset.formats import WRITERS, Dataset
 from pilot.services.dataset.protected import (
     incident_variables,
@@ -27,17 +34,11 @@ from pilot.services.dataset.protected import (
     protected_incidents,
     protected_police,
     protection_rows,
-    random_ids,
 )
+from pilot.services.dataset.statistics import NOTE as FILES_NOTE
 from pilot.services.disclosure.policy import outsider_publication
 
 DEFAULT_NAME = "evaluatiedataset-pilot-429ter.zip"
-
-
-def _diensten() -> pd.DataFrame:
-    frame = rows.diensten()
-    frame.insert(0, "rij_id", random_ids(len(frame)))
-    return frame[[v.naam for v in dienst_variables()]]
 
 
 def _politiecijfers() -> pd.DataFrame:
@@ -66,11 +67,36 @@ def default_dataset() -> Dataset:
         "alleen als klasse.",
         "Politiecijfers staan er per maand in voor dezelfde kwartalen; een maat is leeg in "
         "alle maanden van een kwartaal waarvan het gepubliceerde cijfer onderdrukt is.",
+        "Gemeenten: openbare gegevens (CBS-code, naam, tranche, pilotperiode, inwoners).",
+        "Boa’s: alleen wat de publicatie geeft, het aantal bevoegde boa’s per gemeente over "
+        "de hele pilot (leeg waar de publicatie het onderdrukt). Aantallen per kwartaal of "
+        "jaar zijn niet gepubliceerd omdat ze verborgen aantallen teruggeven; een rij per boa "
+        "met opleidings- en mandaatdatum zou ze teruggeven, ook met data per jaar. Pseudoniem "
+        "en data per boa staan alleen in een extract op toestemming van de beheerder.",
+        "Diensten: per gemeente en afgesloten kwartaal binnen de pilot, zoals gepubliceerd "
+        "(aantal diensten en inzeturen, exact; geen telling van personen), plus het aantal "
+        "diensten per tijdvak van de begintijd. Geen rij per dienst: de grootte van één team "
+        "begrenst het aantal boa’s van de gemeente van onderen. De gebiedsomschrijving is "
+        "vrije tekst en zit in geen enkele dataset.",
+        FILES_NOTE,
     ]
+    tables = {
+        "incidenten": incidents,
+        "diensten": register.published_diensten(publication),
+        "politiecijfers": police,
+        "gemeenten": register.gemeenten(),
+        "boas": register.published_boas(publication),
+    }
     return Dataset(
         "evaluatiedataset",
-        {"incidenten": incidents, "diensten": _diensten(), "politiecijfers": police},
-        [*variables, *dienst_variables(), *politie_variables(beschermd=True)],
+        tables,
+        [
+            *variables,
+            *dienst_quarter_variables(),
+            *politie_variables(beschermd=True),
+            *gemeente_variables(),
+            *boa_count_variables(),
+        ],
         notes,
         [*protection_rows(protection, size), *police_rows(police_protection)],
         size,
@@ -86,15 +112,26 @@ def extract_dataset(grant: ExtractGrant) -> Dataset:
         "pseudoniem van de boa en de registratievertraging in dagen. Niet k-anoniem. Het "
         "rij-id is per export willekeurig; het exacte punt, het tijdstip, vrije tekst en "
         "gehashte nummers zitten er niet in.",
+        "Diensten per dienst (datum, tijdvak van de begintijd, duur, aantallen boa’s), zonder "
+        "de gebiedsomschrijving; boa’s per boa met pseudoniem, opleidings- en mandaatdata.",
+        FILES_NOTE,
     ]
     return Dataset(
         f"extract toestemming {grant.id}",
         {
             "incidenten": extract.extract_incidents(rows.incidents()),
-            "diensten": _diensten(),
+            "diensten": register.diensten(),
             "politiecijfers": _politiecijfers(),
+            "gemeenten": register.gemeenten(),
+            "boas": register.boas(),
         },
-        [*extract.incident_variables(), *dienst_variables(), *politie_variables()],
+        [
+            *extract.incident_variables(),
+            *dienst_variables(),
+            *politie_variables(),
+            *gemeente_variables(),
+            *boa_variables(),
+        ],
         notes,
         cell_size=extract.CELL_M,
     )

@@ -1,4 +1,6 @@
 """The files of a dataset: one writer per format, so that a format is one function more.
+The files for statistics packages (``.sav``, ``.dta``, ``codebook.json``) are in
+``statistics.py``.
 
 Every writer takes the dataset and a folder and returns the paths it wrote. A blank
 (suppressed) value is the format's own missing value: an empty CSV field, an empty XLSX
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from gemeenten.boundaries import RD
 from pilot import clock, codes
 from pilot.services.dataset.codebook import FIELDS, CodebookRow, Variable, codebook_rows
+from pilot.services.dataset.statistics import write_codebook_json, write_dta, write_sav
 from pilot.services.reports.pdf import render_pdf
 
 
@@ -121,4 +124,7 @@ WRITERS: tuple[Writer, ...] = (
     write_xlsx,
     write_gpkg,
     write_codebook_pdf,
+    write_codebook_json,
+    write_sav,
+    write_dta,
 )

@@ -1,4 +1,5 @@
-"""The rows every dataset is made from, read once with SQL: incidents, diensten, police.
+"""The rows every dataset is made from, read once with SQL: incidents, diensten, police,
+gemeenten and boa's.
 
 Incidents come with their gemeente, local date, quarter, codes, the south-west corners of
 their 100 m and 500 m cells (computed in SQL exactly as the hotspot grid and the
@@ -101,11 +102,14 @@ def incidents() -> pd.DataFrame:
 
 
 def diensten() -> pd.DataFrame:
-    """Every dienst: gemeente, date, duration and the numbers of boa's."""
+    """Every dienst: gemeente, date, quarter, time band of the start (the report's bands,
+    ``codes.tijdvak_for_hour``), duration and the numbers of boa's. Never the gebied (free
+    text) or the exact times."""
     statement = (
         db.select(
             Gemeente.cbs_code.label("gemeente"),
             Dienst.datum,
+            Dienst.begintijd,
             Dienst.duur_minuten,
             Dienst.aantal_uniform,
             Dienst.aantal_burger,
@@ -116,10 +120,53 @@ def diensten() -> pd.DataFrame:
     )
     result = db.session.execute(statement)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame["kwartaal"] = [Quarter(d.year, (d.month - 1) // 3 + 1).code for d in frame["datum"]]
+    frame["tijdvak"] = [codes.tijdvak_for_hour(t.hour) for t in frame["begintijd"]]
     frame["datum"] = frame["datum"].astype(str)
     people = frame["aantal_uniform"] + frame["aantal_burger"]
     frame["inzeturen"] = (frame["duur_minuten"] / 60 * people).round(2)
     frame["synthetisch"] = frame["synthetisch"].astype(int)
+    return frame.drop(columns=["begintijd"])
+
+
+def gemeenten() -> pd.DataFrame:
+    """The pilot gemeenten with their public facts."""
+    statement = db.select(
+        Gemeente.cbs_code.label("gemeente"),
+        Gemeente.naam.label("gemeente_naam"),
+        Gemeente.provincie,
+        Gemeente.tranche,
+        Gemeente.pilot_start,
+        Gemeente.pilot_eind,
+        Gemeente.inwoners,
+    ).order_by(Gemeente.cbs_code)
+    result = db.session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for name in ("pilot_start", "pilot_eind"):
+        frame[name] = [None if d is None else d.isoformat() for d in frame[name]]
+    frame["inwoners"] = frame["inwoners"].astype("Int64")
+    return frame
+
+
+def boas() -> pd.DataFrame:
+    """Every boa: gemeente, pseudonym, training and mandate dates, active or not."""
+    statement = (
+        db.select(
+            Gemeente.cbs_code.label("gemeente"),
+            Boa.code.label("boa"),
+            Boa.opleidingsdatum,
+            Boa.mandaat_start,
+            Boa.mandaat_eind,
+            Boa.actief,
+        )
+        .join(Gemeente, Gemeente.id == Boa.gemeente_id)
+        .order_by(Gemeente.cbs_code, Boa.code)
+    )
+    result = db.session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for name in ("opleidingsdatum", "mandaat_start", "mandaat_eind"):
+        frame[name] = [None if d is None else d.isoformat() for d in frame[name]]
+    frame["actief"] = frame["actief"].astype(int)
     return frame
 
 
