@@ -83,25 +83,46 @@ def narrowed(
     n = len(low)
     leaf_counts = [axis.leaf_count for axis in lattice.axes]
     code_ranges = [range(c) for c in leaf_counts[slice_axes:]]
+    combos = list(itertools.product(*code_ranges))
     for slice_key, patterns in observed.items():
         # A pattern only one leaf can show is that leaf's count: a constant, no variable.
+        fits = {p: [c for c in combos if compatible(c, p)] for p in patterns}
         fixed: Counter = Counter()
-        share: dict[tuple[int, ...], list[int]] = {}
-        for pattern, count in patterns.items():
-            leaves = [c for c in itertools.product(*code_ranges) if compatible(c, pattern)]
+        for pattern, leaves in fits.items():
             if len(leaves) == 1:
-                fixed[leaves[0]] += count
+                fixed[leaves[0]] += patterns[pattern]
+        open_patterns = [p for p, leaves in fits.items() if len(leaves) > 1]
+        # Leaves the same patterns fit are interchangeable for the rows: one variable per
+        # (such group of leaves, pattern) and one row per group give the same range for
+        # every cell as a variable per (leaf, pattern) (a transportation problem whose
+        # sources have the same neighbours can merge them), with far fewer columns.
+        signature: dict[tuple[int, ...], list] = {c: [] for c in combos}
+        for pattern in open_patterns:
+            for codes in fits[pattern]:
+                signature[codes].append(pattern)
+        groups: dict[tuple, list[tuple[int, ...]]] = {}
+        for codes in combos:
+            groups.setdefault(tuple(signature[codes]), []).append(codes)
+        per_pattern: dict[tuple, list[int]] = {p: [] for p in open_patterns}
+        for fitting, members in groups.items():
+            cells = [int(index[(*slice_key, *codes)]) for codes in members]
+            if not fitting:  # no row can be of these leaves but the fixed ones
+                for cell, codes in zip(cells, members, strict=True):
+                    add([cell], [1.0], [], float(fixed[codes]))
                 continue
-            columns = list(range(n, n + len(leaves)))
-            low.extend([0.0] * len(leaves))
-            high.extend([float(count)] * len(leaves))
-            for codes, y in zip(leaves, columns, strict=True):
-                share.setdefault(codes, []).append(y)
-            n += len(leaves)
-            add([], [], [(y, 1.0) for y in columns], float(count))
-        for codes in itertools.product(*code_ranges):
-            cell = int(index[(*slice_key, *codes)])
-            add([cell], [1.0], [(y, -1.0) for y in share.get(codes, [])], float(fixed[codes]))
+            for cell, codes in zip(cells, members, strict=True):
+                if fixed[codes] and variable[cell] >= 0:
+                    low[variable[cell]] = max(low[variable[cell]], float(fixed[codes]))
+            columns = list(range(n, n + len(fitting)))
+            low.extend([0.0] * len(fitting))
+            high.extend(float(patterns[p]) for p in fitting)
+            for pattern, y in zip(fitting, columns, strict=True):
+                per_pattern[pattern].append(y)
+            n += len(fitting)
+            constant = float(sum(fixed[codes] for codes in members))
+            add(cells, [1.0] * len(cells), [(y, -1.0) for y in columns], constant)
+        for pattern in open_patterns:
+            add([], [], [(y, 1.0) for y in per_pattern[pattern]], float(patterns[pattern]))
     matrix = coo_array(
         (
             [d for _, data, _ in rows for d in data],
