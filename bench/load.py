@@ -164,12 +164,12 @@ class User(threading.Thread):
             response = self.session.request(
                 method, self.url + path, allow_redirects=False, timeout=60, **kwargs
             )
-        except requests.RequestException:
-            self.errors[kind] += 1
+        except requests.RequestException as error:
+            self.errors[f"{kind}:{type(error).__name__}"] += 1
             return None
         elapsed = time.perf_counter() - t0
         if response.status_code not in ok:
-            self.errors[kind] += 1
+            self.errors[f"{kind}:{response.status_code}"] += 1
         else:
             self.results[kind].append(elapsed)
         if self.think:
@@ -192,7 +192,8 @@ class User(threading.Thread):
 
     def _incident(self, form_html: str) -> dict:
         lat, lon = GEMEENTEN[self.cbs]
-        day = date(2025, 1, 1) + timedelta(days=self.random.randrange(300))
+        # inside every gemeente's pilot (the last tranche starts on 1 July 2025)
+        day = date(2025, 7, 1) + timedelta(days=self.random.randrange(180))
         boas = BOA.findall(form_html)
         return {
             "csrf_token": CSRF.search(form_html).group(1),
@@ -289,6 +290,7 @@ def scenario(
     elapsed = time.monotonic() - started
     total = sum(len(v) for v in results.values())
     out = {"rps": round(total / elapsed, 1), "errors": sum(errors.values()), "requests": total}
+    print(f"errors by request and status: {dict(sorted(errors.items()))}", flush=True)
     for kind in TYPES:
         times = sorted(results[kind])
         if times:
