@@ -2,11 +2,16 @@
 
 Written for the tests, independently of ``pilot.services.disclosure.consistency``: the
 attacker knows every published cell (exact values, ``<k`` ranges, hidden cells' bounds),
-every sum relation of the lattice, and, from the dataset, how many rows of each slice
-(gemeente and quarter, or quarter of one map) show each pattern of values. A row of leaf
-``l`` can show pattern ``p`` when ``p`` agrees with ``l`` wherever it is not blank. The
-unknowns are the hidden cells and, per slice, how many rows of each leaf show each
-pattern. For every suppressed cell the LP gives the range an attacker can prove.
+that every cell is the sum of the leaf cells below it, and, from the dataset, how many
+rows of each slice (gemeente and quarter, or quarter of one map) show each pattern of
+values. A row of leaf ``l`` can show pattern ``p`` when ``p`` agrees with ``l`` wherever
+it is not blank. For every suppressed cell the LP gives the range an attacker can prove.
+
+The unknowns are the leaf cells (every other cell is a sum of them, so a cell's bounds
+are a row over its leaves) and, per slice, how many rows of each group of leaves show
+each pattern. A cell nothing is known of beyond ``0..∞`` adds no row: its leaves are
+non-negative already. This is the same polytope as one variable per cell with a sum
+relation per aggregate, projected onto the leaves, with far fewer unknowns.
 """
 
 import itertools
@@ -22,15 +27,125 @@ from pilot.services.disclosure.lattice import INFINITY, Lattice, Status
 SUPPRESSED = (Status.PRIMARY, Status.SECONDARY, Status.MASKED)
 
 
-def _relations(lattice: Lattice, index: np.ndarray):
-    for position, axis in enumerate(lattice.axes):
-        moved = np.moveaxis(index, position, 0)
-        for node in range(axis.leaf_count, len(axis)):
-            leaves = sorted(axis.members[node])
-            totals = moved[node].ravel()
-            parts = moved[leaves].reshape(len(leaves), -1)
-            for column in range(totals.size):
-                yield [int(totals[column]), *map(int, parts[:, column])], [1, *[-1] * len(leaves)]
+class _Program:
+    """Columns with bounds and rows with bounds, built up and handed to HiGHS once."""
+
+    def __init__(self, low: np.ndarray, high: np.ndarray) -> None:
+        self.low, self.high = list(low.astype(float)), list(high.astype(float))
+        self.entries: list[tuple[np.ndarray, np.ndarray]] = []
+        self.row_low: list[float] = []
+        self.row_high: list[float] = []
+
+    def columns(self, lows: list[float], highs: list[float]) -> list[int]:
+        first = len(self.low)
+        self.low.extend(lows)
+        self.high.extend(highs)
+        return list(range(first, len(self.low)))
+
+    def row(self, columns, coefficients, low: float, high: float) -> None:
+        self.entries.append((np.asarray(columns, dtype=np.int64), np.asarray(coefficients)))
+        self.row_low.append(low)
+        self.row_high.append(high)
+
+    def solver(self) -> highspy.Highs:
+        n = len(self.low)
+        rows = np.concatenate([np.full(len(c), r) for r, (c, _) in enumerate(self.entries)])
+        columns = np.concatenate([c for c, _ in self.entries])
+        data = np.concatenate([d for _, d in self.entries]).astype(float)
+        matrix = coo_array((data, (rows, columns)), shape=(len(self.entries), n)).tocsc()
+
+        def finite(values: list[float]) -> np.ndarray:
+            array = np.array(values, dtype=float)
+            return np.where(array >= INFINITY, highspy.kHighsInf, array)
+
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = n, len(self.entries)
+        model.col_cost_ = np.zeros(n)
+        model.col_lower_, model.col_upper_ = np.array(self.low), finite(self.high)
+        model.row_lower_, model.row_upper_ = np.array(self.row_low), finite(self.row_high)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.passModel(model)
+        return solver
+
+
+def _leaves_below(lattice: Lattice, leaf_index: np.ndarray, cell: tuple[int, ...]) -> np.ndarray:
+    below = [sorted(axis.members[node]) for axis, node in zip(lattice.axes, cell, strict=True)]
+    return leaf_index[np.ix_(*below)].ravel()
+
+
+def _implied(lattice: Lattice, lower: np.ndarray, upper: np.ndarray, slice_axes: int) -> np.ndarray:
+    """Hidden cells whose only bound, ``0..u``, follows from their slice's total.
+
+    A breakdown cell is at most its gemeente-quarter's total; that total is the cell with
+    every code axis at its root (all leaves), and its own row bounds all cells below it.
+    """
+    roots = []
+    for axis in lattice.axes[slice_axes:]:
+        everything = frozenset(range(axis.leaf_count))
+        root = [i for i, members in enumerate(axis.members) if members == everything]
+        if not root:
+            return np.zeros(lattice.shape, dtype=bool)
+        roots.append(root[0])
+    corner = (slice(None),) * slice_axes + tuple(roots)
+    total = upper[corner].reshape(upper[corner].shape + (1,) * len(roots))
+    implied = (lattice.status == Status.HIDDEN) & (lower == 0) & (total <= upper)
+    implied[corner] = False
+    return implied
+
+
+def _add_patterns(
+    program: _Program,
+    leaf_index: np.ndarray,
+    observed: dict[tuple[int, ...], Counter],
+    compatible: Callable[[tuple[int, ...], tuple], bool],
+    code_ranges: list[range],
+) -> None:
+    """Per slice: the rows of each pattern are spread over the leaves the pattern fits."""
+    combos = list(itertools.product(*code_ranges))
+    for slice_key, patterns in observed.items():
+        fits = {p: [c for c in combos if compatible(c, p)] for p in patterns}
+        # A pattern only one leaf can show is part of that leaf's count for certain.
+        fixed: Counter = Counter()
+        for pattern, leaves in fits.items():
+            if len(leaves) == 1:
+                fixed[leaves[0]] += patterns[pattern]
+        open_patterns = [p for p, leaves in fits.items() if len(leaves) > 1]
+        # Leaves the same patterns fit are interchangeable for the rows: one variable per
+        # (such group of leaves, pattern) gives every cell the same range as a variable
+        # per (leaf, pattern) (a transportation problem's sources with the same
+        # neighbours merge), with far fewer columns.
+        signature: dict[tuple[int, ...], list] = {c: [] for c in combos}
+        for pattern in open_patterns:
+            for codes in fits[pattern]:
+                signature[codes].append(pattern)
+        groups: dict[tuple, list[tuple[int, ...]]] = {}
+        for codes in combos:
+            groups.setdefault(tuple(signature[codes]), []).append(codes)
+        per_pattern: dict[tuple, list[int]] = {p: [] for p in open_patterns}
+        for fitting, members in groups.items():
+            leaves = [int(leaf_index[(*slice_key, *codes)]) for codes in members]
+            for leaf, codes in zip(leaves, members, strict=True):
+                program.low[leaf] = max(program.low[leaf], float(fixed[codes]))
+            constant = float(sum(fixed[codes] for codes in members))
+            if not fitting:  # no row can be of these leaves but the fixed ones
+                for leaf, codes in zip(leaves, members, strict=True):
+                    program.high[leaf] = min(program.high[leaf], float(fixed[codes]))
+                continue
+            ys = program.columns([0.0] * len(fitting), [float(patterns[p]) for p in fitting])
+            for pattern, y in zip(fitting, ys, strict=True):
+                per_pattern[pattern].append(y)
+            program.row(
+                [*leaves, *ys], [1.0] * len(leaves) + [-1.0] * len(ys), constant, constant
+            )
+        for pattern in open_patterns:
+            ys = per_pattern[pattern]
+            count = float(patterns[pattern])
+            program.row(ys, [1.0] * len(ys), count, count)
 
 
 def narrowed(
@@ -48,117 +163,38 @@ def narrowed(
     indices can show the pattern. ``leaf_bounds`` adds known bounds on leaf cells.
     """
     lower, upper = lattice.bounds(k)
-    values = lattice.values.ravel()
-    index = np.arange(values.size).reshape(lattice.shape)
-    unknown = (lattice.status != Status.EXACT).ravel()
-    variable = np.full(values.size, -1)
-    variable[unknown] = np.arange(int(unknown.sum()))
-    low = list(lower.ravel()[unknown].astype(float))
-    high = list(upper.ravel()[unknown].astype(float))
     for cell, (a, b) in (leaf_bounds or {}).items():
-        flat = int(index[cell])
-        if variable[flat] >= 0:
-            low[variable[flat]] = max(low[variable[flat]], a)
-            high[variable[flat]] = min(high[variable[flat]], b)
-    rows: list[tuple[list[int], list[float], float]] = []
-
-    def add(
-        cells: list[int], coefficients: list[float], extra: list[tuple[int, float]], rhs: float
-    ):
-        columns, data = [], []
-        constant = 0.0
-        for cell, coefficient in zip(cells, coefficients, strict=True):
-            if variable[cell] < 0:
-                constant += coefficient * values[cell]
-            else:
-                columns.append(int(variable[cell]))
-                data.append(coefficient)
-        for column, coefficient in extra:
-            columns.append(column)
-            data.append(coefficient)
-        rows.append((columns, data, rhs - constant))
-
-    for cells, coefficients in _relations(lattice, index):
-        add(cells, coefficients, [], 0.0)
-    n = len(low)
-    leaf_counts = [axis.leaf_count for axis in lattice.axes]
-    code_ranges = [range(c) for c in leaf_counts[slice_axes:]]
-    combos = list(itertools.product(*code_ranges))
-    for slice_key, patterns in observed.items():
-        # A pattern only one leaf can show is that leaf's count: a constant, no variable.
-        fits = {p: [c for c in combos if compatible(c, p)] for p in patterns}
-        fixed: Counter = Counter()
-        for pattern, leaves in fits.items():
-            if len(leaves) == 1:
-                fixed[leaves[0]] += patterns[pattern]
-        open_patterns = [p for p, leaves in fits.items() if len(leaves) > 1]
-        # Leaves the same patterns fit are interchangeable for the rows: one variable per
-        # (such group of leaves, pattern) and one row per group give the same range for
-        # every cell as a variable per (leaf, pattern) (a transportation problem whose
-        # sources have the same neighbours can merge them), with far fewer columns.
-        signature: dict[tuple[int, ...], list] = {c: [] for c in combos}
-        for pattern in open_patterns:
-            for codes in fits[pattern]:
-                signature[codes].append(pattern)
-        groups: dict[tuple, list[tuple[int, ...]]] = {}
-        for codes in combos:
-            groups.setdefault(tuple(signature[codes]), []).append(codes)
-        per_pattern: dict[tuple, list[int]] = {p: [] for p in open_patterns}
-        for fitting, members in groups.items():
-            cells = [int(index[(*slice_key, *codes)]) for codes in members]
-            if not fitting:  # no row can be of these leaves but the fixed ones
-                for cell, codes in zip(cells, members, strict=True):
-                    add([cell], [1.0], [], float(fixed[codes]))
-                continue
-            for cell, codes in zip(cells, members, strict=True):
-                if fixed[codes] and variable[cell] >= 0:
-                    low[variable[cell]] = max(low[variable[cell]], float(fixed[codes]))
-            columns = list(range(n, n + len(fitting)))
-            low.extend([0.0] * len(fitting))
-            high.extend(float(patterns[p]) for p in fitting)
-            for pattern, y in zip(fitting, columns, strict=True):
-                per_pattern[pattern].append(y)
-            n += len(fitting)
-            constant = float(sum(fixed[codes] for codes in members))
-            add(cells, [1.0] * len(cells), [(y, -1.0) for y in columns], constant)
-        for pattern in open_patterns:
-            add([], [], [(y, 1.0) for y in per_pattern[pattern]], float(patterns[pattern]))
-    matrix = coo_array(
-        (
-            [d for _, data, _ in rows for d in data],
-            (
-                [r for r, (columns, _, _) in enumerate(rows) for _ in columns],
-                [c for columns, _, _ in rows for c in columns],
-            ),
-        ),
-        shape=(len(rows), n),
-    ).tocsc()
-    rhs = np.array([r for _, _, r in rows])
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    model = highspy.HighsLp()
-    model.num_col_, model.num_row_ = n, len(rows)
-    model.col_cost_ = np.zeros(n)
-    model.col_lower_ = np.array(low)
-    model.col_upper_ = np.where(np.array(high) >= INFINITY, highspy.kHighsInf, np.array(high))
-    model.row_lower_, model.row_upper_ = rhs, rhs
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = matrix.indptr
-    model.a_matrix_.index_ = matrix.indices
-    model.a_matrix_.value_ = matrix.data.astype(float)
-    solver.passModel(model)
-    status = lattice.status.ravel()
-    found = []
-    previous = None
+        lower[cell] = max(lower[cell], a)
+        upper[cell] = min(upper[cell], b)
+    leaf_shape = tuple(axis.leaf_count for axis in lattice.axes)
+    leaf_index = np.arange(int(np.prod(leaf_shape))).reshape(leaf_shape)
+    at_leaves = tuple(slice(0, n) for n in leaf_shape)
+    program = _Program(lower[at_leaves].ravel(), upper[at_leaves].ravel())
+    is_leaf = np.ones(lattice.shape, dtype=bool)
+    for position, axis in enumerate(lattice.axes):
+        shape = [1] * len(lattice.shape)
+        shape[position] = len(axis.nodes)
+        is_leaf &= (np.arange(len(axis.nodes)) < axis.leaf_count).reshape(shape)
+    known = ((lower > 0) | (upper < INFINITY)) & ~is_leaf
+    known &= ~_implied(lattice, lower, upper, slice_axes)
+    for cell in zip(*np.nonzero(known), strict=True):
+        leaves = _leaves_below(lattice, leaf_index, cell)
+        program.row(leaves, np.ones(len(leaves)), float(lower[cell]), float(upper[cell]))
+    code_ranges = [range(n) for n in leaf_shape[slice_axes:]]
+    _add_patterns(program, leaf_index, observed, compatible, code_ranges)
+    solver = program.solver()
+    leaf_count = leaf_index.size
+    status = lattice.status
+    cells = list(zip(*np.nonzero(np.isin(status, SUPPRESSED)), strict=True))
     # Every solve gives a feasible table; a cell whose values across the tables seen so
     # far already span its range needs no solves of its own.
-    seen_low = np.full(n, np.inf)
-    seen_high = np.full(n, -np.inf)
+    seen_low = np.full(lattice.shape, np.inf)
+    seen_high = np.full(lattice.shape, -np.inf)
 
-    def spans(column: int, primary: bool) -> bool:
-        if primary:
-            return seen_low[column] <= 1 + 1e-6 and seen_high[column] >= k - 1 - 1e-6
-        return seen_high[column] - seen_low[column] >= 0.5
+    def spans(cell: tuple[int, ...]) -> bool:
+        if status[cell] == Status.PRIMARY:
+            return seen_low[cell] <= 1 + 1e-6 and seen_high[cell] >= k - 1 - 1e-6
+        return seen_high[cell] - seen_low[cell] >= 0.5
 
     def solve(joint: bool = False) -> float | None:
         solver.run()
@@ -173,42 +209,45 @@ def narrowed(
             lattice.name,
             solver.modelStatusToString(model_status),
         )
-        solution = np.array(solver.getSolution().col_value)
-        np.minimum(seen_low, solution, out=seen_low)
-        np.maximum(seen_high, solution, out=seen_high)
+        solution = np.array(solver.getSolution().col_value)[:leaf_count]
+        table = solution.reshape(leaf_shape)
+        for position, axis in enumerate(lattice.axes):
+            table = np.moveaxis(np.tensordot(axis.membership, table, ([1], [position])), 0, position)
+        np.minimum(seen_low, table, out=seen_low)
+        np.maximum(seen_high, table, out=seen_high)
         return solver.getInfo().objective_function_value
 
-    cells = np.nonzero(np.isin(status, SUPPRESSED))[0]
+    def cost(columns: np.ndarray, weights: np.ndarray) -> None:
+        solver.changeColsCost(len(columns), columns.astype(np.int32), weights.astype(float))
+
+    everything = np.arange(leaf_count)
     # Two solves that push every suppressed cell down, then up, at once: most cells span
     # their range over these two tables and need no solves of their own.
-    if len(cells):
-        together = variable[cells].astype(np.int32)
-        solver.changeColsCost(len(together), together, np.ones(len(together)))
+    if cells:
+        weight = np.zeros(leaf_count)
+        for cell in cells:
+            weight[_leaves_below(lattice, leaf_index, cell)] += 1.0
+        cost(everything, weight)
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             solver.changeObjectiveSense(sense)
             solve(joint=True)
-        solver.changeColsCost(len(together), together, np.zeros(len(together)))
+    found = []
+    values = lattice.values
     for cell in cells:
-        column = int(variable[cell])
-        primary = status[cell] == Status.PRIMARY
-        if spans(column, primary):
+        if spans(cell):
             continue
-        if previous is not None:
-            solver.changeColCost(previous, 0.0)
-        solver.changeColCost(column, 1.0)
-        previous = column
+        weight = np.zeros(leaf_count)
+        weight[_leaves_below(lattice, leaf_index, cell)] = 1.0
+        cost(everything, weight)
         extremes = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             solver.changeObjectiveSense(sense)
             extremes.append(solve())
         a, b = extremes
         bad = b - a < 0.5
-        if primary:
+        if status[cell] == Status.PRIMARY:
             bad = bad or a > 1 + 1e-6 or b < k - 1 - 1e-6
         if bad:
-            keys = tuple(
-                axis.nodes[i]
-                for axis, i in zip(lattice.axes, np.unravel_index(cell, lattice.shape), strict=True)
-            )
+            keys = tuple(axis.nodes[i] for axis, i in zip(lattice.axes, cell, strict=True))
             found.append((keys, int(values[cell]), a, b))
     return found
