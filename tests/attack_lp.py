@@ -212,7 +212,8 @@ def narrowed(
         solution = np.array(solver.getSolution().col_value)[:leaf_count]
         table = solution.reshape(leaf_shape)
         for position, axis in enumerate(lattice.axes):
-            table = np.moveaxis(np.tensordot(axis.membership, table, ([1], [position])), 0, position)
+            summed = np.tensordot(axis.membership, table, ([1], [position]))
+            table = np.moveaxis(summed, 0, position)
         np.minimum(seen_low, table, out=seen_low)
         np.maximum(seen_high, table, out=seen_high)
         return solver.getInfo().objective_function_value
