@@ -139,9 +139,7 @@ def _add_patterns(
             ys = program.columns([0.0] * len(fitting), [float(patterns[p]) for p in fitting])
             for pattern, y in zip(fitting, ys, strict=True):
                 per_pattern[pattern].append(y)
-            program.row(
-                [*leaves, *ys], [1.0] * len(leaves) + [-1.0] * len(ys), constant, constant
-            )
+            program.row([*leaves, *ys], [1.0] * len(leaves) + [-1.0] * len(ys), constant, constant)
         for pattern in open_patterns:
             ys = per_pattern[pattern]
             count = float(patterns[pattern])
