@@ -28,18 +28,16 @@ def new_code(naam: str):
     lijst = codelists_service.code_list(naam)
     form = NewCodeForm()
     if form.validate_on_submit():
-        try:
-            book = codelists_service.add_code(
+        done = _save(
+            form,
+            naam,
+            lambda: codelists_service.add_code(
                 naam, form.code.data, form.label.data, form.toelichting.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.attach(error)
-        except Conflict:
-            form.form_errors = [CONFLICT]
-        else:
-            flash(f"Code ‘{form.code.data}’ toegevoegd; codeboek versie {book.versie}.", "success")
-            return redirect(url_for("codelists.list_codelists", _anchor=naam))
+            ),
+            f"Code ‘{form.code.data}’ toegevoegd",
+        )
+        if done is not None:
+            return done
     return render_template(
         "codelists/form.html",
         lijst=lijst,
@@ -60,18 +58,16 @@ def edit_label(naam: str, code: str):
         raise NotFound
     form = LabelForm(data={"label": item.label})
     if form.validate_on_submit():
-        try:
-            book = codelists_service.correct_label(
+        done = _save(
+            form,
+            naam,
+            lambda: codelists_service.correct_label(
                 naam, code, form.label.data, form.toelichting.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.attach(error)
-        except Conflict:
-            form.form_errors = [CONFLICT]
-        else:
-            flash(f"Label van ‘{code}’ gecorrigeerd; codeboek versie {book.versie}.", "success")
-            return redirect(url_for("codelists.list_codelists", _anchor=naam))
+            ),
+            f"Label van ‘{code}’ gecorrigeerd",
+        )
+        if done is not None:
+            return done
     return render_template(
         "codelists/form.html",
         lijst=lijst,
@@ -79,3 +75,19 @@ def edit_label(naam: str, code: str):
         item=item,
         toelichting_hint=TOELICHTING_HINT,
     )
+
+
+def _save(form, naam: str, change, done: str):
+    """Run a codebook change: on success flash and redirect to the list; a domain error
+    goes beside its field, a concurrent change above the form (None: show the form again)."""
+    try:
+        book = change()
+    except DomainError as error:
+        db.session.rollback()
+        form.attach(error)
+    except Conflict:
+        form.form_errors = [CONFLICT]
+    else:
+        flash(f"{done}; codeboek versie {book.versie}.", "success")
+        return redirect(url_for("codelists.list_codelists", _anchor=naam))
+    return None
