@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from pilot.extensions import db
 from pilot.models import DataChange, Incident, PublicationCache, Rol
+from pilot.services import codelists
 from pilot.services.disclosure import policy
 from tests.factories import gemeente, make_boa, make_incident
 
@@ -71,6 +72,24 @@ def test_the_publication_is_shared_through_the_database_and_renewed_on_change(ap
         make_incident(boa, 51.93, 4.48)
         renewed = policy.outsider_publication()
         assert renewed.version != first.version
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_a_code_added_by_the_beheerder_is_a_category_of_the_next_publication(app):
+    """Code lists have no data-version triggers: the codebook version is part of the key."""
+    with app.app_context():
+        boa = make_boa("GM0599")
+        for i in range(6):
+            make_incident(boa, 51.92 + i / 1000, 4.47)
+        token = _token()
+        first = policy.outsider_publication()
+        codelists.add_code("locatie_type", "strand", "Strand")
+        assert _token() == token
+        renewed = policy.outsider_publication()
+        assert renewed is not first and renewed.version != first.version
+        axis = renewed.lattices["locatie_type"].axes[2]
+        assert "strand" in axis.nodes
+        assert "strand" not in first.lattices["locatie_type"].axes[2].nodes
 
 
 @pytest.mark.usefixtures("frozen_clock")

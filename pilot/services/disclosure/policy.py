@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from pilot import clock
+from pilot import clock, codes
 from pilot.extensions import db
 from pilot.models import DataChange, Gemeente, PublicationCache, Rol
 from pilot.services.disclosure.labels import Formatter
@@ -72,10 +72,23 @@ def current_version(session) -> str:
     return token or data_version(session)
 
 
+def _key(session) -> tuple:
+    """What the outsider publication depends on: the data version token, the codebook
+    version (a code added by the beheerder is a new category; code lists have no
+    triggers), k and today."""
+    return (
+        str(db.engine.url),
+        current_version(session),
+        codes.current().versie,
+        threshold(),
+        clock.today(),
+    )
+
+
 def outsider_publication() -> Publication:
     """The protected outsider figures for today's data (computed once per data version)."""
     session = db.session
-    key = (str(db.engine.url), current_version(session), threshold(), clock.today())
+    key = _key(session)
     with _lock:
         cached = _cache.get(key)
         if cached is None:
@@ -84,7 +97,7 @@ def outsider_publication() -> Publication:
             if cached is None:
                 gemeenten = list(session.execute(db.select(Gemeente)).scalars())
                 cached = build_publication(session, gemeenten, threshold(), clock.today())
-                cached.version = data_version(session)
+                cached.version = shared_key  # not ``data_version``: a full scan
                 _store_shared(shared_key, cached)
             _cache.clear()
             _cache[key] = cached
@@ -99,8 +112,7 @@ def prepare_for_viewers() -> Publication:
     publication = outsider_publication()
     if not publication.gi and publication.maps:
         precompute_gi(publication)
-        key = (None, current_version(db.session), threshold(), clock.today())
-        _store_shared(_shared_key(key), publication)
+        _store_shared(_shared_key(_key(db.session)), publication)
     return publication
 
 
