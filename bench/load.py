@@ -43,6 +43,7 @@ GEMEENTEN = {"GM0599": (51.9225, 4.4792), "GM0344": (52.0907, 5.1214), "GM0202":
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 DETAIL = re.compile(r'href="/gemeente/GM\d{4}/incidenten/(\d+)"')
 BOA = re.compile(r'<option value="(\d+)"')
+FIELD_ERROR = re.compile(r'<p class="error" id="([\w-]+)-fout">([^<]*)</p>')
 TYPES = ("list", "detail", "form", "post", "map")
 IMPORTER = "benchimport"
 
@@ -169,7 +170,10 @@ class User(threading.Thread):
             return None
         elapsed = time.perf_counter() - t0
         if response.status_code not in ok:
-            self.errors[f"{kind}:{response.status_code}"] += 1
+            # a form answered again: the first field error says why the input was refused
+            reason = FIELD_ERROR.search(response.text)
+            detail = f" [{reason[1]}: {reason[2][:80]}]" if reason else ""
+            self.errors[f"{kind}:{response.status_code}{detail}"] += 1
         else:
             self.results[kind].append(elapsed)
         if self.think:

@@ -14,7 +14,11 @@ from pathlib import Path
 
 from flask.helpers import get_debug_flag
 
-from pilot.services.hotspots.basemap import PDOK_GRIJS_RD
+# The report maps' light basemap: PDOK's grey BRT tiles in RD New ({z}/{x}/{y})
+PDOK_GRIJS_RD = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:28992/{z}/{x}/{y}.png"
+)
+
 
 SECRET_FILES = {
     "SECRET_KEY": ("PILOT_SECRET_KEY", "secret_key"),

@@ -22,9 +22,8 @@ from math import floor
 
 import numpy as np
 
-PDOK_GRIJS_RD = (
-    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:28992/{z}/{x}/{y}.png"
-)
+from pilot.config import PDOK_GRIJS_RD
+
 ATTRIBUTION = "Achtergrond: BRT-Achtergrondkaart grijs, © Kadaster (PDOK)"
 ORIGIN_X, ORIGIN_Y = -285401.92, 903401.92
 RESOLUTION_0 = 3440.64
