@@ -48,13 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from pilot import access, audit, headers
+    from pilot import access, audit, headers, schema_migrations
     from pilot.auth import guard
-    from pilot.extensions import csrf, db, limiter, login_manager, migrate
+    from pilot.extensions import csrf, db, limiter, login_manager
     from pilot.services import throttle_storage  # noqa: F401  (registers pilot-db://)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    schema_migrations.init_app(app, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -30,6 +30,7 @@ HEAVY = (
     "segno",
     "stdnum",
     "huey",
+    "alembic",  # through Flask-Migrate: loaded by `flask db …` and upgrade() (schema_migrations)
 )
 PROBE = """
 import json, sys
