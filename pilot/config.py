@@ -66,6 +66,10 @@ def default_config(instance_path: str) -> dict:
         "PILOT_JOB_DATASET_INCIDENTS": 20_000,
         "PILOT_JOB_PURGE_INCIDENTS": 20_000,
         "PILOT_JSON_LOGS": False,
+        # The worker rebuilds the outsider publication after a data change at most once per
+        # this many seconds: under a stream of writes it would otherwise rebuild non-stop,
+        # taking a core from the app servers (an outsider who comes first builds it anyway).
+        "PILOT_PUBLICATION_MIN_INTERVAL": 60,
     }
 
 
@@ -104,7 +108,11 @@ def from_environment() -> dict:
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):
         if value := os.environ.get(name):
             config[name] = float(value) if "TOLERANCE" in name else int(value)
-    for name in ("PILOT_SESSION_IDLE_MINUTES", "PILOT_SESSION_MAX_HOURS"):
+    for name in (
+        "PILOT_SESSION_IDLE_MINUTES",
+        "PILOT_SESSION_MAX_HOURS",
+        "PILOT_PUBLICATION_MIN_INTERVAL",
+    ):
         if value := os.environ.get(name):
             config[name] = int(value)
     if value := os.environ.get("PILOT_RATELIMIT_STORAGE"):

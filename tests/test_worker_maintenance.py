@@ -15,6 +15,7 @@ from tests.factories import make_boa, make_incident
 
 @pytest.mark.usefixtures("frozen_clock")
 def test_the_worker_stores_the_publication_after_every_data_change(app):
+    app.config["PILOT_PUBLICATION_MIN_INTERVAL"] = 0
     with app.app_context():
         boa = make_boa("GM0599")
         for i in range(6):
@@ -39,6 +40,37 @@ def test_the_worker_stores_the_publication_after_every_data_change(app):
     with app.app_context():
         policy._cache.clear()  # a web process: loads what the worker stored
         assert policy.outsider_publication().version
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_under_a_stream_of_writes_the_worker_rebuilds_at_most_once_per_interval(app):
+    app.config["PILOT_PUBLICATION_MIN_INTERVAL"] = 60
+    maintenance = Maintenance(app)
+
+    def stored() -> int:
+        with app.app_context():
+            return db.session.execute(
+                db.select(db.func.count()).select_from(PublicationCache)
+            ).scalar_one()
+
+    def write(i: int) -> None:
+        with app.app_context():
+            make_incident(make_boa("GM0599"), 51.92 + i / 1000, 4.47)
+
+    write(0)
+    maintenance.tick(now=1_000.0)
+    assert stored() == 1
+    write(1)
+    maintenance.tick(now=1_030.0)  # changed, but built 30 s ago
+    assert stored() == 1
+    with app.app_context():
+        assert not policy.stored_for_today()
+    write(2)
+    maintenance.tick(now=1_061.0)  # the interval has passed: the latest data
+    with app.app_context():
+        assert policy.stored_for_today()
+    maintenance.tick(now=1_200.0)  # nothing changed since: nothing to build
+    assert maintenance.built_at == 1_061.0
 
 
 def test_expired_throttling_windows_are_removed_on_schedule(app):

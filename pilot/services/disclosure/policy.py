@@ -122,8 +122,9 @@ def _shared_key(key: tuple) -> str:
 
 def stored_for_today() -> bool:
     """Whether the publication of the current data and day is in the database cache."""
-    key = (None, current_version(db.session), threshold(), clock.today())
-    query = select(PublicationCache.sleutel).where(PublicationCache.sleutel == _shared_key(key))
+    query = select(PublicationCache.sleutel).where(
+        PublicationCache.sleutel == _shared_key(_key(db.session))
+    )
     return db.session.execute(query).first() is not None
 
 

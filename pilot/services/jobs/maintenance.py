@@ -5,9 +5,10 @@ After a data change the first outsider request would build the publication (seco
 million incidents). The worker looks at the data version every few seconds (one row,
 ``policy.current_version``) and, when it changed, builds the publication with the Gi* of
 its maps and stores it in the database (``policy.prepare_for_viewers``); app servers then
-only load it. A request
-that comes before the worker is done still builds it itself, as before: the worker makes
-it faster, never required.
+only load it. A request that comes before the worker is done still builds it itself, as
+before: the worker makes it faster, never required. While data keep changing (a busy
+afternoon of registrations, an import) it rebuilds at most once per
+``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default 60), not after every write.
 
 Throttling windows (``throttle_storage``) that ended are deleted every
 ``PILOT_THROTTLE_CLEANUP_SECONDS`` (default 600): a key that comes back starts a fresh
@@ -30,26 +31,32 @@ class Maintenance:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.built_for: tuple | None = None
+        self.built_at = 0.0
         self.cleaned_at = 0.0
 
     def tick(self, now: float | None = None) -> None:
         """One round: publication when the data or the day changed; throttle cleanup when due."""
+        now = time.monotonic() if now is None else now
         with self.app.app_context():
             try:
-                self._publication()
-                self._throttles(time.monotonic() if now is None else now)
+                self._publication(now)
+                self._throttles(now)
             finally:
                 db.session.remove()
 
-    def _publication(self) -> None:
+    def _publication(self, now: float) -> None:
         from pilot import clock
         from pilot.services.disclosure import policy
 
         key = (policy.current_version(db.session), clock.today())
-        if key != self.built_for:
-            policy.prepare_for_viewers()
-            self.built_for = key
-            log.info("outsider publication ready")
+        if key == self.built_for:
+            return
+        every = float(self.app.config.get("PILOT_PUBLICATION_MIN_INTERVAL", 60))
+        if self.built_for is not None and now - self.built_at < every:
+            return
+        policy.prepare_for_viewers()
+        self.built_for, self.built_at = key, now
+        log.info("outsider publication ready")
 
     def _throttles(self, now: float) -> None:
         every = float(self.app.config.get("PILOT_THROTTLE_CLEANUP_SECONDS", 600))
