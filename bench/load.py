@@ -151,16 +151,22 @@ def _session(cookie: str) -> requests.Session:
 
 
 class User(threading.Thread):
-    def __init__(self, number, url, think, keep_going, results, errors, cookie):
+    def __init__(self, number, url, think, keep_going, results, errors, cookie, run=0,
+                 measure_from=0.0):  # fmt: skip
         super().__init__(daemon=True)
+        self.measure_from = measure_from  # perf_counter time; the warm-up before it is not counted
         self.cbs = list(GEMEENTEN)[number % len(GEMEENTEN)]
         self.url, self.think, self.keep_going = url, think, keep_going
         self.results, self.errors = results, errors
         self.session = _session(cookie)
-        self.random = random.Random(number)
+        # seeded per user and per scenario: a second scenario that replayed the first one's
+        # incidents had them refused as duplicates (same moment, place, boa and conduct)
+        self.random = random.Random(f"{run}:{number}")
 
     def timed(self, kind: str, method: str, path: str, ok=(200,), **kwargs):
         t0 = time.perf_counter()
+        if t0 < self.measure_from:
+            return self._warming(method, path, **kwargs)
         try:
             response = self.session.request(
                 method, self.url + path, allow_redirects=False, timeout=60, **kwargs
@@ -176,6 +182,17 @@ class User(threading.Thread):
             self.errors[f"{kind}:{response.status_code}{detail}"] += 1
         else:
             self.results[kind].append(elapsed)
+        if self.think:
+            time.sleep(self.think)
+        return response
+
+    def _warming(self, method: str, path: str, **kwargs):
+        try:
+            response = self.session.request(
+                method, self.url + path, allow_redirects=False, timeout=60, **kwargs
+            )
+        except requests.RequestException:
+            return None
         if self.think:
             time.sleep(self.think)
         return response
@@ -271,27 +288,29 @@ def import_file(tmp: str, rows: int, boa: str, start: date, offset: int) -> Path
 
 def scenario(
     url: str, cookies: dict, users: int, think: float, duration: float,
-    importer: Importer | None = None,
+    importer: Importer | None = None, run: int = 0, warmup: float = 0.0,
 ) -> dict:  # fmt: skip
-    """Run the mix for ``duration`` s, and (with ``importer``) until the import is done."""
+    """Run the mix for ``warmup`` s unmeasured, then ``duration`` s measured, and (with
+    ``importer``) until the import is done."""
     results: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    stop_at = time.monotonic() + duration
+    measure_from = time.perf_counter() + warmup
+    stop_at = time.monotonic() + warmup + duration
 
     def keep_going() -> bool:
         return time.monotonic() < stop_at or (importer is not None and importer.is_alive())
 
     threads = [
-        User(i, url, think, keep_going, results, errors, cookies[f"bench{i}"]) for i in range(users)
+        User(i, url, think, keep_going, results, errors, cookies[f"bench{i}"], run, measure_from)
+        for i in range(users)
     ]
-    started = time.monotonic()
     if importer is not None:
         importer.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = time.perf_counter() - measure_from
     total = sum(len(v) for v in results.values())
     out = {"rps": round(total / elapsed, 1), "errors": sum(errors.values()), "requests": total}
     print(f"errors by request and status: {dict(sorted(errors.items()))}", flush=True)
@@ -317,6 +336,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--import-rows", type=int, default=0)
+    parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds first")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-load-")
     server = None
@@ -344,7 +364,9 @@ def main() -> None:
                     importer = Importer(url, cookies[IMPORTER], args.import_rows, path)
                 runs += 1
                 load_before = os.getloadavg()[0]
-                out = scenario(url, cookies, users, think, args.duration, importer)
+                out = scenario(
+                    url, cookies, users, think, args.duration, importer, runs, args.warmup
+                )
                 tag = f"{args.db}_u{users}_t{think:g}"
                 line = " ".join(f"{k}={v}" for k, v in out.items())
                 print(f"{tag} (load {load_before:.1f}): {line}", flush=True)

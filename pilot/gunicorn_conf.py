@@ -9,7 +9,8 @@
 | ``PILOT_START_WORKER`` | 1: the master starts the job worker (0: it runs elsewhere) |
 
 With ``PILOT_START_WORKER=1`` the master starts ``flask --app pilot jobs worker`` when it is
-ready and stops it on exit.
+ready and stops it on exit. Each worker imports the map and table libraries after it boots
+(``pilot.warmup``), so no user's first page pays for them.
 
 Logs are JSON on stderr (``pilot.logs``); gunicorn's own access log is off, because it
 would write client addresses and full URLs with their query strings.
@@ -53,6 +54,12 @@ def when_ready(server) -> None:
     command = [sys.executable, "-m", "flask", "--app", "pilot", "jobs", "worker"]
     _job_worker = subprocess.Popen(command, env={**os.environ, "PILOT_JSON_LOGS": "1"})
     server.log.info("job worker started")
+
+
+def post_worker_init(worker) -> None:
+    from pilot.warmup import warm_up
+
+    warm_up()
 
 
 def on_exit(server) -> None:
