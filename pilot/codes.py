@@ -16,8 +16,9 @@ Two ways to read them:
   (``codes.AFDOENING.choices()``) follows the store. Do not evaluate them at import time.
 
 Outside an application context (pure functions, tests without a database), and while the
-store is still empty, the lists are the seeded version 1 below (``SEED``), which the
-migration that created the store wrote as version 1.
+store is still empty, the lists are ``BUILTIN_BOOK``: the seeded version 1 below (``SEED``),
+which the migration that created the store wrote as version 1, plus the lists added later
+(``ADDED``), each written by its own migration as the next version.
 """
 
 from collections.abc import Iterator, Mapping
@@ -211,6 +212,40 @@ SEED: tuple[CodeList, ...] = (
 )
 
 
+_GEBIEDSTYPE = CodeList(
+    "gebiedstype",
+    "Type gebied",
+    (
+        Code("uitgaansgebied", "Uitgaansgebied"),
+        Code("winkelgebied", "Winkelgebied"),
+        Code("ov_station", "OV / station"),
+        Code("park", "Park"),
+        Code("evenement", "Evenement"),
+        Code("woonwijk", "Woonwijk"),
+        Code("centrum_overig", "Centrum (overig)"),
+        Code("overig", "Overig"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AddedList:
+    """A code list added after version 1: its migration writes it as the next version."""
+
+    code_list: CodeList
+    wijziging: str
+
+
+# Lists added after version 1, in the order of their migrations. Never edit an entry (its
+# migration reads it); later changes to the lists live in the store.
+ADDED: tuple[AddedList, ...] = (
+    AddedList(
+        _GEBIEDSTYPE,
+        "Codelijst ‘Type gebied’ (gebiedstype) toegevoegd: het soort gebied van een dienst.",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Change:
     """One entry of the change log: the version it made and what it changed."""
@@ -242,13 +277,31 @@ SEED_BOOK = Codebook(
     MappingProxyType({code_list.name: code_list for code_list in SEED}),
     (Change(1, None, "systeem", "Eerste versie van het codeboek."),),
 )
+
+
+def _builtin_book() -> Codebook:
+    """Version 1 plus the added lists, as the migrations write them on an empty database."""
+    lists = dict(SEED_BOOK.lists)
+    changes = list(SEED_BOOK.changes)
+    for versie, added in enumerate(ADDED, start=SEED_BOOK.versie + 1):
+        lists[added.code_list.name] = CodeList(
+            added.code_list.name,
+            added.code_list.titel,
+            tuple(Code(c.code, c.label, c.toelichting, versie) for c in added.code_list.codes),
+            added.code_list.uitbreidbaar,
+        )
+        changes.append(Change(versie, None, "systeem", added.wijziging, added.code_list.name))
+    return Codebook(SEED_BOOK.versie + len(ADDED), MappingProxyType(lists), tuple(changes))
+
+
+BUILTIN_BOOK = _builtin_book()
 _books: dict[tuple, Codebook] = {}  # per process; a stored version never changes
 
 
 def current() -> Codebook:
     """The current codebook: per request one version query, cached per version."""
     if not has_app_context():
-        return SEED_BOOK
+        return BUILTIN_BOOK
     book = g.get("_codeboek")
     if book is None:
         book = _load()
@@ -272,7 +325,7 @@ def _load() -> Codebook:
         .limit(1)
     ).first()
     if latest is None:
-        return SEED_BOOK
+        return BUILTIN_BOOK
     versie = latest.versie
     key = (str(db.engine.url), versie, latest.tijdstip)  # a database restored or emptied
     if key in _books:  # may reuse a version number; its moment tells them apart
@@ -352,6 +405,7 @@ AFDOENING = CodeListRef(_AFDOENING.name)
 LEEFTIJD = CodeListRef(_LEEFTIJD.name)
 TIJDVAK = CodeListRef(_TIJDVAK.name)
 WEEKDAG = CodeListRef(_WEEKDAG.name)
+GEBIEDSTYPE = CodeListRef(_GEBIEDSTYPE.name)
 
 ALL_CODE_LISTS: tuple[CodeListRef, ...] = (
     LOCATIE_TYPE,
@@ -362,6 +416,7 @@ ALL_CODE_LISTS: tuple[CodeListRef, ...] = (
     AFDOENING,
     LEEFTIJD,
     TIJDVAK,
+    GEBIEDSTYPE,
 )
 
 # Code lists of fields derived on write (never entered in a form); used by the codebook.

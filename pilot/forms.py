@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 
+from pilot import codes
 from pilot.services.errors import DomainError
 
 # WTForms messages that its Dutch catalogue leaves in English (or says awkwardly).
@@ -96,3 +98,22 @@ def select_choices(*groups: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     WTForms 3.3 deprecates plain tuples as choices; SelectChoice objects are the supported form.
     """
     return [SelectChoice(value, label) for group in groups for value, label in group]
+
+
+KIES = ("", "— kies —")
+
+
+def code_choices(first: list[tuple[str, str]], code_list: codes.CodeListRef):
+    """The options of a code list, read from the codebook when the form is rendered."""
+    return lambda: select_choices(first, code_list.choices())
+
+
+def code_select(code_list: codes.CodeListRef) -> SelectField:
+    """A required select of a code list; titles are fixed (only codes and labels change),
+    the service checks the value against the current list."""
+    return SelectField(
+        codes.BUILTIN_BOOK[code_list.name].titel,
+        choices=code_choices([KIES], code_list),
+        validate_choice=False,
+        validators=[Required()],
+    )

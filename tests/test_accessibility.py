@@ -272,7 +272,9 @@ def pilot_data(app, boundaries_loaded, make_user) -> dict:
         rotterdam = gemeente("GM0599")
         dienst = diensten.create_dienst(
             rotterdam,
-            diensten.DienstInput(date(2025, 8, 15), time(21), time(3), "Centrum", 2, 1),
+            diensten.DienstInput(
+                date(2025, 8, 15), time(21), time(3), "Centrum", 2, 1, "uitgaansgebied"
+            ),
         )
         politiecijfers.save_cijfers(
             rotterdam, politiecijfers.PolitieInput(date(2025, 8, 1), 4, 2, 1)

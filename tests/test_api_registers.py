@@ -6,6 +6,7 @@ import pytest
 from pilot import codes
 from pilot.extensions import db
 from pilot.models import Boa, Dienst, PolitieCijfer
+from pilot.services import codelists
 from tests.api_support import bearer, issue
 
 ROTTERDAM = "/api/v1/gemeenten/GM0599"
@@ -55,7 +56,13 @@ def test_boa_is_registered_under_a_new_code_and_listed(app, client, secret):
 
 
 def test_dienst_past_midnight_and_the_shift_rules(app, client, secret):
-    night = {"datum": "2025-09-12", "begintijd": "22:00", "eindtijd": "03:00", "gebied": "Centrum"}
+    night = {
+        "datum": "2025-09-12",
+        "begintijd": "22:00",
+        "eindtijd": "03:00",
+        "gebied": "Centrum",
+        "gebiedstype": "uitgaansgebied",
+    }
     created = client.post(
         f"{ROTTERDAM}/diensten",
         json={**night, "aantal_uniform": 2, "aantal_burger": 1},
@@ -63,20 +70,55 @@ def test_dienst_past_midnight_and_the_shift_rules(app, client, secret):
     )
     assert created.status_code == 201
     assert (created.get_json()["duur_minuten"], created.get_json()["inzeturen"]) == (300, 15.0)
+    assert created.get_json()["gebiedstype"] == "uitgaansgebied"
+    without_type = {k: v for k, v in night.items() if k != "gebiedstype"}
     refused = {
         "#/eindtijd": {**night, "eindtijd": "22:00", "aantal_uniform": 1},
         "#/aantal_uniform": {**night, "aantal_uniform": 0, "aantal_burger": 0},
         "#/datum": {**night, "datum": "2025-12-01", "aantal_uniform": 1},
         "#/gebied": {**night, "gebied": "Bel 0612345678", "aantal_uniform": 1},
         "#/begintijd": {**night, "begintijd": "25:00", "aantal_uniform": 1},
+        "#/gebiedstype": {**night, "gebiedstype": "strand", "aantal_uniform": 1},
     }
     for pointer, body in refused.items():
         response = client.post(f"{ROTTERDAM}/diensten", json=body, headers=bearer(secret))
         assert response.status_code == 422 and pointer in pointers(response), pointer
+    unknown = client.post(
+        f"{ROTTERDAM}/diensten", json={**night, "gebiedstype": "strand"}, headers=bearer(secret)
+    )
+    assert "Onbekende code voor 'Type gebied'" in pointers(unknown)["#/gebiedstype"]
+    missing = client.post(f"{ROTTERDAM}/diensten", json=without_type, headers=bearer(secret))
+    assert missing.status_code == 422 and "#/gebiedstype" in pointers(missing)
     listed = client.get(f"{ROTTERDAM}/diensten", headers=bearer(secret)).get_json()
     assert len(listed["diensten"]) == 1 and listed["volgende"] is None
+    assert listed["diensten"][0]["gebiedstype"] == "uitgaansgebied"
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Dienst.id))).scalar_one() == 1
+
+
+def test_dienst_with_an_area_type_the_beheerder_added(app, client, secret):
+    body = {
+        "datum": "2025-09-13",
+        "begintijd": "13:00",
+        "eindtijd": "19:00",
+        "gebied": "Boulevard",
+        "gebiedstype": "strand",
+        "aantal_uniform": 2,
+    }
+    refused = client.post(f"{ROTTERDAM}/diensten", json=body, headers=bearer(secret))
+    assert refused.status_code == 422
+    with app.app_context():
+        codelists.add_code("gebiedstype", "strand", "Strand / boulevard")
+    created = client.post(f"{ROTTERDAM}/diensten", json=body, headers=bearer(secret))
+    assert created.status_code == 201 and created.get_json()["gebiedstype"] == "strand"
+    answer = client.get("/api/v1/codelijsten", headers=bearer(secret)).get_json()["codelijsten"]
+    gebiedstype = next(c for c in answer if c["naam"] == "gebiedstype")
+    assert gebiedstype["titel"] == "Type gebied"
+    assert gebiedstype["codes"][-1] == {
+        "code": "strand",
+        "label": "Strand / boulevard",
+        "toelichting": "",
+    }
 
 
 def test_police_figures_are_upserted_per_month(app, client, secret):

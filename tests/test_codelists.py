@@ -25,6 +25,7 @@ from pilot.services.incidenten import IncidentInput, create_incident
 from tests.factories import make_boa
 
 ROTTERDAM = (51.92417, 4.48687)
+BASE = codes.BUILTIN_BOOK.versie  # version 1 (the seed) plus the lists added since
 
 
 def _add_tram(client):
@@ -38,20 +39,31 @@ def _add_tram(client):
     )
 
 
-def test_the_migration_stores_version_1_exactly_as_the_seed(
+def test_the_migrations_store_version_1_as_the_seed_and_each_added_list_after_it(
     make_database_url, test_config, monkeypatch, tmp_path
 ):
     monkeypatch.setenv("PILOT_INSTANCE_PATH", str(tmp_path))
     app = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": make_database_url("codes_v1")})
     with app.app_context():
         upgrade()
-        assert db.session.execute(db.select(CodeboekVersie)).scalar_one().versie == 1
+        versions = db.session.execute(db.select(CodeboekVersie).order_by(CodeboekVersie.versie))
+        assert [(v.versie, v.codelijst) for v in versions.scalars()] == [
+            (1, None),
+            *((1 + i, added.code_list.name) for i, added in enumerate(codes.ADDED, start=1)),
+        ]
         book = codes.current()
-        assert book is not codes.SEED_BOOK  # read from the store
-        assert book.versie == 1
-        assert [cl.name for cl in book] == [cl.name for cl in codes.SEED]
+        assert book is not codes.BUILTIN_BOOK  # read from the store
+        assert book.versie == BASE == 2
+        assert [cl.name for cl in book] == [
+            *(cl.name for cl in codes.SEED),
+            *(added.code_list.name for added in codes.ADDED),
+        ]
         for seed in codes.SEED:
             assert book[seed.name] == seed
+        gebiedstype = book["gebiedstype"]
+        assert gebiedstype == codes.BUILTIN_BOOK["gebiedstype"]
+        assert {c.sinds_versie for c in gebiedstype.codes} == {2}
+        assert gebiedstype.titel == "Type gebied" and "ov_station" in gebiedstype
         db.session.remove()
         db.engine.dispose()
 
@@ -60,16 +72,18 @@ def test_beheerder_adds_a_code_and_every_output_follows(app, client, login_as, b
     login_as(Rol.BEHEERDER)
     page = client.get("/beheer/codelijsten")
     assert page.status_code == 200
-    assert "codeboek versie 1" in page.text and "uitgaansgebied" in page.text
+    assert f"codeboek versie {BASE}" in page.text and "uitgaansgebied" in page.text
     assert _add_tram(client).status_code == 302
     page = client.get("/beheer/codelijsten")
-    assert "codeboek versie 2" in page.text and "Tram / tramhalte" in page.text
+    assert f"codeboek versie {BASE + 1}" in page.text and "Tram / tramhalte" in page.text
     assert "Veel meldingen in trams." in page.text
 
     with app.app_context():
         book = codes.current()
-        assert book.versie == 2
-        assert book["locatie_type"].codes[-1] == codes.Code("tram", "Tram / tramhalte", "", 2)
+        assert book.versie == BASE + 1
+        assert book["locatie_type"].codes[-1] == codes.Code(
+            "tram", "Tram / tramhalte", "", BASE + 1
+        )
         assert [c.code for c in book["locatie_type"].codes][:-1] == [
             c.code for c in codes.SEED_BOOK["locatie_type"].codes
         ]
@@ -115,7 +129,7 @@ def test_beheerder_adds_a_code_and_every_output_follows(app, client, login_as, b
         [c.value for c in row[:2]] for row in workbook["Toelichting"].iter_rows()
     ]
 
-    # the evaluator's dataset: the codebook CSV and PDF with version 2 (the incident itself
+    # the evaluator's dataset: the codebook CSV and PDF with the new version (the incident itself
     # is left out: the default dataset drops a gemeente-quarter with fewer than k incidents)
     evaluator = client.application.test_client()
     evaluator_user = login_as(Rol.EVALUATOR, the_client=evaluator)
@@ -128,11 +142,11 @@ def test_beheerder_adds_a_code_and_every_output_follows(app, client, login_as, b
         for r in codebook
     )
     log = [r for r in codebook if r["bestand"] == "codeboek"]
-    assert [r["code"] for r in log] == ["1", "2"]
-    assert log[1]["codelijst"] == "locatie_type" and "‘tram’" in log[1]["omschrijving"]
+    assert [r["code"] for r in log] == [str(v) for v in range(1, BASE + 2)]
+    assert log[-1]["codelijst"] == "locatie_type" and "‘tram’" in log[-1]["omschrijving"]
     pdf = PdfReader(io.BytesIO(archive.read("codeboek.pdf")))
     text = " ".join(page.extract_text() for page in pdf.pages)
-    assert "versie 2" in text and "Tram / tramhalte" in text
+    assert f"versie {BASE + 1}" in text and "Tram / tramhalte" in text
     assert "Wijzigingen in het codeboek" in text
 
     # the finer extract, granted by the beheerder, has the incident with its new code
@@ -163,7 +177,7 @@ def test_a_corrected_label_keeps_the_code_and_its_records(app, client, login_as)
     assert response.status_code == 302
     with app.app_context():
         book = codes.current()
-        assert book.versie == 2
+        assert book.versie == BASE + 1
         assert book["afdoening"].label("waarschuwing") == "Aanspreken of waarschuwing"
         assert [c.code for c in book["afdoening"].codes] == [
             c.code for c in codes.SEED_BOOK["afdoening"].codes
@@ -197,8 +211,8 @@ def test_a_code_that_would_break_stability_is_refused(app, lijst, code, label, f
             codelists.add_code(lijst, code, label)
         assert any(message in m for m in raised.value.errors[field]), raised.value.errors
         db.session.rollback()
-        assert codes.current().versie == 1
-        assert db.session.execute(db.select(db.func.count(CodeboekVersie.versie))).scalar() == 1
+        assert codes.current().versie == BASE
+        assert db.session.execute(db.select(db.func.count(CodeboekVersie.versie))).scalar() == BASE
 
 
 def test_refusals_show_beside_the_field_and_nothing_changes(app, client, login_as):
@@ -216,7 +230,7 @@ def test_refusals_show_beside_the_field_and_nothing_changes(app, client, login_a
     assert client.get("/beheer/codelijsten/bestaat_niet/nieuw").status_code == 404
     assert client.get("/beheer/codelijsten/afdoening/bestaat_niet/label").status_code == 404
     with app.app_context():
-        assert codes.current().versie == 1
+        assert codes.current().versie == BASE
 
 
 def test_a_new_conduct_gets_the_next_bit_and_old_masks_keep_their_meaning(app):
@@ -254,8 +268,9 @@ def test_versions_count_up_and_the_change_log_names_the_actor(app, client, login
         )
         assert [(v.versie, v.actor, v.codelijst) for v in versions] == [
             (1, "systeem", None),
-            (2, "beheerder-x", "locatie_type"),
+            (2, "systeem", "gebiedstype"),
             (3, "beheerder-x", "locatie_type"),
+            (4, "beheerder-x", "locatie_type"),
         ]
         assert codes.current()["locatie_type"].label("tram") == "Tram of tramhalte"
         assert db.session.execute(db.select(db.func.count(Incident.id))).scalar() == 0

@@ -8,7 +8,10 @@
   authorised boa's per gemeente for the whole pilot as published (blank where hidden), no
   row per boa or per dienst; diensten and inzeturen per gemeente and quarter equal the
   outsider report's effort figures;
-* the granted extract has the boa's with pseudonym and dates and one row per dienst;
+* diensten per type of area count the shifts like the time bands do (unknown apart), with
+  no inzeturen per type;
+* the granted extract has the boa's with pseudonym and dates and one row per dienst with
+  its type of area (blank: unknown) as a labelled code;
 * Stata's limits (names of 32, labels of 80 characters) are kept.
 """
 
@@ -26,6 +29,7 @@ import pytest
 from pilot import codes
 from pilot.extensions import db
 from pilot.models import Boa, Rol
+from pilot.services import codelists
 from pilot.services.dataset.codebook import GETAL, TEKST, Variable
 from pilot.services.dataset.formats import Dataset
 from pilot.services.dataset.statistics import write_codebook_json, write_dta, write_sav
@@ -41,29 +45,33 @@ IDENTIFYING = {"boa", "datum", "rij_id_app", "incident_id", "opmerking", "gebied
                "begintijd", "eindtijd", "personeelsnummer_hmac", "zaaknummer_hmac", "lat", "lon",
                "rd_x", "rd_y", "opleidingsdatum", "mandaat_start", "mandaat_eind",
                "aantal_uniform", "aantal_burger", "duur_minuten"}  # fmt: skip
-DIENSTEN = [  # gemeente, date, begin, end, uniform, burger
-    ("GM0599", date(2024, 8, 2), time(21, 0), time(3, 0), 3, 1),
-    ("GM0599", date(2024, 8, 9), time(14, 0), time(20, 0), 2, 0),
-    ("GM0599", date(2025, 2, 14), time(1, 0), time(6, 0), 4, 2),
-    ("GM0344", date(2024, 9, 6), time(22, 30), time(2, 30), 3, 0),
-    ("GM0344", date(2025, 10, 3), time(22, 0), time(2, 0), 2, 1),  # running quarter
+DIENSTEN = [  # gemeente, date, begin, end, uniform, burger, type of area (None: unknown)
+    ("GM0599", date(2024, 8, 2), time(21, 0), time(3, 0), 3, 1, "uitgaansgebied"),
+    ("GM0599", date(2024, 8, 9), time(14, 0), time(20, 0), 2, 0, "winkelgebied"),
+    ("GM0599", date(2025, 2, 14), time(1, 0), time(6, 0), 4, 2, None),
+    ("GM0344", date(2024, 9, 6), time(22, 30), time(2, 30), 3, 0, "ov_station"),
+    ("GM0344", date(2025, 10, 3), time(22, 0), time(2, 0), 2, 1, "park"),  # running quarter
 ]
 
 
 @pytest.fixture
 def pilot_data(app, frozen_clock):
     """The dataset tests' incidents, three more Rotterdam boa's (six: published exactly;
-    Utrecht and Arnhem keep three, below k) and diensten through the form's service."""
+    Utrecht and Arnhem keep three, below k) and diensten through the form's service (one
+    then loses its type of area, as a dienst recorded before migration 0051)."""
     with app.app_context():
         seeded = seed_pilot_data()
         for month in (7, 9, 11):
             make_boa("GM0599", opleidingsdatum=date(2024, month, 1),
                      mandaat_start=date(2024, month, 2))  # fmt: skip
-        for code, datum, begin, end, uniform, burger in DIENSTEN:
-            create_dienst(
+        for code, datum, begin, end, uniform, burger, area in DIENSTEN:
+            dienst = create_dienst(
                 gemeente(code),
-                DienstInput(datum, begin, end, "Uitgaansgebied centrum", uniform, burger),
+                DienstInput(datum, begin, end, "Centrum", uniform, burger, area or "overig"),
             )
+            if area is None:
+                dienst.gebiedstype = None
+                db.session.commit()
         return seeded
 
 
@@ -148,8 +156,10 @@ def test_sav_and_dta_hold_the_csv_with_the_codebooks_labels(client, login_as, pi
 
 @pytest.mark.slow
 def test_value_labels_are_the_current_code_lists_dutch_labels(
-    client, login_as, pilot_data, tmp_path
+    app, client, login_as, pilot_data, tmp_path
 ):
+    with app.app_context():
+        codelists.add_code("gebiedstype", "strand", "Strand / boulevard")
     login_as(Rol.EVALUATOR)
     archive = _download(client)
     _, meta = _read(archive, "incidenten.sav", tmp_path, pyreadstat.read_sav)
@@ -162,6 +172,13 @@ def test_value_labels_are_the_current_code_lists_dutch_labels(
     labels = meta.column_names_to_labels
     for item in codes.TIJDVAK.codes:
         assert item.label in labels[f"diensten_{item.code}"]
+    for item in codes.BUILTIN_BOOK["gebiedstype"].codes:
+        assert item.label in labels[f"diensten_gebied_{item.code}"]
+    assert "Strand / boulevard" in labels["diensten_gebied_strand"]  # the beheerder's code
+    assert "zonder type gebied" in labels["diensten_zonder_gebiedstype"]
+    listed = {(r["codelijst"], r["code"]): r["label"] for r in _codebook_csv(archive)}
+    assert listed[("gebiedstype", "ov_station")] == "OV / station"
+    assert listed[("gebiedstype", "strand")] == "Strand / boulevard"
     book = json.loads(archive.read("codebook.json"))
     assert book["ontbrekende_waarde"]["sav"] == "system-missing"
     assert book["ontbrekende_waarde"]["code"] == "onderdrukt"
@@ -211,9 +228,22 @@ def test_outsider_boa_and_dienst_tables_give_nothing_finer_than_the_publication(
         assert math.isclose(float(row.inzeturen), figures.inzeturen, abs_tol=0.01)
         assert math.isclose(float(row.inzeturen_uniform), figures.inzetminuten_uniform / 60,
                             abs_tol=0.01)  # fmt: skip
+    areas = [f"diensten_gebied_{c.code}" for c in codes.BUILTIN_BOOK["gebiedstype"].codes]
+    areas.append("diensten_zonder_gebiedstype")
+    for row in diensten.itertuples():
+        assert sum(int(getattr(row, a)) for a in areas) == int(row.aantal_diensten)
+    assert [c for c in diensten.columns if c.startswith("inzeturen")] == [
+        "inzeturen",
+        "inzeturen_uniform",
+        "inzeturen_burger",
+    ], "no inzeturen per time band or type of area: one dienst's team size would show"
     rotterdam = diensten[(diensten["gemeente"] == "GM0599") & (diensten["kwartaal"] == "2024-K3")]
     assert rotterdam[bands].iloc[0].tolist() == ["1", "1", "0"]  # 14:00 dag, 21:00 avond
     assert rotterdam["inzeturen"].iloc[0] == "36.0"  # 6 h × 4 + 6 h × 2
+    counted = {a: rotterdam[a].iloc[0] for a in areas if rotterdam[a].iloc[0] != "0"}
+    assert counted == {"diensten_gebied_uitgaansgebied": "1", "diensten_gebied_winkelgebied": "1"}
+    unknown = diensten[(diensten["gemeente"] == "GM0599") & (diensten["kwartaal"] == "2025-K1")]
+    assert unknown["diensten_zonder_gebiedstype"].iloc[0] == "1"
 
     gemeenten = tables["gemeenten"]
     assert {"gemeente", "gemeente_naam", "tranche", "pilot_start", "pilot_eind",
@@ -244,10 +274,22 @@ def test_the_granted_extract_has_boas_with_dates_and_one_row_per_dienst(
     assert len(diensten) == len(DIENSTEN) and "gebied" not in diensten.columns
     night = diensten[diensten["datum"] == "2025-02-14"].iloc[0]
     assert night["tijdvak"] == "nacht" and night["duur_minuten"] == "300"
+    assert night["gebiedstype"] == "", "recorded before the type was asked: blank, not overig"
+    assert sorted(diensten["gebiedstype"]) == ["", "ov_station", "park", "uitgaansgebied",
+                                               "winkelgebied"]  # fmt: skip
     sav, meta = _read(archive, "diensten.sav", tmp_path, pyreadstat.read_sav)
     assert meta.variable_value_labels["tijdvak"] == {
         float(n): c.label for n, c in enumerate(codes.TIJDVAK.codes, start=1)
     }
+    gebiedstype = list(codes.BUILTIN_BOOK["gebiedstype"].codes)
+    assert meta.variable_value_labels["gebiedstype"] == {
+        float(n): c.label for n, c in enumerate(gebiedstype, start=1)
+    }
+    number = {c.code: float(n) for n, c in enumerate(gebiedstype, start=1)}
+    for text, value in zip(diensten["gebiedstype"], sav["gebiedstype"], strict=True):
+        assert (text == "" and math.isnan(value)) or number[text] == value
+    _, dta_meta = _read(archive, "diensten.dta", tmp_path, pyreadstat.read_dta)
+    assert dta_meta.variable_value_labels["gebiedstype"][number["ov_station"]] == "OV / station"
     _, meta = _read(archive, "boas.dta", tmp_path, pyreadstat.read_dta)
     assert meta.original_variable_types["opleidingsdatum"] == "%td"
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import time
 
 import pytest
 from sqlalchemy import JSON, String, Text, select
@@ -53,6 +54,14 @@ def test_demo_seed_is_valid_synthetic_idempotent_and_free_of_personal_data(
             select(db.func.count(Incident.id)).where(Incident.tijdvak != "dag")
         ).scalar_one()
         assert evening_or_night > 0.6 * counts[Incident]
+        area_types = dict(
+            db.session.execute(
+                select(Dienst.gebiedstype, db.func.count(Dienst.id)).group_by(Dienst.gebiedstype)
+            ).all()
+        )
+        assert set(area_types) == {"uitgaansgebied", "ov_station", "winkelgebied"}
+        night_areas = select(Dienst.gebiedstype).where(Dienst.begintijd == time(21)).distinct()
+        assert db.session.execute(night_areas).scalars().all() == ["uitgaansgebied"]
         _assert_no_personal_data_in_text_columns()
 
     second = runner.invoke(args=["demo"])

@@ -29,6 +29,7 @@ def dienst_form(**changes) -> dict:
         "begintijd": "21:00",
         "eindtijd": "03:00",
         "gebied": "Uitgaansgebied centrum",
+        "gebiedstype": "uitgaansgebied",
         "aantal_uniform": "2",
         "aantal_burger": "1",
     }
@@ -59,8 +60,10 @@ def test_night_shift_is_stored_with_derived_duration_and_listed(coordinator, cli
     assert client.post(f"{DIENSTEN}/nieuw", data=dienst_form()).status_code == 302
     dienst = db.session.execute(db.select(Dienst)).scalar_one()
     assert dienst.duur_minuten == 360 and dienst.inzeturen == 18
+    assert dienst.gebiedstype == "uitgaansgebied"
     page = client.get(f"{DIENSTEN}/").get_data(as_text=True)
     assert "Uitgaansgebied centrum" in page and "tot de volgende dag" in page
+    assert "<td>Uitgaansgebied</td>" in page  # the type's label in its own column
 
 
 @pytest.mark.parametrize(
@@ -78,6 +81,8 @@ def test_night_shift_is_stored_with_derived_duration_and_listed(coordinator, cli
         ({"aantal_burger": "twee"}, "aantal_burger", "Ongeldig getal"),
         ({"gebied": ""}, "gebied", "Beschrijf kort"),
         ({"gebied": "bij 0612345678"}, "gebied", "telefoonnummer"),
+        ({"gebiedstype": ""}, "gebiedstype", "Kies het type gebied"),
+        ({"gebiedstype": "tramhalte"}, "gebiedstype", "Onbekende code voor 'Type gebied'"),
     ],
 )
 def test_invalid_shift_is_refused_on_its_field(coordinator, client, changes, field, fragment):
@@ -85,6 +90,66 @@ def test_invalid_shift_is_refused_on_its_field(coordinator, client, changes, fie
     assert response.status_code == 200
     assert any(fragment in m for m in errors(response).get(field, [])), errors(response)
     assert count(Dienst) == 0
+
+
+def test_refused_shift_keeps_the_input_and_offers_the_area_types(coordinator, client):
+    response = client.post(f"{DIENSTEN}/nieuw", data=dienst_form(gebiedstype="", gebied="Neude"))
+    page = response.get_data(as_text=True)
+    assert errors(response) == {"gebiedstype": ["Kies het type gebied van de dienst."]}
+    assert 'value="Neude"' in page and 'value="2025-09-12"' in page
+    assert '<option value="ov_station">OV / station</option>' in page
+    assert '<option value="centrum_overig">Centrum (overig)</option>' in page
+    kept = client.post(f"{DIENSTEN}/nieuw", data=dienst_form(aantal_uniform="-1"))
+    assert '<option selected value="uitgaansgebied">Uitgaansgebied</option>' in kept.text
+
+
+def test_an_area_type_added_by_the_beheerder_is_offered_and_accepted(app, client, login_as):
+    beheerder = app.test_client()
+    login_as(Rol.BEHEERDER, the_client=beheerder)
+    added = beheerder.post(
+        "/beheer/codelijsten/gebiedstype/nieuw",
+        data={"code": "strand", "label": "Strand / boulevard", "toelichting": ""},
+    )
+    assert added.status_code == 302
+    login_as(Rol.COORDINATOR, "GM0599")
+    form = client.get(f"{DIENSTEN}/nieuw").get_data(as_text=True)
+    assert '<option value="strand">Strand / boulevard</option>' in form
+    assert (
+        client.post(f"{DIENSTEN}/nieuw", data=dienst_form(gebiedstype="strand")).status_code == 302
+    )
+    with app.app_context():
+        assert db.session.execute(db.select(Dienst.gebiedstype)).scalar_one() == "strand"
+    assert "<td>Strand / boulevard</td>" in client.get(f"{DIENSTEN}/").get_data(as_text=True)
+
+
+def test_an_old_shift_without_area_type_shows_unknown_and_needs_one_when_corrected(
+    app, client, login_as
+):
+    with app.app_context():
+        from tests.factories import gemeente
+
+        rotterdam = gemeente("GM0599")
+        dienst = Dienst(
+            gemeente_id=rotterdam.id,
+            datum=rotterdam.pilot_start,
+            begintijd=time(20),
+            eindtijd=time(23),
+            duur_minuten=180,
+            gebied="Centrum",
+            aantal_uniform=2,
+            aantal_burger=0,
+        )
+        db.session.add(dienst)
+        db.session.commit()
+        dienst_id = dienst.id
+    login_as(Rol.COORDINATOR, "GM0599")
+    assert '<span class="hint">onbekend</span>' in client.get(f"{DIENSTEN}/").text
+    edit = f"{DIENSTEN}/{dienst_id}/wijzigen"
+    refused = client.post(edit, data=dienst_form(gebiedstype="", version="1"))
+    assert "Kies het type gebied" in errors(refused).get("gebiedstype", [""])[0]
+    assert client.post(edit, data=dienst_form(gebiedstype="park", version="1")).status_code == 302
+    with app.app_context():
+        assert db.session.get(Dienst, dienst_id).gebiedstype == "park"
 
 
 def test_shift_edit_uses_version_check_and_scoping(coordinator, client):

@@ -88,6 +88,7 @@ def _dienst(dienst: Dienst) -> DienstOut:
         eindtijd=dienst.eindtijd.strftime("%H:%M"),
         duur_minuten=dienst.duur_minuten,
         gebied=dienst.gebied,
+        gebiedstype=dienst.gebiedstype,
         aantal_uniform=dienst.aantal_uniform,
         aantal_burger=dienst.aantal_burger,
         inzeturen=round(dienst.inzeturen, 2),
@@ -132,6 +133,7 @@ def create_dienst(cbs_code: str, json: DienstIn):
         gebied=json.gebied,
         aantal_uniform=json.aantal_uniform,
         aantal_burger=json.aantal_burger,
+        gebiedstype=json.gebiedstype,
     )
     try:
         dienst = diensten.create_dienst(gemeente, item)

@@ -201,6 +201,10 @@ class DienstIn(Input):
     begintijd: TIJD
     eindtijd: TIJD = Field(description="Vóór of gelijk aan de begintijd: na middernacht.")
     gebied: str = Field(min_length=1, max_length=diensten.MAX_GEBIED)
+    gebiedstype: CODE = Field(
+        description="Type gebied: een code uit de codelijst gebiedstype (zie /codelijsten).",
+        examples=["uitgaansgebied"],
+    )
     aantal_uniform: StrictInt = Field(default=0, ge=0, le=diensten.MAX_AANTAL)
     aantal_burger: StrictInt = Field(default=0, ge=0, le=diensten.MAX_AANTAL)
 
@@ -213,6 +217,10 @@ class DienstOut(BaseModel):
     eindtijd: str
     duur_minuten: int
     gebied: str
+    gebiedstype: str | None = Field(
+        description="Code uit de codelijst gebiedstype; null: onbekend (dienst vastgelegd "
+        "voordat het type gebied werd gevraagd)."
+    )
     aantal_uniform: int
     aantal_burger: int
     inzeturen: float

@@ -3,7 +3,8 @@
 from wtforms import DateField, HiddenField, IntegerField, StringField, TimeField
 from wtforms.validators import Optional
 
-from pilot.forms import PilotForm, Required
+from pilot import codes
+from pilot.forms import PilotForm, Required, code_select
 from pilot.services.diensten import DienstInput
 
 
@@ -12,6 +13,7 @@ class DienstForm(PilotForm):
     begintijd = TimeField("Begintijd", validators=[Required(), Optional()])
     eindtijd = TimeField("Eindtijd", validators=[Required(), Optional()])
     gebied = StringField("Gebied", validators=[Required()])
+    gebiedstype = code_select(codes.GEBIEDSTYPE)
     aantal_uniform = IntegerField(
         "Aantal boa's in uniform", default=0, validators=[Required(), Optional()]
     )
@@ -28,9 +30,12 @@ class DienstForm(PilotForm):
             gebied=self.gebied.data or "",
             aantal_uniform=self.aantal_uniform.data,
             aantal_burger=self.aantal_burger.data,
+            gebiedstype=self.gebiedstype.data or "",
         )
 
     def fill_from(self, item: DienstInput, version: int) -> None:
-        for name in ("datum", "begintijd", "eindtijd", "gebied", "aantal_uniform", "aantal_burger"):
+        names = ("datum", "begintijd", "eindtijd", "gebied", "gebiedstype", "aantal_uniform",
+                 "aantal_burger")  # fmt: skip
+        for name in names:
             getattr(self, name).data = getattr(item, name)
         self.version.data = str(version)

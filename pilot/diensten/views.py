@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
+from pilot import codes
 from pilot.access import requires, visible_gemeente
 from pilot.diensten.forms import DienstForm
 from pilot.extensions import db
@@ -25,7 +26,12 @@ def list_diensten(cbs_code: str):
     """The gemeente's shifts, newest first."""
     gemeente = visible_gemeente(cbs_code)
     pagination = paginate(diensten.list_diensten(gemeente))
-    return render_template("diensten/list.html", gemeente=gemeente, pagination=pagination)
+    return render_template(
+        "diensten/list.html",
+        gemeente=gemeente,
+        pagination=pagination,
+        gebiedstype=codes.GEBIEDSTYPE.resolve(),
+    )
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

@@ -19,12 +19,19 @@ from wtforms.validators import Length, Optional
 
 from pilot import codes
 from pilot.clock import AMSTERDAM
-from pilot.forms import PilotForm, Required, parse_id, select_choices
+from pilot.forms import (
+    KIES,
+    PilotForm,
+    Required,
+    code_choices,
+    code_select,
+    parse_id,
+    select_choices,
+)
 from pilot.models import Boa
 from pilot.services.errors import DomainError
 from pilot.services.incidenten import MAX_OPMERKING, MAX_REDEN, IncidentInput
 
-KIES = ("", "— kies —")
 ALLE = ("", "alle")
 
 
@@ -59,22 +66,6 @@ class MultiCheckboxField(SelectMultipleField):
 def optional_int(value) -> int | None:
     """Coerce a select value; anything that is not a number becomes None (the service says why)."""
     return parse_id(value)
-
-
-def code_choices(first: list[tuple[str, str]], code_list: codes.CodeListRef):
-    """The options of a code list, read from the codebook when the form is rendered."""
-    return lambda: select_choices(first, code_list.choices())
-
-
-def code_select(code_list: codes.CodeListRef) -> SelectField:
-    """A select of a code list; titles are fixed (only codes and labels change)."""
-    titel = codes.SEED_BOOK[code_list.name].titel
-    return SelectField(
-        titel,
-        choices=code_choices([KIES], code_list),
-        validate_choice=False,
-        validators=[Required()],
-    )
 
 
 FILLED = [

@@ -20,7 +20,11 @@ from pilot.models.gemeente import Gemeente
 
 
 class Dienst(Base):
-    """A shift. ``duur_minuten`` is derived on write (a shift may run past midnight)."""
+    """A shift. ``duur_minuten`` is derived on write (a shift may run past midnight).
+
+    ``gebiedstype`` is a code of the list ``gebiedstype``; NULL means unknown: the shift
+    was recorded before the type of area was asked (migration 0051). Every new or changed
+    shift has one (``pilot.services.diensten``)."""
 
     __tablename__ = "dienst"
     __table_args__ = (
@@ -36,6 +40,7 @@ class Dienst(Base):
     eindtijd: Mapped[time] = mapped_column(Time)
     duur_minuten: Mapped[int] = mapped_column(Integer)
     gebied: Mapped[str] = mapped_column(String(200))
+    gebiedstype: Mapped[str | None] = mapped_column(String(30))
     aantal_uniform: Mapped[int] = mapped_column(SmallInteger)
     aantal_burger: Mapped[int] = mapped_column(SmallInteger)
     synthetisch: Mapped[bool] = mapped_column(default=False)

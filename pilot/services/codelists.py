@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from pilot import codes
 from pilot.audit import current_actor
 from pilot.extensions import db
-from pilot.models import CodeboekVersie, Codelijst, CodelijstCode, Incident
+from pilot.models import CodeboekVersie, Codelijst, CodelijstCode, Dienst, Incident
 from pilot.services import pii
 from pilot.services.errors import Conflict, DomainError, NotFound
 
@@ -31,8 +31,9 @@ MAX_LABEL = 200
 MAX_TOELICHTING = 200
 MAX_GEDRAGINGEN = 31  # bits 0..30 of the signed 32-bit bit mask Incident.gedragingen
 GEDRAGING_CODE_LENGTH = 30  # becomes the dataset column gedraging_<code>
-# The incident column that stores each list's codes bounds the length of a new code.
+# The column that stores each list's codes bounds the length of a new code.
 STORED_IN = {
+    "gebiedstype": Dienst.gebiedstype,
     "locatie_type": Incident.locatie_type,
     "kennisname": Incident.kennisname,
     "kleding": Incident.kleding,
@@ -56,28 +57,40 @@ def max_code_length(naam: str) -> int:
 
 
 def seed_code_lists() -> bool:
-    """Write version 1 (``codes.SEED``) when the store is empty (a database emptied by
-    hand or by the tests; the migration that created the store wrote it already)."""
+    """Write the built-in codebook (``codes.BUILTIN_BOOK``: version 1, ``codes.SEED``, and
+    each list of ``codes.ADDED`` as the next version) when the store is empty: a database
+    emptied by hand or by the tests. The migrations on a new database write the same."""
     if db.session.execute(db.select(CodeboekVersie.versie).limit(1)).first() is not None:
         return False
-    first = codes.SEED_BOOK.changes[0]
-    db.session.add(CodeboekVersie(versie=1, actor=first.actor, wijziging=first.wijziging))
-    for position, seed in enumerate(codes.SEED):
+    book = codes.BUILTIN_BOOK
+    for change in book.changes:
+        db.session.add(
+            CodeboekVersie(
+                versie=change.versie,
+                actor=change.actor,
+                codelijst=change.codelijst,
+                wijziging=change.wijziging,
+            )
+        )
+    for position, code_list in enumerate(book):
         db.session.add(
             Codelijst(
-                naam=seed.name, titel=seed.titel, positie=position, uitbreidbaar=seed.uitbreidbaar
+                naam=code_list.name,
+                titel=code_list.titel,
+                positie=position,
+                uitbreidbaar=code_list.uitbreidbaar,
             )
         )
     db.session.flush()
-    for seed in codes.SEED:
-        for position, item in enumerate(seed.codes):
+    for code_list in book:
+        for position, item in enumerate(code_list.codes):
             db.session.add(
                 CodelijstCode(
-                    codelijst=seed.name,
+                    codelijst=code_list.name,
                     code=item.code,
                     label=item.label,
                     positie=position,
-                    sinds_versie=1,
+                    sinds_versie=item.sinds_versie,
                 )
             )
     db.session.flush()

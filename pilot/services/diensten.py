@@ -6,6 +6,9 @@ Rules (Dutch message per field):
   runs past midnight (22:00–03:00 is five hours); a shift lasts at most MAX_DUUR_UUR hours,
   which also catches swapped times of a day shift;
 - gebied: a short description, screened for personal data like every free text;
+- gebiedstype: given and a code of the current list ``gebiedstype`` (the beheerder may add
+  codes); required on every write, so an old shift without one (NULL: unknown, recorded
+  before the type was asked) gets one when it is next corrected;
 - aantal_uniform/aantal_burger: 0..MAX_AANTAL each, together at least one boa.
 ``duur_minuten`` is derived here on every write.
 """
@@ -15,7 +18,7 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from pilot import clock
+from pilot import clock, codes
 from pilot.extensions import db
 from pilot.models import Dienst, Gemeente
 from pilot.services import pii
@@ -37,6 +40,7 @@ class DienstInput:
     gebied: str = ""
     aantal_uniform: int | None = 0
     aantal_burger: int | None = 0
+    gebiedstype: str = ""
 
 
 def duur_minuten(begintijd: time, eindtijd: time) -> int:
@@ -77,6 +81,7 @@ def validate(gemeente: Gemeente, item: DienstInput, today: date | None = None) -
                 "betekent: na middernacht.",
             )
     _check_gebied(item.gebied, add)
+    _check_gebiedstype(item.gebiedstype, add)
     _check_aantallen(item, add)
     return errors
 
@@ -89,6 +94,18 @@ def _check_gebied(gebied: str, add) -> None:
         add("gebied", f"De beschrijving is langer dan {MAX_GEBIED} tekens.")
     elif found := pii.screen(gebied):
         add("gebied", pii.message(found, "gebiedsbeschrijving"))
+
+
+def _check_gebiedstype(gebiedstype: str, add) -> None:
+    gebiedstype_list = codes.GEBIEDSTYPE.resolve()
+    gebiedstype = (gebiedstype or "").strip()
+    if not gebiedstype:
+        add("gebiedstype", "Kies het type gebied van de dienst.")
+    elif gebiedstype not in gebiedstype_list:
+        add(
+            "gebiedstype",
+            f"Onbekende code voor '{gebiedstype_list.titel}': kies een type uit de codelijst.",
+        )
 
 
 def _check_aantallen(item: DienstInput, add) -> None:
@@ -113,6 +130,7 @@ def row_values(gemeente: Gemeente, item: DienstInput) -> dict:
         "eindtijd": item.eindtijd.replace(second=0, microsecond=0),
         "duur_minuten": duur_minuten(item.begintijd, item.eindtijd),
         "gebied": item.gebied.strip(),
+        "gebiedstype": item.gebiedstype.strip(),
         "aantal_uniform": item.aantal_uniform,
         "aantal_burger": item.aantal_burger,
     }
@@ -156,6 +174,7 @@ def input_from_dienst(dienst: Dienst) -> DienstInput:
         gebied=dienst.gebied,
         aantal_uniform=dienst.aantal_uniform,
         aantal_burger=dienst.aantal_burger,
+        gebiedstype=dienst.gebiedstype or "",
     )
 
 

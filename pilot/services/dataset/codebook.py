@@ -156,6 +156,12 @@ def dienst_variables() -> list[Variable]:
         Variable(d, "kwartaal", CODE, "Kwartaal van de begindatum (JJJJ-Kn)."),
         Variable(d, "datum", DATUM, "Datum waarop de dienst begon."),
         coded(d, "tijdvak", "Tijdvak van de begintijd (lokale tijd).", codes.TIJDVAK),
+        coded(
+            d,
+            "gebiedstype",
+            "Type gebied van de dienst (leeg = onbekend: vastgelegd voordat het werd gevraagd).",
+            codes.GEBIEDSTYPE,
+        ),
         Variable(d, "duur_minuten", GETAL, "Duur van de dienst in minuten."),
         Variable(d, "aantal_uniform", GETAL, "Aantal boa’s in uniform."),
         Variable(d, "aantal_burger", GETAL, "Aantal boa’s in burger."),
@@ -166,6 +172,12 @@ def dienst_variables() -> list[Variable]:
 
 def dienst_count_column(tijdvak: str) -> str:
     return f"diensten_{tijdvak}"
+
+
+def dienst_gebied_column(gebiedstype: str | None) -> str:
+    """The count column of an area type; None: the diensten whose type is unknown (a name
+    no code can give, so a code ``onbekend`` added later gets its own column)."""
+    return f"diensten_gebied_{gebiedstype}" if gebiedstype else "diensten_zonder_gebiedstype"
 
 
 def dienst_quarter_variables() -> list[Variable]:
@@ -184,6 +196,22 @@ def dienst_quarter_variables() -> list[Variable]:
                 codes.TIJDVAK.name,
             )
             for item in codes.TIJDVAK.codes
+        ),
+        *(
+            Variable(
+                d,
+                dienst_gebied_column(item.code),
+                GETAL,
+                f"Aantal diensten in een gebied van type ‘{item.label}’.",
+                codes.GEBIEDSTYPE.name,
+            )
+            for item in codes.GEBIEDSTYPE.codes
+        ),
+        Variable(
+            d,
+            dienst_gebied_column(None),
+            GETAL,
+            "Aantal diensten zonder type gebied (vastgelegd voordat het werd gevraagd).",
         ),
         Variable(d, "inzeturen", KOMMA, "Som over de diensten van duur in uren × boa’s."),
         Variable(d, "inzeturen_uniform", KOMMA, "Inzeturen van boa’s in uniform."),
@@ -212,13 +240,14 @@ def codebook_rows(
     changes: Sequence[Change] | None = None,
 ) -> list[CodebookRow]:
     """One row per variable, or per variable and code where it has codes; a protected
-    variable gets the code ``onderdrukt``. Code lists no variable uses are appended, so
-    every code of every list is in the codebook. The change log (default: the current
+    variable gets the code ``onderdrukt``. Code lists whose codes no variable lists (a
+    count per code names its list but not the codes) are appended, so every code of every
+    list is in the codebook. The change log (default: the current
     codebook's) follows, one row per version; the protection rows come last."""
     rows: list[CodebookRow] = []
     used: set[str] = set()
     for var in variables:
-        if var.codelijst:
+        if var.codelijst and var.codes:
             used.add(var.codelijst)
         if not var.codes:
             rows.append(CodebookRow(var.bestand, var.naam, var.type, "", "", "", var.omschrijving))

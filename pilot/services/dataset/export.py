@@ -75,9 +75,10 @@ def default_dataset() -> Dataset:
         "en data per boa staan alleen in een extract op toestemming van de beheerder.",
         "Diensten: per gemeente en afgesloten kwartaal binnen de pilot, zoals gepubliceerd "
         "(aantal diensten en inzeturen, exact; geen telling van personen), plus het aantal "
-        "diensten per tijdvak van de begintijd. Geen rij per dienst: de grootte van één team "
-        "begrenst het aantal boa’s van de gemeente van onderen. De gebiedsomschrijving is "
-        "vrije tekst en zit in geen enkele dataset.",
+        "diensten per tijdvak van de begintijd en per type gebied (met een kolom voor diensten "
+        "waarvan het type onbekend is). Geen rij per dienst en geen inzeturen per tijdvak of "
+        "type gebied: de grootte van één team begrenst het aantal boa’s van de gemeente van "
+        "onderen. De gebiedsomschrijving is vrije tekst en zit in geen enkele dataset.",
         FILES_NOTE,
     ]
     tables = {
@@ -112,8 +113,9 @@ def extract_dataset(grant: ExtractGrant) -> Dataset:
         "pseudoniem van de boa en de registratievertraging in dagen. Niet k-anoniem. Het "
         "rij-id is per export willekeurig; het exacte punt, het tijdstip, vrije tekst en "
         "gehashte nummers zitten er niet in.",
-        "Diensten per dienst (datum, tijdvak van de begintijd, duur, aantallen boa’s), zonder "
-        "de gebiedsomschrijving; boa’s per boa met pseudoniem, opleidings- en mandaatdata.",
+        "Diensten per dienst (datum, tijdvak van de begintijd, type gebied, duur, aantallen "
+        "boa’s), zonder de gebiedsomschrijving; boa’s per boa met pseudoniem, opleidings- "
+        "en mandaatdata.",
         FILES_NOTE,
     ]
     return Dataset(

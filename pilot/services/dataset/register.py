@@ -12,10 +12,14 @@ default dataset:
   ``<k`` or ``×``. Pseudonym and dates per boa are only in a granted extract.
 * diensten: the publication gives diensten and inzeturen (total, uniform, burger) per
   gemeente and completed quarter, exactly. The default dataset has those rows, plus the
-  number of diensten per time band of their start: a split of a count of shifts, not of
-  people. Per-dienst rows (date, length, team size) stay in the extract: the size of one
-  team bounds the number of boa's of the gemeente from below, and that number is
-  published for the pilot only and may be ``<k``.
+  number of diensten per time band of their start and per type of area (``gebiedstype``,
+  with a column for the shifts whose type is unknown): splits of a count of shifts, not of
+  people. Per-dienst rows (date, length, team size, type of area) stay in the extract: the
+  size of one team bounds the number of boa's of the gemeente from below, and that number
+  is published for the pilot only and may be ``<k``. For the same reason inzeturen are
+  not split by time band or type of area: a type with one dienst in a quarter would give
+  that dienst's hours × team size, and at most 12 hours a dienst a team of at least
+  inzeturen / 12 boa's; the quarter's total gives that only when it has one dienst.
 """
 
 import pandas as pd
@@ -26,6 +30,7 @@ from pilot.services.dataset.codebook import (
     boa_count_variables,
     boa_variables,
     dienst_count_column,
+    dienst_gebied_column,
     dienst_quarter_variables,
     dienst_variables,
     gemeente_variables,
@@ -63,8 +68,9 @@ def boas() -> pd.DataFrame:
 
 
 def published_diensten(publication: Publication) -> pd.DataFrame:
-    """Per gemeente and completed quarter within its pilot: diensten (in all and per time
-    band of the start) and inzeturen, the quarters an outsider report offers."""
+    """Per gemeente and completed quarter within its pilot: diensten (in all, per time
+    band of the start and per type of area) and inzeturen, the quarters an outsider
+    report offers."""
     raw = rows.diensten()
     people = {"uniform": raw["aantal_uniform"], "burger": raw["aantal_burger"]}
     for kind, count in people.items():
@@ -73,6 +79,9 @@ def published_diensten(publication: Publication) -> pd.DataFrame:
     grouped = raw.groupby(["gemeente", "kwartaal"])
     counts = grouped.size()
     per_band = raw.groupby(["gemeente", "kwartaal", "tijdvak"]).size()
+    areas = [item.code for item in codes.GEBIEDSTYPE.codes]
+    raw["gebied_sleutel"] = raw["gebiedstype"].fillna("")  # "": unknown (a NaN key is lost)
+    per_area = raw.groupby(["gemeente", "kwartaal", "gebied_sleutel"]).size()
     sums = grouped[["inzeturen_uniform", "inzeturen_burger"]].sum()
     out = []
     for gemeente in sorted(publication.gemeenten, key=lambda g: g.cbs_code):
@@ -85,6 +94,8 @@ def published_diensten(publication: Publication) -> pd.DataFrame:
             row["aantal_diensten"] = int(counts.get(key, 0))
             for band in bands:
                 row[dienst_count_column(band)] = int(per_band.get((*key, band), 0))
+            for area in [*areas, None]:
+                row[dienst_gebied_column(area)] = int(per_area.get((*key, area or ""), 0))
             row["inzeturen"] = round(uniform + burger, 2)
             row["inzeturen_uniform"] = round(uniform, 2)
             row["inzeturen_burger"] = round(burger, 2)

@@ -103,13 +103,14 @@ def incidents() -> pd.DataFrame:
 
 def diensten() -> pd.DataFrame:
     """Every dienst: gemeente, date, quarter, time band of the start (the report's bands,
-    ``codes.tijdvak_for_hour``), duration and the numbers of boa's. Never the gebied (free
-    text) or the exact times."""
+    ``codes.tijdvak_for_hour``), type of area (a code; None: unknown), duration and the
+    numbers of boa's. Never the gebied (free text) or the exact times."""
     statement = (
         db.select(
             Gemeente.cbs_code.label("gemeente"),
             Dienst.datum,
             Dienst.begintijd,
+            Dienst.gebiedstype,
             Dienst.duur_minuten,
             Dienst.aantal_uniform,
             Dienst.aantal_burger,

@@ -80,6 +80,18 @@ HOTSPOTS: dict[str, tuple[Hotspot, ...]] = {
         Hotspot("Leiden Centraal", 52.1663, 4.4815, "ov_station"),
     ),
 }
+# The type of area of a shift around a hotspot: the same code where both lists have it;
+# terraces lie in the nightlife area, a street in the centre.
+GEBIEDSTYPE_BIJ_LOCATIE = {"horeca_terras": "uitgaansgebied", "straat": "centrum_overig"}
+
+
+def gebiedstype_of(spot: Hotspot | None) -> str:
+    """The area type of a demo shift at ``spot`` (none: the centre)."""
+    if spot is None:
+        return "centrum_overig"
+    return GEBIEDSTYPE_BIJ_LOCATIE.get(spot.locatie_type, spot.locatie_type)
+
+
 # Trained boa's per gemeente (Rotterdam started with 13, Utrecht grew from 8 to 11).
 BOA_COUNTS = {
     "GM0599": 13,
@@ -159,7 +171,8 @@ def seed_boas() -> int:
 
 
 def seed_diensten(today: date) -> int:
-    """Friday and Saturday night shifts (past midnight) and some Saturday afternoon shifts."""
+    """Friday and Saturday night shifts (past midnight) in the nightlife area and some
+    Saturday afternoon shifts at the other hotspots, each with the hotspot's area type."""
     added = 0
     for gemeente in _gemeenten():
         period = _period(gemeente, today)
@@ -173,17 +186,20 @@ def seed_diensten(today: date) -> int:
         while day <= period[1]:
             shifts = []
             if day.weekday() in (4, 5):
-                shifts.append((time(21, 0), time(3, 0), spots[0].naam if spots else "centrum"))
+                shifts.append((time(21, 0), time(3, 0), spots[0] if spots else None))
             if day.weekday() == 5 and rng.random() < 0.5 and len(spots) > 1:
-                shifts.append((time(13, 0), time(19, 0), spots[1].naam))
-            for begin, end, area in shifts:
+                # the afternoon shift takes the other hotspots in turn, week by week
+                other = spots[1 + day.isocalendar().week % (len(spots) - 1)]
+                shifts.append((time(13, 0), time(19, 0), other))
+            for begin, end, spot in shifts:
                 item = diensten_service.DienstInput(
                     datum=day,
                     begintijd=begin,
                     eindtijd=end,
-                    gebied=f"Omgeving {area}",
+                    gebied=f"Omgeving {spot.naam if spot else 'centrum'}",
                     aantal_uniform=int(rng.integers(1, 4)),
                     aantal_burger=int(rng.integers(0, 3)),
+                    gebiedstype=gebiedstype_of(spot),
                 )
                 if not diensten_service.validate(gemeente, item, today):
                     rows.append(
