@@ -371,9 +371,9 @@ def render_map(
     if kaart.cellen:
         _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
     if kaart.exact and kaart.punten:
-        _HeatMap(
-            kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12
-        ).add_to(fmap)
+        _HeatMap(kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12).add_to(
+            fmap
+        )
     if (extent := _extent(kaart, boundaries)) is not None:
         fmap.fit_bounds(extent, padding=(12, 12))
     folium.LayerControl(collapsed=True).add_to(fmap)
