@@ -320,15 +320,22 @@ def _load() -> Codebook:
     from pilot.models import CodeboekVersie, Codelijst, CodelijstCode
 
     latest = db.session.execute(
-        db.select(CodeboekVersie.versie, CodeboekVersie.tijdstip)
+        db.select(
+            CodeboekVersie.versie,
+            CodeboekVersie.tijdstip,
+            CodeboekVersie.codelijst,
+            CodeboekVersie.wijziging,
+        )
         .order_by(CodeboekVersie.versie.desc())
         .limit(1)
     ).first()
     if latest is None:
         return BUILTIN_BOOK
     versie = latest.versie
-    key = (str(db.engine.url), versie, latest.tijdstip)  # a database restored or emptied
-    if key in _books:  # may reuse a version number; its moment tells them apart
+    # A database restored or emptied may reuse a version number: its moment and change tell
+    # them apart (under a frozen clock, as in the tests, the moment alone does not).
+    key = (str(db.engine.url), *latest)
+    if key in _books:
         return _books[key]
     rows = db.session.execute(
         db.select(Codelijst, CodelijstCode)
