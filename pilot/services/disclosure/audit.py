@@ -50,82 +50,19 @@ def findings(lattice: Lattice, k: int, hidden: bool = False) -> list[Finding]:
     """
     lower, upper = lattice.bounds(k)
     index = np.arange(lattice.values.size).reshape(lattice.shape)
-    unknown = (lattice.status != Status.EXACT).ravel()
-    variable_of = np.full(lattice.values.size, -1)
-    variable_of[unknown] = np.arange(int(unknown.sum()))
-    flat_values = lattice.values.ravel()
-    data, row_ids, col_ids, rhs = [], [], [], []
-    for cells, coefficients in _relations(lattice, index):
-        constant = 0
-        row = len(rhs)
-        used = False
-        for cell, coefficient in zip(cells, coefficients, strict=True):
-            if variable_of[cell] < 0:
-                constant += coefficient * flat_values[cell]
-            else:
-                data.append(coefficient)
-                row_ids.append(row)
-                col_ids.append(variable_of[cell])
-                used = True
-        if used:
-            rhs.append(-constant)
-    n = int(unknown.sum())
-    if n == 0:
-        return []
-    matrix = coo_array((data, (row_ids, col_ids)), shape=(len(rhs), n)).tocsc()
-    low_bounds = lower.ravel()[unknown].astype(float)
-    high_bounds = upper.ravel()[unknown].astype(float)
-    high_bounds[high_bounds >= INFINITY] = highspy.kHighsInf
-    solver = _solver(matrix, np.array(rhs, dtype=float), low_bounds, high_bounds)
-    result = []
-    status = lattice.status.ravel()
-    suppressed = np.isin(status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
+    values, status = lattice.values.ravel(), lattice.status.ravel()
+    check = np.isin(status, SUPPRESSED)
     if hidden:
-        small = (flat_values > 0) & (flat_values < k)
-        suppressed |= (status == Status.HIDDEN) & small
-    previous = None
-    for cell in np.nonzero(unknown & suppressed)[0]:
-        column = int(variable_of[cell])
-        if previous is not None:
-            solver.changeColCost(previous, 0.0)
-        solver.changeColCost(column, 1.0)
-        previous = column
-        extremes = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solver.changeObjectiveSense(sense)
-            solver.run()
-            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"{lattice.name}: attacker LP failed: {solver.getModelStatus()}")
-            extremes.append(solver.getInfo().objective_function_value)
-        low, high = extremes
-        value = int(flat_values[cell])
-        narrowed = high - low < 0.5
-        if status[cell] == Status.PRIMARY:
-            narrowed = narrowed or low > 1 + 1e-6 or high < k - 1 - 1e-6
-        if narrowed:
-            keys = tuple(
-                axis.nodes[i]
-                for axis, i in zip(lattice.axes, np.unravel_index(cell, lattice.shape), strict=True)
-            )
-            result.append(Finding(keys, value, Status(status[cell]), low, high))
-    return result
-
-
-def _solver(matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray) -> highspy.Highs:
-    """A HiGHS model: equality rows ``matrix @ x = rhs`` and column bounds, zero objective."""
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    model = highspy.HighsLp()
-    model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
-    model.col_cost_ = np.zeros(matrix.shape[1])
-    model.col_lower_, model.col_upper_ = low, high
-    model.row_lower_, model.row_upper_ = rhs, rhs
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = matrix.indptr
-    model.a_matrix_.index_ = matrix.indices
-    model.a_matrix_.value_ = matrix.data.astype(float)
-    solver.passModel(model)
-    return solver
+        check |= (status == Status.HIDDEN) & (values > 0) & (values < k)
+    narrowed = _narrowed(
+        values, status, lower.ravel(), upper.ravel(), _relations(lattice, index), check, k,
+        lattice.name,
+    )  # fmt: skip
+    return [
+        Finding(_keys(lattice, np.unravel_index(cell, lattice.shape)), int(values[cell]),
+                Status(status[cell]), low, high)
+        for cell, low, high in narrowed
+    ]  # fmt: skip
 
 
 def linked_findings(
@@ -151,6 +88,37 @@ def linked_findings(
         first = offsets[a] + np.ravel_multi_index(cell_a, lattices[a].shape)
         second = offsets[b] + np.ravel_multi_index(cell_b, lattices[b].shape)
         relations.append(([first, second], [1, -1]))
+    check = np.isin(status, SUPPRESSED)
+    result = []
+    for cell, low, high in _narrowed(values, status, lower, upper, relations, check, k, "linked"):
+        which = int(np.searchsorted(offsets, cell, side="right") - 1)
+        lattice = lattices[which]
+        keys = _keys(lattice, np.unravel_index(cell - offsets[which], lattice.shape))
+        result.append(
+            Finding((lattice.name, *keys), int(values[cell]), Status(status[cell]), low, high)
+        )
+    return result
+
+
+SUPPRESSED = (Status.PRIMARY, Status.SECONDARY, Status.MASKED)
+
+
+def _keys(lattice: Lattice, position) -> tuple[str, ...]:
+    return tuple(axis.nodes[i] for axis, i in zip(lattice.axes, position, strict=True))
+
+
+def _narrowed(
+    values: np.ndarray,
+    status: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    relations: list,
+    check: np.ndarray,
+    k: int,
+    name: str,
+) -> list[tuple[int, float, float]]:
+    """(cell, min, max) of every checked cell an outsider can narrow, over all tables that
+    keep the sum ``relations`` and the bounds (flat cell ids; exact cells are constants)."""
     unknown = status != Status.EXACT
     variable_of = np.full(values.size, -1)
     variable_of[unknown] = np.arange(int(unknown.sum()))
@@ -174,9 +142,8 @@ def linked_findings(
     high_bounds = upper[unknown].astype(float)
     high_bounds[high_bounds >= INFINITY] = highspy.kHighsInf
     solver = _solver(matrix, np.array(rhs, dtype=float), lower[unknown].astype(float), high_bounds)
-    suppressed = np.isin(status, (Status.PRIMARY, Status.SECONDARY, Status.MASKED))
     result, previous = [], None
-    for cell in np.nonzero(unknown & suppressed)[0]:
+    for cell in np.nonzero(unknown & check)[0]:
         column = int(variable_of[cell])
         if previous is not None:
             solver.changeColCost(previous, 0.0)
@@ -187,18 +154,29 @@ def linked_findings(
             solver.changeObjectiveSense(sense)
             solver.run()
             if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"linked attacker LP failed: {solver.getModelStatus()}")
+                raise RuntimeError(f"{name}: attacker LP failed: {solver.getModelStatus()}")
             extremes.append(solver.getInfo().objective_function_value)
         low, high = extremes
         narrowed = high - low < 0.5
         if status[cell] == Status.PRIMARY:
             narrowed = narrowed or low > 1 + 1e-6 or high < k - 1 - 1e-6
         if narrowed:
-            which = int(np.searchsorted(offsets, cell, side="right") - 1)
-            lattice = lattices[which]
-            position = np.unravel_index(cell - offsets[which], lattice.shape)
-            keys = tuple(axis.nodes[i] for axis, i in zip(lattice.axes, position, strict=True))
-            result.append(
-                Finding((lattice.name, *keys), int(values[cell]), Status(status[cell]), low, high)
-            )
+            result.append((int(cell), low, high))
     return result
+
+
+def _solver(matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray) -> highspy.Highs:
+    """A HiGHS model: equality rows ``matrix @ x = rhs`` and column bounds, zero objective."""
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = matrix.shape[1], matrix.shape[0]
+    model.col_cost_ = np.zeros(matrix.shape[1])
+    model.col_lower_, model.col_upper_ = low, high
+    model.row_lower_, model.row_upper_ = rhs, rhs
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = matrix.indptr
+    model.a_matrix_.index_ = matrix.indices
+    model.a_matrix_.value_ = matrix.data.astype(float)
+    solver.passModel(model)
+    return solver

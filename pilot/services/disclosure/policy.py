@@ -85,6 +85,11 @@ def _key(session) -> tuple:
     )
 
 
+def publication_key() -> str:
+    """Changes whenever the outsider publication would (data, codebook, k, day)."""
+    return _shared_key(_key(db.session))
+
+
 def outsider_publication() -> Publication:
     """The protected outsider figures for today's data (computed once per data version)."""
     session = db.session
@@ -112,7 +117,7 @@ def prepare_for_viewers() -> Publication:
     publication = outsider_publication()
     if not publication.gi and publication.maps:
         precompute_gi(publication)
-        _store_shared(_shared_key(_key(db.session)), publication)
+        _store_shared(publication_key(), publication)
     return publication
 
 
@@ -122,9 +127,7 @@ def _shared_key(key: tuple) -> str:
 
 def stored_for_today() -> bool:
     """Whether the publication of the current data and day is in the database cache."""
-    query = select(PublicationCache.sleutel).where(
-        PublicationCache.sleutel == _shared_key(_key(db.session))
-    )
+    query = select(PublicationCache.sleutel).where(PublicationCache.sleutel == publication_key())
     return db.session.execute(query).first() is not None
 
 

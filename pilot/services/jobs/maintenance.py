@@ -2,10 +2,10 @@
 and expired throttling windows removed.
 
 After a data change the first outsider request would build the publication (seconds at a
-million incidents). The worker looks at the data version every few seconds (one row,
-``policy.current_version``) and, when it changed, builds the publication with the Gi* of
-its maps and stores it in the database (``policy.prepare_for_viewers``); app servers then
-only load it. A request that comes before the worker is done still builds it itself, as
+million incidents). The worker looks every few seconds at what the publication depends on
+(``policy.publication_key``: the data version token, one row, the codebook version and the
+day) and, when it changed, builds the publication with the Gi* of its maps and stores it in
+the database (``policy.prepare_for_viewers``); app servers then only load it. A request that comes before the worker is done still builds it itself, as
 before: the worker makes it faster, never required. While data keep changing (a busy
 afternoon of registrations, an import) it rebuilds at most once per
 ``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default 60), not after every write.
@@ -30,7 +30,7 @@ POLL_SECONDS = 5.0
 class Maintenance:
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.built_for: tuple | None = None
+        self.built_for: str | None = None
         self.built_at = 0.0
         self.cleaned_at = 0.0
 
@@ -45,10 +45,9 @@ class Maintenance:
                 db.session.remove()
 
     def _publication(self, now: float) -> None:
-        from pilot import clock
         from pilot.services.disclosure import policy
 
-        key = (policy.current_version(db.session), clock.today())
+        key = policy.publication_key()
         if key == self.built_for:
             return
         every = float(self.app.config.get("PILOT_PUBLICATION_MIN_INTERVAL", 60))
