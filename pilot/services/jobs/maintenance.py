@@ -5,10 +5,11 @@ After a data change the first outsider request would build the publication (seco
 million incidents). The worker looks every few seconds at what the publication depends on
 (``policy.publication_key``: the data version token, one row, the codebook version and the
 day) and, when it changed, builds the publication with the Gi* of its maps and stores it in
-the database (``policy.prepare_for_viewers``); app servers then only load it. A request that comes before the worker is done still builds it itself, as
-before: the worker makes it faster, never required. While data keep changing (a busy
-afternoon of registrations, an import) it rebuilds at most once per
-``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default 60), not after every write.
+the database (``policy.prepare_for_viewers``); app servers then only load it. A request
+that comes before the worker is done still builds it itself, as before: the worker makes it
+faster, never required. While data keep changing (a busy afternoon of registrations, an
+import) it rebuilds at most once per ``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default
+60), not after every write.
 
 Throttling windows (``throttle_storage``) that ended are deleted every
 ``PILOT_THROTTLE_CLEANUP_SECONDS`` (default 600): a key that comes back starts a fresh
