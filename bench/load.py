@@ -32,6 +32,7 @@ import time
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
@@ -251,16 +252,17 @@ class Importer(threading.Thread):
                     files={"bestand": (self.path.name, handle)},
                     allow_redirects=False, timeout=600,
                 )  # fmt: skip
-            page = self.session.get(preview.headers["Location"], timeout=600)
+            # Location is relative (Werkzeug answers with the path only)
+            review = urljoin(self.url, preview.headers["Location"])
+            page = self.session.get(review, timeout=600)
             self.out["import_preview_s"] = round(time.monotonic() - started, 1)
             confirmed = time.monotonic()
             confirm = self.session.post(
-                preview.headers["Location"] + "/bevestigen",
+                review + "/bevestigen",
                 data={"csrf_token": CSRF.search(page.text).group(1)},
                 allow_redirects=False, timeout=600,
             )  # fmt: skip
-            job = confirm.headers["Location"]
-            job = job if job.startswith("http") else self.url + job
+            job = urljoin(self.url, confirm.headers["Location"])
             progress = set()
             while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
                 progress.add((state.get("stap"), state.get("gedaan")))
