@@ -8,6 +8,7 @@ page (``pilot.api.problems``).
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from pilot.api import problems
@@ -26,7 +27,16 @@ MESSAGES = {
         "U heeft in korte tijd te veel verzoeken gedaan. Wacht een minuut en probeer het opnieuw.",
     ),
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    503: (
+        "Even bezet",
+        "De database is even bezet, bijvoorbeeld door een grote import. Er is niets opgeslagen: "
+        "ga terug en probeer het over een minuut opnieuw.",
+    ),
 }
+RETRY_AFTER_SECONDS = 30
+# A write that waited in vain for another transaction's lock (SQLite's busy timeout,
+# PostgreSQL's lock_timeout): nothing was stored, and trying again later will work.
+LOCKED = ("database is locked", "lock timeout", "could not obtain lock")
 
 
 def _render(status: int, message: str | None = None):
@@ -71,6 +81,18 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw.")
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        db.session.rollback()
+        if not any(marker in str(error.orig).lower() for marker in LOCKED):
+            return _render(500)
+        response = _render(503)
+        if isinstance(response, tuple):
+            page, status = response
+            return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -332,3 +332,27 @@ def test_form_draws_the_boundary_and_serves_leaflet_locally(rotterdam, client):
         script = response.get_data(as_text=True)
     assert "service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857" in script
     assert "Kaartgegevens &copy; Kadaster" in script and "OpenStreetMap" in script
+
+
+def test_a_post_that_waits_in_vain_for_the_write_lock_gets_a_dutch_503(
+    rotterdam, client, app, database_kind
+):
+    """A long import holds SQLite's one write lock; a form post that times out waiting for
+    it is told, in Dutch, to try again (503, Retry-After), not shown the error page."""
+    if database_kind != "sqlite":
+        pytest.skip("SQLite's single writer; PostgreSQL waits on row locks without a timeout")
+    import sqlite3
+
+    before = incident_count()
+    holder = sqlite3.connect(db.engine.url.database)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, as a long import's transaction
+    try:
+        response = client.post(f"{BASE}/nieuw", data=form(rotterdam.id))
+    finally:
+        holder.rollback()
+        holder.close()
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "even bezet" in page and "niets opgeslagen" in page and "Traceback" not in page
+    db.session.remove()
+    assert incident_count() == before

@@ -59,6 +59,12 @@ KINDS: dict[int, tuple[str, str, str]] = {
         "Te veel verzoeken in korte tijd; probeer het na Retry-After seconden opnieuw.",
     ),
     500: ("serverfout", "Er ging iets mis", "Er ging iets mis aan onze kant."),
+    503: (
+        "bezet",
+        "Even bezet",
+        "De database is even bezet (bijvoorbeeld door een grote import); er is niets "
+        "opgeslagen. Probeer het na Retry-After seconden opnieuw.",
+    ),
 }
 IDEMPOTENCY = "idempotentie"
 EXTRA_KINDS = {
