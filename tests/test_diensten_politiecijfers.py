@@ -122,26 +122,25 @@ def test_an_area_type_added_by_the_beheerder_is_offered_and_accepted(app, client
     assert "<td>Strand / boulevard</td>" in client.get(f"{DIENSTEN}/").get_data(as_text=True)
 
 
+def _stored_dienst(cbs_code: str, gebied: str) -> int:
+    """A dienst written straight to the database, without an area type; returns its id."""
+    from tests.factories import gemeente
+
+    owner = gemeente(cbs_code)
+    dienst = Dienst(
+        gemeente_id=owner.id, datum=owner.pilot_start, begintijd=time(20), eindtijd=time(23),
+        duur_minuten=180, gebied=gebied, aantal_uniform=2, aantal_burger=0,
+    )  # fmt: skip
+    db.session.add(dienst)
+    db.session.commit()
+    return dienst.id
+
+
 def test_an_old_shift_without_area_type_shows_unknown_and_needs_one_when_corrected(
     app, client, login_as
 ):
     with app.app_context():
-        from tests.factories import gemeente
-
-        rotterdam = gemeente("GM0599")
-        dienst = Dienst(
-            gemeente_id=rotterdam.id,
-            datum=rotterdam.pilot_start,
-            begintijd=time(20),
-            eindtijd=time(23),
-            duur_minuten=180,
-            gebied="Centrum",
-            aantal_uniform=2,
-            aantal_burger=0,
-        )
-        db.session.add(dienst)
-        db.session.commit()
-        dienst_id = dienst.id
+        dienst_id = _stored_dienst("GM0599", "Centrum")  # from before the area type was asked
     login_as(Rol.COORDINATOR, "GM0599")
     assert '<span class="hint">onbekend</span>' in client.get(f"{DIENSTEN}/").text
     edit = f"{DIENSTEN}/{dienst_id}/wijzigen"
@@ -167,23 +166,8 @@ def test_shift_edit_uses_version_check_and_scoping(coordinator, client):
 
 
 def test_other_gemeentes_shift_is_not_found(app, client, login_as, make_user):
-    from tests.factories import gemeente
-
     with app.app_context():
-        utrecht = gemeente("GM0344")
-        dienst = Dienst(
-            gemeente_id=utrecht.id,
-            datum=utrecht.pilot_start,
-            begintijd=time(20),
-            eindtijd=time(23),
-            duur_minuten=180,
-            gebied="Neude",
-            aantal_uniform=2,
-            aantal_burger=0,
-        )
-        db.session.add(dienst)
-        db.session.commit()
-        dienst_id = dienst.id
+        dienst_id = _stored_dienst("GM0344", "Neude")
     login_as(Rol.COORDINATOR, "GM0599")
     response = client.post(f"{DIENSTEN}/{dienst_id}/wijzigen", data=dienst_form(version="1"))
     assert response.status_code == 404
