@@ -15,11 +15,11 @@ import pytest
 
 from pilot.clock import AMSTERDAM
 from pilot.extensions import db
-from pilot.models import Incident, Job, Rol
+from pilot.models import AuditEvent, ImportBatch, Incident, Job, Rol
 from pilot.services import storage
 from pilot.services.jobs import runner
 from tests.conftest import ROOT
-from tests.test_imports import row, write_csv
+from tests.test_imports import import_events, row, write_csv
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +204,98 @@ def test_reports_the_dataset_and_a_purge_run_on_the_worker_above_their_threshold
     state = _follow(beheer, response.headers["Location"])[-1]
     assert state["status"] == "klaar", state
     assert state["melding"].startswith("Verwijderd van vóór 01-07-2025: 0 incidenten")
+
+
+def _provisional(job_id: str) -> int:
+    query = db.select(db.func.count(Incident.id)).where(Incident.import_batch == job_id)
+    return db.session.execute(query).scalar_one()
+
+
+def _events(actie: str) -> list[AuditEvent]:
+    return list(
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.actie == actie)).scalars()
+    )
+
+
+def test_an_import_killed_while_writing_is_retried_and_writes_every_row_once(
+    app, client, login_as, boa, tmp_path, database_url
+):
+    """The job writes in short transactions (other users' saves need not wait for it). A
+    worker killed after some of them leaves provisional rows, no import event; the restarted
+    worker deletes them and writes the file again: each row once, one import event."""
+    app.config["PILOT_JOB_IMPORT_ROWS"] = 1
+    login_as(Rol.COORDINATOR, "GM0599")
+    # (under 500 kB: a larger upload makes the test client spool it to a file it leaves open)
+    response = _confirm(client, write_csv(tmp_path / "groot.csv", _rows(boa, 3_300)))
+    job_url = response.headers["Location"]
+    job_id = job_url.rsplit("/", 1)[1]
+
+    process = _worker_process(app, database_url, tmp_path, "w1")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            state = client.get(job_url + "/status.json").get_json()
+            if state["stap"] == "rijen geschreven" and (state["gedaan"] or 0) >= 900:
+                break
+            assert not state["klaar"] and time.monotonic() < deadline, state
+            time.sleep(0.01)
+    finally:
+        process.kill()
+        process.wait(timeout=60)
+    with app.app_context():
+        db.session.remove()
+        provisional = _provisional(job_id)
+        assert 0 < provisional < 3_300  # written in chunks, committed one by one
+        assert import_events() == []
+
+    process = _worker_process(app, database_url, tmp_path, "w1")  # requeues the job
+    try:
+        state = _follow(client, job_url)[-1]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert state["status"] == "klaar" and "3.300 geïmporteerd" in state["melding"], state
+    with app.app_context():
+        db.session.remove()
+        assert _count() == 3_300 == _provisional(job_id)
+        assert len(import_events()) == 1
+        assert [e.details["rijen"] for e in _events("import_teruggedraaid")] == [provisional]
+        assert db.session.get(ImportBatch, job_id).status == "klaar"
+
+
+def test_the_worker_deletes_what_an_ended_import_job_left(app, boa, make_user, tmp_path):
+    """Rows of a batch whose job ended without finishing it (given up after three
+    interruptions) are deleted by the worker's maintenance, with an audit event."""
+    from pilot.services.imports import analyse, staged
+    from pilot.services.jobs.maintenance import Maintenance
+    from tests.conftest import gemeente_by_code
+
+    user = make_user(Rol.COORDINATOR, "GM0599")
+    path = write_csv(tmp_path / "b.csv", _rows(boa, 700))
+    with app.app_context():
+        gemeente = gemeente_by_code("GM0599")
+        items = [r.item for r in analyse(gemeente, path, "b.csv").te_schrijven]
+        job = Job(
+            id="f" * 32,
+            soort="import",
+            status=runner.RUNNING,
+            user_id=user.id,
+            gemeente_id=gemeente.id,
+            parameters={},
+            omschrijving="Import",
+            pogingen=3,
+        )
+        db.session.add(job)
+        db.session.commit()
+        staged.write(job.id, gemeente, items[:400], lambda *_: None, pause_s=0)
+        Maintenance(app).tick()  # its job still runs: left alone
+        assert _provisional(job.id) == 400
+        job = db.session.get(Job, job.id)
+        job.status = runner.FAILED
+        db.session.commit()
+
+    Maintenance(app).tick()
+    with app.app_context():
+        assert _count() == 0 and db.session.get(ImportBatch, "f" * 32) is None
+        assert [e.details["rijen"] for e in _events("import_teruggedraaid")] == [400]
+        assert import_events() == []

@@ -10,7 +10,7 @@ from pilot.models.extract_grant import ExtractGrant
 from pilot.models.gemeente import CbsLijstGemeente, Gemeente
 from pilot.models.incident import Incident
 from pilot.models.inzet import Dienst, PolitieCijfer
-from pilot.models.job import ImportUpload, Job, StoredFile
+from pilot.models.job import ImportBatch, ImportUpload, Job, StoredFile
 from pilot.models.retention import FrozenCell, FrozenLeaf, FrozenQuarter
 from pilot.models.telling import IncidentTelling
 from pilot.models.throttle import ThrottleCounter
@@ -34,6 +34,7 @@ __all__ = [
     "FrozenLeaf",
     "FrozenQuarter",
     "Gemeente",
+    "ImportBatch",
     "ImportUpload",
     "Incident",
     "IncidentTelling",

@@ -97,6 +97,8 @@ class Incident(Base):
     synthetisch: Mapped[bool] = mapped_column(Boolean, default=False)
     # Written by the file import: its creation time is the import, not the registration.
     geimporteerd: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The job of a large import that wrote it in chunks (``ImportBatch``); NULL otherwise.
+    import_batch: Mapped[str | None] = mapped_column(String(32), index=True)
     ingetrokken_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     intrek_reden: Mapped[str | None] = mapped_column(String(300))
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

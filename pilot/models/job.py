@@ -5,6 +5,9 @@ whom, its state, a Dutch message and, when ready, its result file. Progress whil
 lives in the queue's key-value store (``pilot.services.jobs.progress``), because a long
 import holds SQLite's write lock until it commits.
 
+An ``ImportBatch`` is a large import written by a job in short transactions: its incidents
+carry ``incident.import_batch`` and are final only once the batch is ``klaar``.
+
 A ``StoredFile`` keeps bytes in the database, so that every app server sees the same
 uploads and results (no local state); ``pilot.services.storage`` is the only way in.
 """
@@ -67,3 +70,24 @@ class ImportUpload(Base):
     fouten_sleutel: Mapped[str | None] = mapped_column(String(64))
     geclaimd: Mapped[bool] = mapped_column(Boolean, default=False)
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ImportBatch(Base):
+    """The incidents one import job writes chunk by chunk (``incident.import_batch``).
+
+    A large import is not one long transaction, which would hold SQLite's only write lock
+    (and PostgreSQL's kept-count rows) for all its rows, so that every other user's save
+    waits. Until ``status`` is ``klaar`` — set in the transaction that records the import's
+    audit event — its rows are provisional: a failed or interrupted job deletes them again
+    (``pilot.services.imports.staged``), so an import still ends as all or nothing.
+    """
+
+    __tablename__ = "import_batch"
+
+    job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id"))
+    status: Mapped[str] = mapped_column(String(10), default="bezig")
+    geschreven: Mapped[int] = mapped_column(Integer, default=0)
+    melding: Mapped[str | None] = mapped_column(Text)
+    gestart_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    klaar_op: Mapped[datetime | None] = mapped_column(UTCDateTime)

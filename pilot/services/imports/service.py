@@ -7,7 +7,9 @@ skipped and counted, so importing a file twice adds nothing.
 
 Writing happens in one transaction together with the single audit event: the rows go in
 with SQLAlchemy Core (fast, and bypassing the per-row audit listener on purpose), the
-commit comes last. A process killed half-way therefore leaves no rows at all.
+commit comes last. A process killed half-way therefore leaves no rows at all. A job's
+import (``batch``: the job id) writes in short transactions instead, so that other users'
+saves need not wait for it, and deletes its rows again when it fails (``staged``).
 """
 
 from collections.abc import Callable, Iterable
@@ -22,6 +24,7 @@ from pilot.extensions import db
 from pilot.models import Boa, Gemeente, Incident
 from pilot.services.gc_pause import cyclic_gc_paused
 from pilot.services.gemeenten import inactive_message
+from pilot.services.imports import staged
 from pilot.services.imports.parsing import ParsedRow, parse_table
 from pilot.services.imports.reading import MAX_ROWS, ImportFileError, read_table
 from pilot.services.incidenten import (
@@ -33,7 +36,6 @@ from pilot.services.incidenten import (
 from pilot.templating import aantal, getal
 
 CHUNK = 5_000
-SQLITE_CACHE_KB = 256 * 1024
 QUERY_CHUNK = 900
 FIELD_COLUMNS = {"tijdstip": "datum/tijd", "locatie": "locatie", "boa_id": "boa_code"}
 Progress = Callable[[str, int, int], None]
@@ -228,24 +230,35 @@ def import_file(
     bestand: str,
     alles_of_niets: bool = False,
     progress: Progress = _quiet,
+    batch: str | None = None,
 ) -> ImportResult:
     """Analyse again and write the valid rows in one transaction with one audit event.
 
     With ``alles_of_niets`` nothing is written when any row has an error. Raises
-    ImportFileError (nothing written) when the file as a whole cannot be read.
+    ImportFileError (nothing written) when the file as a whole cannot be read. With
+    ``batch`` (a job id) the rows go in short transactions (``staged``).
     """
+    if batch is not None:
+        staged.discard(batch)  # what an interrupted earlier attempt of the job left
     try:
         with cyclic_gc_paused():
             analysis = _analyse(gemeente, path, bestand, progress, MAX_ROWS)
-            write = not (alles_of_niets and analysis.rijen_met_fouten)
+            refused = alles_of_niets and analysis.rijen_met_fouten
+            rows = [] if refused else analysis.te_schrijven
             try:
-                written = _insert(gemeente, analysis.te_schrijven if write else [], progress)
+                if batch is None:
+                    written = _insert(gemeente, rows, progress)
+                else:
+                    written = staged.write(batch, gemeente, [row.item for row in rows], progress)
             except IntegrityError as exc:
                 raise ImportFileError(
                     "Tijdens het importeren heeft iemand anders een deel van deze incidenten "
                     "geregistreerd; er is niets geïmporteerd. Probeer het opnieuw: wat al "
                     "bestaat wordt dan overgeslagen."
                 ) from exc
+        result = ImportResult(analysis=analysis, geschreven=written, alles_of_niets=alles_of_niets)
+        if batch is not None:
+            staged.mark_done(batch, result.message()[0])
         audit.record(
             "import",
             "incident",
@@ -260,16 +273,16 @@ def import_file(
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        if batch is not None:
+            staged.discard(batch)
         raise
-    return ImportResult(analysis=analysis, geschreven=written, alles_of_niets=alles_of_niets)
+    return result
 
 
 def _insert(gemeente: Gemeente, rows: list[ParsedRow], progress: Progress) -> int:
     total = len(rows)
-    if total and db.session.get_bind().dialect.name == "sqlite":
-        # The hash indexes take random inserts; with SQLite's default 2 MB page cache a
-        # large import slows down chunk after chunk. Per connection, memory grows as used.
-        db.session.connection().exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+    if total:
+        staged.widen_sqlite_cache()
     for start in range(0, total, CHUNK):
         progress("schrijven", start, total)
         items = [row.item for row in rows[start : start + CHUNK]]

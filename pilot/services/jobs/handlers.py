@@ -20,10 +20,13 @@ IMPORT_STEPS = {
 
 @handler("import")
 def run_import(job: Job, reporter: Reporter) -> Outcome:
-    """Confirm an upload: validate again and write its rows in one transaction."""
-    from pilot.services.imports import import_file
+    """Confirm an upload: validate again and write its rows in short transactions that
+    are deleted again if the job fails (``imports.staged``)."""
+    from pilot.services.imports import import_file, staged
     from pilot.services.imports.uploads import claimed_file, finish, get_upload
 
+    if done := staged.finished(job.id):  # an earlier attempt finished before it was stopped
+        return Outcome(done.melding or "")
     gemeente = db.session.get(Gemeente, job.gemeente_id)
     upload = get_upload(job.parameters["token"], gemeente, job.user_id, claimed=True)
 
@@ -33,7 +36,12 @@ def run_import(job: Job, reporter: Reporter) -> Outcome:
     try:
         with claimed_file(upload) as path:
             result = import_file(
-                gemeente, path, upload.bestand, job.parameters["alles_of_niets"], progress
+                gemeente,
+                path,
+                upload.bestand,
+                job.parameters["alles_of_niets"],
+                progress,
+                batch=job.id,
             )
     finally:
         finish(upload)

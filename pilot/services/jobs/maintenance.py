@@ -11,6 +11,9 @@ faster, never required. While data keep changing (a busy afternoon of registrati
 import) it rebuilds at most once per ``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default
 60), not after every write.
 
+The provisional rows of a large import whose job failed or stopped (``imports.staged``) are
+deleted at the next round.
+
 Throttling windows (``throttle_storage``) that ended are deleted every
 ``PILOT_THROTTLE_CLEANUP_SECONDS`` (default 600): a key that comes back starts a fresh
 window anyway, so the table holds at most the keys of the last window.
@@ -40,6 +43,7 @@ class Maintenance:
         now = time.monotonic() if now is None else now
         with self.app.app_context():
             try:
+                self._abandoned_imports()
                 self._publication(now)
                 self._throttles(now)
             finally:
@@ -57,6 +61,12 @@ class Maintenance:
         policy.prepare_for_viewers()
         self.built_for, self.built_at = key, now
         log.info("outsider publication ready")
+
+    def _abandoned_imports(self) -> None:
+        from pilot.services.imports.staged import discard_abandoned
+
+        if discarded := discard_abandoned():
+            log.info("rows of abandoned imports deleted", extra={"aantal": discarded})
 
     def _throttles(self, now: float) -> None:
         every = float(self.app.config.get("PILOT_THROTTLE_CLEANUP_SECONDS", 600))
