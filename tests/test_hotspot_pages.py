@@ -171,7 +171,10 @@ def test_coordinator_sees_exact_counts_and_points(client, login_as, incidents):
     assert page.status_code == 200
     _no_cdn(html)
     assert "leaflet-heat.js" in html
-    assert f"{incidents[0][0]:.5f}" in html
+    heat = json.loads(re.search(r"L\.heatLayer\((\[.*?\]), \{", html).group(1))
+    assert len(heat) == len(incidents)  # every incident, to about a metre
+    for shown, exact in zip(sorted(heat), sorted(incidents), strict=True):
+        assert shown == pytest.approx(exact, abs=1.1e-5)
     assert sorted(cell[4] for cell in _cells(html)) == [2, 7, 12]  # nothing suppressed
     csv = client.get(
         "/hotspots/gemeente/GM0599/kaart/download/csv", query_string={"cel": "100"}

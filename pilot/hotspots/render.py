@@ -173,7 +173,18 @@ class _RawOutput:
 
 
 class _HeatMap(_RawOutput, HeatMap):
-    pass
+    """folium's heat layer with its points given as JSON text (``incident_points``):
+    folium would check and serialise each of up to 100,000 points in Python."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.heatLayer({{ this.points_json }}, {{ this.options|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, points_json: str, **options) -> None:
+        super().__init__([], **options)
+        self.points_json = points_json
 
 
 class _CellLayer(_RawOutput, Layer):
@@ -370,7 +381,7 @@ def render_map(
         ).add_to(fmap)
     if kaart.cellen:
         _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
-    if kaart.exact and kaart.punten:
+    if kaart.exact and kaart.punten != "[]":
         _HeatMap(kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12).add_to(
             fmap
         )

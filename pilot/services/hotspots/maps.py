@@ -18,7 +18,7 @@ neighbourhood, never a count. Gi* runs per gemeente, on its own cells (``table.p
 the national map shows each gemeente's own hotspots.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pilot.models import Rol
 from pilot.quarters import is_quarter, quarter_of
@@ -59,7 +59,7 @@ class HotspotMap:
     k: int
     cellen: list[MapCell]
     gi: GiResult
-    punten: list[tuple[float, float]] = field(default_factory=list)
+    punten: str = "[]"  # exact map only: a JSON array of [lat, lon] (``incident_points``)
 
     @property
     def downloadbare_cellen(self) -> list[MapCell]:
