@@ -70,6 +70,9 @@ def default_config(instance_path: str) -> dict:
         # this many seconds: under a stream of writes it would otherwise rebuild non-stop,
         # taking a core from the app servers (an outsider who comes first builds it anyway).
         "PILOT_PUBLICATION_MIN_INTERVAL": 60,
+        # The job worker runs at a lower CPU priority than the app servers: an import or a
+        # report uses the cores only as far as the users' requests leave them free.
+        "PILOT_WORKER_NICE": 10,
     }
 
 
@@ -112,6 +115,7 @@ def from_environment() -> dict:
         "PILOT_SESSION_IDLE_MINUTES",
         "PILOT_SESSION_MAX_HOURS",
         "PILOT_PUBLICATION_MIN_INTERVAL",
+        "PILOT_WORKER_NICE",
     ):
         if value := os.environ.get(name):
             config[name] = int(value)

@@ -162,6 +162,11 @@ def test_jobs_wait_for_a_worker_and_survive_its_restart(
         for response in (waiting, interrupted):
             state = _follow(client, response.headers["Location"])[-1]
             assert state["status"] == "klaar", state
+        # below the app servers' CPU priority (PILOT_WORKER_NICE)
+        assert (
+            os.getpriority(os.PRIO_PROCESS, process.pid)
+            == os.getpriority(os.PRIO_PROCESS, 0) + app.config["PILOT_WORKER_NICE"]
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)

@@ -5,6 +5,7 @@ background of the current process (tests start the real consumer this way).
 """
 
 import logging
+import os
 import signal
 import threading
 from dataclasses import dataclass
@@ -80,7 +81,9 @@ def start(app: Flask, threads: int = 1, maintain: bool = False) -> Worker:
 
 
 def run(app: Flask, threads: int = 1) -> None:
-    """Run until SIGINT/SIGTERM (the CLI command)."""
+    """Run until SIGINT/SIGTERM (the CLI command), at the CPU priority ``PILOT_WORKER_NICE``
+    below the app servers (the worker's own process: nothing else is lowered)."""
+    os.nice(int(app.config.get("PILOT_WORKER_NICE", 0)))
     huey, consumer = _prepare(app, threads)
     stop_flag = threading.Event()
     _heartbeat(huey, stop_flag)
