@@ -195,6 +195,9 @@ def test_windows_1252_semicolon_csv_with_labels_and_decimal_commas(app, runner, 
         assert incident.slachtofferhulp is True
         assert incident.lat == pytest.approx(ROTTERDAM[0])
         assert incident.tijdstip == datetime(2025, 9, 12, 19, 30, tzinfo=incident.tijdstip.tzinfo)
+        # the model's defaults, also where PostgreSQL's COPY writes the rows
+        assert (incident.synthetisch, incident.geimporteerd, incident.version) == (False, True, 1)
+        assert incident.aangemaakt_op is not None and incident.import_batch is None
 
 
 def test_comma_separated_utf8_csv_without_bom(app, runner, boa_code, tmp_path):

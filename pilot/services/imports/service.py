@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pilot import audit
@@ -287,8 +287,8 @@ def _insert(gemeente: Gemeente, rows: list[ParsedRow], progress: Progress) -> in
         progress("schrijven", start, total)
         items = [row.item for row in rows[start : start + CHUNK]]
         values = rows_values_many(gemeente, items, gemeente.heeft_grens)
-        db.session.execute(
-            insert(Incident.__table__), [{**row, "geimporteerd": True} for row in values]
+        staged.insert_incidents(
+            db.session.connection(), [{**row, "geimporteerd": True} for row in values]
         )
     if total:
         progress("schrijven", total, total)

@@ -15,7 +15,7 @@ and counts; the audit event is written only when the last chunk is in.
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 
 from pilot import audit, clock
 from pilot.extensions import db
@@ -39,6 +39,39 @@ def widen_sqlite_cache(connection: Connection | None = None) -> None:
     connection = connection or db.session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+
+
+def insert_incidents(connection: Connection, rows: list[dict]) -> None:
+    """Insert incident rows (dicts with the same keys) without the ORM.
+
+    On PostgreSQL with COPY: an executemany there runs one INSERT per row (0.6 ms per row,
+    most of an import's time), multi-row INSERTs spend it parsing 35,000 placeholders in
+    the driver. COPY fires the statement triggers of the kept counts and the data version
+    once (migrations 0041, 0043). Values get the model's defaults and pass the columns'
+    own bind processors first, as they would in an INSERT. SQLite's executemany is fast as it is.
+    """
+    table = Incident.__table__
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    defaults = {  # what an INSERT would add from the model (COPY knows only the table's)
+        column.name: column.default.arg(None) if column.default.is_callable else column.default.arg
+        for column in table.c
+        if column.name not in names and column.default is not None and not column.primary_key
+    }
+    rows = [{**row, **defaults} for row in rows]
+    names += list(defaults)
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [row[name] if process is None else process(row[name])
+                 for name, process in zip(names, processors, strict=True)]
+            )  # fmt: skip
 
 
 def finished(job_id: str) -> ImportBatch | None:
@@ -73,13 +106,17 @@ def write(
         rows = [{**row, "geimporteerd": True, "import_batch": job_id} for row in values]
         with db.engine.begin() as connection:
             widen_sqlite_cache(connection)
-            connection.execute(insert(Incident.__table__), rows)
+            insert_incidents(connection, rows)
             connection.execute(
                 update(batch).where(batch.c.job_id == job_id).values(geschreven=start + len(chunk))
             )
         if pause_s and start + CHUNK_ROWS < total:
             time.sleep(pause_s)
     progress("schrijven", total, total)
+    if total and db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:  # the planner's statistics, grown by `total`
+            connection.execute(text("ANALYZE incident"))
+            connection.commit()
     return total
 
 
