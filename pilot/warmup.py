@@ -22,6 +22,7 @@ SERVING_MODULES = (
     "pilot.services.hotspots.gistar",
     "pilot.services.hotspots.maps",
     "pilot.services.derived",
+    "phonenumbers",  # screening free text (pilot.services.pii): every form with a remark
 )
 
 

@@ -33,6 +33,7 @@ HEAVY = (
     "segno",
     "stdnum",
     "huey",
+    "phonenumbers",  # pilot.services.pii imports it at the first screening
     "alembic",  # through Flask-Migrate: loaded by `flask db …` and upgrade() (schema_migrations)
 )
 PROBE = """
