@@ -95,3 +95,16 @@ def test_a_testing_app_is_not_frozen(app):
     create_app({**app.config, "TESTING": True})
     assert gc.isenabled()
     assert gc.get_freeze_count() == before
+
+
+def test_warming_up_a_worker_builds_every_api_validator():
+    from pilot.api import schemas
+    from pilot.warmup import warm_up
+
+    warm_up()
+    pending, built = [schemas.Schema], []
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        built.append(model.__pydantic_complete__)
+    assert len(built) > 25 and all(built)
