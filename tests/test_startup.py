@@ -5,11 +5,14 @@ folium, matplotlib, weasyprint, scipy, highspy and esda together cost seconds to
 so no module that creating the app imports may import them at module level.
 """
 
+import gc
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from pilot import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = (
@@ -30,6 +33,7 @@ HEAVY = (
     "segno",
     "stdnum",
     "huey",
+    "phonenumbers",  # pilot.services.pii imports it at the first screening
     "alembic",  # through Flask-Migrate: loaded by `flask db …` and upgrade() (schema_migrations)
 )
 PROBE = """
@@ -72,3 +76,35 @@ def test_flask_help_lists_the_commands_without_heavy_imports(tmp_path):
         assert f"  {command} " in out
     loaded = set(json.loads(out.splitlines()[-1]))
     assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_the_built_app_is_frozen_for_the_collector_and_collection_resumes(tmp_path):
+    code = (
+        "import gc\n"
+        "from pilot import create_app\n"
+        "create_app({'SECRET_KEY': 'x', 'PSEUDONYM_KEY': 'y'})\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    enabled, frozen = _fresh_interpreter(code, tmp_path).stdout.split()[-2:]
+    assert enabled == "True"
+    assert int(frozen) > 50_000  # the modules and objects of the built app
+
+
+def test_a_testing_app_is_not_frozen(app):
+    before = gc.get_freeze_count()
+    create_app({**app.config, "TESTING": True})
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+
+
+def test_warming_up_a_worker_builds_every_api_validator():
+    from pilot.api import schemas
+    from pilot.warmup import warm_up
+
+    warm_up()
+    pending, built = [schemas.Schema], []
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        built.append(model.__pydantic_complete__)
+    assert len(built) > 25 and all(built)
