@@ -40,10 +40,22 @@ def _make(url: str) -> "Huey":
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(QUEUE_NAME, url=url, results=False)
     if url.startswith("postgresql://"):
-        return PostgresHuey(QUEUE_NAME, dsn=url, results=False)
+        return _postgres_queue(PostgresHuey, url)
     if url.startswith("sqlite:///"):
         return SqliteHuey(QUEUE_NAME, filename=url.removeprefix("sqlite:///"), results=False)
     raise ValueError(f"PILOT_QUEUE_URL wordt niet ondersteund: {url.split(':', 1)[0]}")
+
+
+def _postgres_queue(kind: type, url: str) -> "Huey":
+    """Huey creates its tables with CREATE TABLE IF NOT EXISTS, which is not safe when two
+    processes start at once (gunicorn's workers and the job worker): the slower one fails
+    on PostgreSQL's catalogue. The tables exist then, so a second try succeeds."""
+    from psycopg.errors import DuplicateTable, UniqueViolation
+
+    try:
+        return kind(QUEUE_NAME, dsn=url, results=False)
+    except (UniqueViolation, DuplicateTable):
+        return kind(QUEUE_NAME, dsn=url, results=False)
 
 
 def get_queue(app: Flask | None = None) -> "Huey":
