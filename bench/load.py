@@ -232,8 +232,8 @@ class User(threading.Thread):
 
 
 class Importer(threading.Thread):
-    """A coordinator who imports ``rows`` rows through the web (upload, preview, confirm)
-    and follows the job's progress until it is done."""
+    """A coordinator who imports ``rows`` rows through the web (upload, its check on the
+    worker, preview, confirm) and follows the jobs' progress until they are done."""
 
     def __init__(self, url: str, cookie: str, rows: int, path: Path):
         super().__init__(daemon=True)
@@ -254,6 +254,9 @@ class Importer(threading.Thread):
                 )  # fmt: skip
             # Location is relative (Werkzeug answers with the path only)
             review = urljoin(self.url, preview.headers["Location"])
+            if "/taken/" in review:  # a large file is checked on the worker first
+                state = self._follow(review)
+                review = urljoin(self.url, state["vervolg"])
             page = self.session.get(review, timeout=600)
             self.out["import_preview_s"] = round(time.monotonic() - started, 1)
             confirmed = time.monotonic()
@@ -263,15 +266,20 @@ class Importer(threading.Thread):
                 allow_redirects=False, timeout=600,
             )  # fmt: skip
             job = urljoin(self.url, confirm.headers["Location"])
-            progress = set()
-            while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
-                progress.add((state.get("stap"), state.get("gedaan")))
-                time.sleep(1)
+            self.progress: set = set()
+            state = self._follow(job)
             self.out["import_job_s"] = round(time.monotonic() - confirmed, 1)
             self.out["import_status"] = state["status"]
-            self.out["import_progress_states"] = len(progress)
-        except (requests.RequestException, AttributeError, KeyError) as exc:
+            self.out["import_progress_states"] = len(self.progress)
+        except (requests.RequestException, AttributeError, KeyError, TypeError) as exc:
             self.out["import_status"] = f"fout:{type(exc).__name__}"
+
+    def _follow(self, job: str) -> dict:
+        """Poll a job's status each second until it is done, noting the progress seen."""
+        while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
+            getattr(self, "progress", set()).add((state.get("stap"), state.get("gedaan")))
+            time.sleep(1)
+        return state
 
 
 def import_file(tmp: str, rows: int, boa: str, start: date, offset: int) -> Path:

@@ -62,6 +62,8 @@ def default_config(instance_path: str) -> dict:
         # pilot.services.jobs.queue) and the sizes above which work goes to the worker.
         "PILOT_QUEUE_URL": None,
         "PILOT_JOB_IMPORT_ROWS": 2_000,
+        # An uploaded file above this size (about 2,000 CSV rows) is checked on the worker.
+        "PILOT_JOB_PREVIEW_BYTES": 256 * 1024,
         "PILOT_JOB_REPORT_INCIDENTS": 20_000,
         "PILOT_JOB_DATASET_INCIDENTS": 20_000,
         "PILOT_JOB_PURGE_INCIDENTS": 20_000,
@@ -105,7 +107,13 @@ def from_environment() -> dict:
         config["PILOT_JSON_LOGS"] = True
     if value := os.environ.get("PILOT_QUEUE_URL"):
         config["PILOT_QUEUE_URL"] = value
-    for name in ("IMPORT_ROWS", "REPORT_INCIDENTS", "DATASET_INCIDENTS", "PURGE_INCIDENTS"):
+    for name in (
+        "IMPORT_ROWS",
+        "PREVIEW_BYTES",
+        "REPORT_INCIDENTS",
+        "DATASET_INCIDENTS",
+        "PURGE_INCIDENTS",
+    ):
         if value := os.environ.get(f"PILOT_JOB_{name}"):
             config[f"PILOT_JOB_{name}"] = int(value)
     for name in ("PILOT_SUPPRESSION_K", "PILOT_BOUNDARY_TOLERANCE_M"):

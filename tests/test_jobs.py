@@ -38,15 +38,26 @@ def _rows(boa: str, count: int) -> list[dict]:
     return [row(boa, datum=m.strftime("%d-%m-%Y"), tijd=m.strftime("%H:%M")) for m in moments]
 
 
-def _confirm(client, path, alles_of_niets: bool = False):
-    preview = client.post(
+def _upload(client, path):
+    return client.post(
         "/gemeente/GM0599/importeren/",
         data={"bestand": (io.BytesIO(path.read_bytes()), path.name)},
         content_type="multipart/form-data",
     )
-    assert preview.status_code == 302, preview.text
+
+
+def _confirm(client, path, alles_of_niets: bool = False):
+    """Upload and confirm; the file is checked in the request (below PILOT_JOB_PREVIEW_BYTES)."""
+    preview = _upload(client, path)
+    assert preview.status_code == 302 and "/taken/" not in preview.headers["Location"]
     data = {"alles_of_niets": "y"} if alles_of_niets else {}
     return client.post(preview.headers["Location"] + "/bevestigen", data=data)
+
+
+@pytest.fixture(autouse=True)
+def _previews_in_the_request(app):
+    """Most tests here are about the confirm: their files are checked in the request."""
+    app.config["PILOT_JOB_PREVIEW_BYTES"] = 10 * 1024 * 1024
 
 
 def _follow(client, job_url: str, limit_s: float = 180) -> list[dict]:
@@ -304,3 +315,52 @@ def test_the_worker_deletes_what_an_ended_import_job_left(app, boa, make_user, t
         assert _count() == 0 and db.session.get(ImportBatch, "f" * 32) is None
         assert [e.details["rijen"] for e in _events("import_teruggedraaid")] == [400]
         assert import_events() == []
+
+
+def test_a_large_file_is_checked_on_the_worker_before_its_preview(
+    app, client, login_as, boa, tmp_path, worker
+):
+    """Above PILOT_JOB_PREVIEW_BYTES the upload's check runs on the worker with progress;
+    its page then leads to the preview, and nothing was written before the confirm."""
+    app.config.update(PILOT_JOB_PREVIEW_BYTES=1_000, PILOT_JOB_IMPORT_ROWS=1)
+    login_as(Rol.COORDINATOR, "GM0599")
+    rows = _rows(boa, 60)
+    rows[7]["datum"] = "31-02-2025"
+    response = _upload(client, write_csv(tmp_path / "middel.csv", rows))
+    assert response.status_code == 302 and "/taken/" in response.headers["Location"]
+    job_url = response.headers["Location"]
+    assert "Controle van middel.csv" in client.get(job_url).text
+    state = _follow(client, job_url)[-1]
+    assert state["status"] == "klaar", state
+    assert "60 rijen, 59 geldig, 1 met fouten" in state["melding"]
+    preview_url = state["vervolg"]
+    assert preview_url.startswith("/gemeente/GM0599/importeren/")
+    assert f'href="{preview_url}"' in client.get(job_url).text
+    with app.app_context():
+        assert _count() == 0
+    preview = client.get(preview_url).text
+    assert 'id="geldig">59<' in preview and "31-02-2025" not in preview.split("Fouten")[0]
+
+    confirmed = client.post(preview_url + "/bevestigen", data={})
+    assert "/taken/" in confirmed.headers["Location"]
+    assert _follow(client, confirmed.headers["Location"])[-1]["status"] == "klaar"
+    with app.app_context():
+        assert _count() == 59
+
+
+def test_a_large_file_that_cannot_be_read_fails_in_dutch_and_is_not_kept(
+    app, client, login_as, boa, tmp_path, worker
+):
+    from pilot.models import ImportUpload
+
+    app.config["PILOT_JOB_PREVIEW_BYTES"] = 1_000
+    login_as(Rol.COORDINATOR, "GM0599")
+    path = tmp_path / "kapot.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 5_000)  # looks like a zip, is none
+    response = _upload(client, path)
+    assert "/taken/" in response.headers["Location"]
+    state = _follow(client, response.headers["Location"])[-1]
+    assert state["status"] == "mislukt" and state["vervolg"] is None
+    assert state["melding"].startswith("Het Excel-bestand is beschadigd"), state
+    with app.app_context():
+        assert db.session.execute(db.select(ImportUpload)).first() is None

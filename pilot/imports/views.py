@@ -1,7 +1,8 @@
 """File import for a gemeente's coordinator: template, upload → preview → confirm.
 
-Nothing is written before the coordinator confirms; the file waits in the instance folder
-(``pilot.services.imports.uploads``) and is read and validated again on confirm.
+Nothing is written before the coordinator confirms; the file waits in the database
+(``pilot.services.imports.uploads``) and is read and validated again on confirm. A large
+file is checked for its preview on the job worker, a large confirm written there.
 """
 
 from contextlib import closing
@@ -35,6 +36,7 @@ from pilot.services.imports.uploads import (
     finish,
     get_upload,
     preview_upload,
+    store_upload,
 )
 from pilot.services.jobs.runner import submit, uses_worker
 
@@ -59,9 +61,17 @@ def upload_file(cbs_code: str):
     error = None
     if form.validate_on_submit():
         file = form.bestand.data
+        with closing(file):
+            data = file.read()
+        if uses_worker("PILOT_JOB_PREVIEW_BYTES", len(data)):
+            stored = store_upload(gemeente, current_user.id, file.filename, data)
+            job = submit(
+                "importcontrole", f"Controle van {stored.bestand}", current_user.id, gemeente.id,
+                token=stored.token, cbs_code=gemeente.cbs_code,
+            )  # fmt: skip
+            return redirect(url_for("jobs.show_job", job_id=job.id))
         try:
-            with closing(file):
-                stored = preview_upload(gemeente, current_user.id, file.filename, file.read())
+            stored = preview_upload(gemeente, current_user.id, file.filename, data)
         except ImportFileError as exc:
             error = str(exc)
         else:
@@ -82,6 +92,9 @@ def show_preview(cbs_code: str, token: str):
     """The preview: counts and row-numbered errors; nothing has been written."""
     gemeente = visible_gemeente(cbs_code)
     stored = _upload(gemeente, token)
+    if not stored.checked:
+        flash("Het bestand wordt nog gecontroleerd; het voorbeeld volgt als dat klaar is.", "info")
+        return redirect(url_for(".upload_file", cbs_code=cbs_code))
     return render_template(
         "imports/preview.html", gemeente=gemeente, upload=stored, form=ConfirmForm()
     )
@@ -105,7 +118,7 @@ def confirm_import(cbs_code: str, token: str):
     gemeente = visible_gemeente(cbs_code)
     stored = get_upload(token, gemeente, current_user.id, claimed=True)
     form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not stored.checked:
         abort(400)
     if not claim(stored):
         flash("Dit bestand is al verwerkt; er is niets opnieuw geïmporteerd.", "info")

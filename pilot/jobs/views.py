@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user
 
 from pilot.access import requires
@@ -10,7 +10,7 @@ from pilot.models import Rol
 from pilot.services import storage
 from pilot.services.jobs import progress
 from pilot.services.jobs.queue import get_queue
-from pilot.services.jobs.runner import FINISHED, job_of
+from pilot.services.jobs.runner import DONE, FINISHED, job_of
 
 bp = Blueprint("jobs", __name__, url_prefix="/taken")
 ALL = tuple(Rol)
@@ -23,9 +23,21 @@ def _own_job(job_id: str):
     return job
 
 
+def _follow_up(job) -> str | None:
+    """Where the user goes on from a finished job: a checked upload's preview."""
+    if job.soort == "importcontrole" and job.status == DONE:
+        return url_for(
+            "imports.show_preview",
+            cbs_code=job.parameters["cbs_code"],
+            token=job.parameters["token"],
+        )
+    return None
+
+
 def _state(job) -> dict:
     stand = None if job.status in FINISHED else progress.current(get_queue(), job.id)
     return {
+        "vervolg": _follow_up(job),
         "status": job.status,
         "klaar": job.status in FINISHED,
         "melding": job.melding,

@@ -6,6 +6,7 @@
   var stand = document.getElementById("taak-stand");
   var balk = document.getElementById("taak-voortgang");
   var resultaat = document.getElementById("taak-resultaat");
+  var vervolg = document.getElementById("taak-vervolg");
   var getal = function (n) { return Number(n).toLocaleString("nl-NL"); };
 
   function toon(s) {
@@ -26,6 +27,8 @@
     balk.textContent = (s.procent || 0) + "%";
     balk.hidden = s.klaar;
     resultaat.hidden = !s.resultaat;
+    if (s.vervolg) { vervolg.querySelector("a").href = s.vervolg; }
+    vervolg.hidden = !s.vervolg;
   }
 
   function vraag() {

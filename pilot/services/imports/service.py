@@ -104,7 +104,7 @@ class ImportResult:
         return f"Import van {analysis.bestand} voltooid. {counts}", "success"
 
 
-def _quiet(_stage: str, _done: int, _total: int) -> None:
+def no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
@@ -179,7 +179,7 @@ def analyse(
     gemeente: Gemeente,
     path: Path,
     bestand: str,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
     max_rows: int = MAX_ROWS,
 ) -> Analysis:
     """Read, parse and validate a file for ``gemeente``; raises ImportFileError for the file."""
@@ -229,7 +229,7 @@ def import_file(
     path: Path,
     bestand: str,
     alles_of_niets: bool = False,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
     batch: str | None = None,
 ) -> ImportResult:
     """Analyse again and write the valid rows in one transaction with one audit event.

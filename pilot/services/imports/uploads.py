@@ -9,6 +9,9 @@ can open it again. Uploads older than a day are removed on every new upload and 
 ``flask --app pilot imports purge-uploads`` (cron); the retention purge removes a
 gemeente's pending uploads at once (``discard_pending``).
 
+A large file is stored first and checked on the job worker (``store_upload``, then
+``check_upload``); until then the upload has no figures (``Upload.checked``).
+
 A confirm first *claims* the upload with one conditional UPDATE: of two simultaneous
 confirms (on any app servers) exactly one wins; the other, and any later one, is told the
 file was already processed. After the import only the claimed row stays, until purged.
@@ -33,10 +36,11 @@ from pilot.models import Gemeente, ImportUpload
 from pilot.services import storage
 from pilot.services.errors import NotFound
 from pilot.services.imports.reading import ImportFileError
-from pilot.services.imports.service import Analysis, analyse
+from pilot.services.imports.service import Analysis, Progress, analyse, no_progress
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 MAX_AGE = timedelta(hours=24)
+LEEWAY = timedelta(hours=1)  # a stored file outlives its upload row a little
 SHOWN_ERRORS = 200
 
 
@@ -48,6 +52,11 @@ class Upload:
     bestand_sleutel: str | None
     fouten_sleutel: str | None
     claimed: bool = False
+
+    @property
+    def checked(self) -> bool:
+        """The file has been analysed: the preview's figures are there."""
+        return self.meta.get("samenvatting") is not None
 
     @property
     def errors_csv(self) -> bytes:
@@ -127,34 +136,63 @@ def as_file(data: bytes, bestand: str) -> Iterator[Path]:
 
 
 def preview_upload(gemeente: Gemeente, user_id: int, bestand: str, data: bytes) -> Upload:
-    """Analyse an uploaded file and keep it for the confirm (commits).
+    """Keep an uploaded file and analyse it for the preview (commits).
 
     Raises ImportFileError when the file as a whole cannot be used; then nothing is kept.
     """
+    stored = store_upload(gemeente, user_id, bestand, data)
+    return check_upload(stored.token, gemeente, user_id)
+
+
+def store_upload(gemeente: Gemeente, user_id: int, bestand: str, data: bytes) -> Upload:
+    """Keep an uploaded file, not yet analysed (commits)."""
     purge_expired()
     name = _safe_name(bestand)
-    with as_file(data, name) as path:
-        analysis = analyse(gemeente, path, name)
-    meta = {
-        "bestand": name,
-        "gemeente_id": gemeente.id,
-        "user_id": user_id,
-        "samenvatting": analysis.samenvatting(),
-        "fouten": [[e.rij, e.kolom, e.melding] for e in analysis.fouten[:SHOWN_ERRORS]],
-        "aantal_fouten": len(analysis.fouten),
-    }
-    lifetime = MAX_AGE + timedelta(hours=1)
+    meta = {"bestand": name, "gemeente_id": gemeente.id, "user_id": user_id, "samenvatting": None}
     row = ImportUpload(
         token=secrets.token_urlsafe(32),
         gemeente_id=gemeente.id,
         user_id=user_id,
         bestand=name,
         meta=meta,
-        bestand_sleutel=storage.put(name, data, "application/octet-stream", lifetime),
-        fouten_sleutel=storage.put("fouten.csv", errors_csv(analysis), "text/csv", lifetime),
+        bestand_sleutel=storage.put(name, data, "application/octet-stream", MAX_AGE + LEEWAY),
+        fouten_sleutel=None,
         geclaimd=False,
     )
     db.session.add(row)
+    db.session.commit()
+    return _upload(row)
+
+
+def check_upload(
+    token: str, gemeente: Gemeente, user_id: int, progress: Progress = no_progress
+) -> Upload:
+    """Analyse a stored upload and keep its figures and error list (commits). A file that
+    cannot be used at all is removed again and ImportFileError raised."""
+    row = db.session.get(ImportUpload, token)
+    if row is None or row.gemeente_id != gemeente.id or row.user_id != user_id:
+        raise NotFound
+    try:
+        data = storage.get(row.bestand_sleutel or "").inhoud
+    except NotFound as exc:
+        raise ImportFileError("Het bestand is niet meer beschikbaar; upload het opnieuw.") from exc
+    try:
+        with as_file(data, row.bestand) as path:
+            analysis = analyse(gemeente, path, row.bestand, progress)
+    except ImportFileError:
+        db.session.rollback()
+        _remove([db.session.get(ImportUpload, token)])
+        db.session.commit()
+        raise
+    row.meta = {
+        **row.meta,
+        "samenvatting": analysis.samenvatting(),
+        "fouten": [[e.rij, e.kolom, e.melding] for e in analysis.fouten[:SHOWN_ERRORS]],
+        "aantal_fouten": len(analysis.fouten),
+    }
+    row.fouten_sleutel = storage.put(
+        "fouten.csv", errors_csv(analysis), "text/csv", MAX_AGE + LEEWAY
+    )
     db.session.commit()
     return _upload(row)
 

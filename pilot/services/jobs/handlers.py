@@ -48,6 +48,26 @@ def run_import(job: Job, reporter: Reporter) -> Outcome:
     return Outcome(result.message()[0])
 
 
+@handler("importcontrole")
+def run_check(job: Job, reporter: Reporter) -> Outcome:
+    """Analyse a large upload for its preview; nothing is written."""
+    from pilot.services.imports.uploads import check_upload
+    from pilot.templating import aantal, getal
+
+    gemeente = db.session.get(Gemeente, job.gemeente_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        reporter.report(IMPORT_STEPS.get(stage, stage), done, total, "rijen")
+
+    upload = check_upload(job.parameters["token"], gemeente, job.user_id, progress)
+    figures = upload.meta["samenvatting"]
+    return Outcome(
+        f"{upload.bestand} is gecontroleerd: {aantal(figures['rijen'], 'rij', 'rijen')}, "
+        f"{getal(figures['geldig'])} geldig, {getal(figures['rijen_met_fouten'])} met fouten. "
+        "Er is nog niets opgeslagen: bekijk het voorbeeld en bevestig de import."
+    )
+
+
 @handler("rapport")
 def run_report(job: Job, reporter: Reporter) -> Outcome:
     """A gemeente or aggregate report, built as on the reports page; the PDF is the result."""
