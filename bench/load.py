@@ -240,6 +240,7 @@ class Importer(threading.Thread):
         self.url, self.rows, self.path = url, rows, path
         self.session = _session(cookie)
         self.out: dict[str, float | str] = {}
+        self.progress: set = set()  # the distinct progress states the polling page saw
 
     def run(self) -> None:
         form_url = self.url + "/gemeente/GM0599/importeren/"
@@ -266,7 +267,6 @@ class Importer(threading.Thread):
                 allow_redirects=False, timeout=600,
             )  # fmt: skip
             job = urljoin(self.url, confirm.headers["Location"])
-            self.progress: set = set()
             state = self._follow(job)
             self.out["import_job_s"] = round(time.monotonic() - confirmed, 1)
             self.out["import_status"] = state["status"]
@@ -277,7 +277,7 @@ class Importer(threading.Thread):
     def _follow(self, job: str) -> dict:
         """Poll a job's status each second until it is done, noting the progress seen."""
         while not (state := self.session.get(job + "/status.json", timeout=60).json())["klaar"]:
-            getattr(self, "progress", set()).add((state.get("stap"), state.get("gedaan")))
+            self.progress.add((state.get("stap"), state.get("gedaan")))
             time.sleep(1)
         return state
 
