@@ -169,14 +169,12 @@ def check_upload(
 ) -> Upload:
     """Analyse a stored upload and keep its figures and error list (commits). A file that
     cannot be used at all is removed again and ImportFileError raised."""
-    gone = ImportFileError("Het bestand is niet meer beschikbaar; upload het opnieuw.")
-    row = db.session.get(ImportUpload, token)
-    if row is None or row.gemeente_id != gemeente.id or row.user_id != user_id:
-        raise gone  # removed by the daily purge before the worker came to it
-    try:
-        data = storage.get(row.bestand_sleutel or "").inhoud
+    try:  # gone: removed by the daily purge before the worker came to it
+        stored = get_upload(token, gemeente, user_id)
+        data = storage.get(stored.bestand_sleutel or "").inhoud
     except NotFound as exc:
-        raise gone from exc
+        raise ImportFileError("Het bestand is niet meer beschikbaar; upload het opnieuw.") from exc
+    row = db.session.get(ImportUpload, token)
     try:
         with as_file(data, row.bestand) as path:
             analysis = analyse(gemeente, path, row.bestand, progress)
