@@ -6,7 +6,7 @@ the session back. Under ``/api/`` every error is an RFC 9457 problem in JSON ins
 page (``pilot.api.problems``).
 """
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -87,10 +87,7 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if not any(marker in str(error.orig).lower() for marker in LOCKED):
             return _render(500)
-        response = _render(503)
-        if isinstance(response, tuple):
-            page, status = response
-            return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        response = make_response(_render(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
