@@ -129,6 +129,7 @@ def test_a_grant_needs_an_evaluator_a_purpose_and_a_date(
     login_as(Rol.BEHEERDER)
     cases = [
         (coordinator.id, DOEL, "2025-12-31", "Kies een actieve evaluator."),
+        (2**64, DOEL, "2025-12-31", "Kies een actieve evaluator."),  # no id the database holds
         (evaluator.id, "kort", "2025-12-31", "minstens 10 tekens"),
         (evaluator.id, "Bellen naar 06-12345678 voor de analyse", "2025-12-31", "telefoonnummer"),
         (evaluator.id, DOEL, "2025-01-01", "in het verleden"),

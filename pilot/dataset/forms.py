@@ -4,11 +4,12 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from pilot.forms import PilotForm
+from pilot.forms import PilotForm, parse_id
 
 
 class GrantForm(PilotForm):
-    user_id = SelectField("Evaluator", coerce=int, choices=[], validate_choice=False)
+    # parse_id: an id the database cannot hold (the fuzzer sent 2**64) is no choice, not a 500
+    user_id = SelectField("Evaluator", coerce=parse_id, choices=[], validate_choice=False)
     doel = TextAreaField("Doel")
     geldig_tot = DateField("Geldig tot en met", validators=[Optional()])
 
