@@ -80,10 +80,26 @@ def start(app: Flask, threads: int = 1, maintain: bool = False) -> Worker:
     return Worker(consumer, stop_flag, _heartbeat(huey, stop_flag))
 
 
+def lower_priority(increment: int) -> None:
+    """Lower the CPU priority of every thread of this process by ``increment``.
+
+    On Linux a nice value belongs to a thread, and ``os.nice`` lowers only the calling one:
+    the thread pool OpenBLAS starts when numpy is imported (while the app is created) kept
+    priority 0 and took a fifth of a core from the app servers while the worker built the
+    outsider publication. Threads started later inherit the lowered value.
+    """
+    if increment <= 0:
+        return
+    target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
+    tasks = "/proc/self/task"
+    for thread_id in sorted(map(int, os.listdir(tasks))) if os.path.isdir(tasks) else [0]:
+        os.setpriority(os.PRIO_PROCESS, thread_id, target)
+
+
 def run(app: Flask, threads: int = 1) -> None:
     """Run until SIGINT/SIGTERM (the CLI command), at the CPU priority ``PILOT_WORKER_NICE``
     below the app servers (the worker's own process: nothing else is lowered)."""
-    os.nice(int(app.config.get("PILOT_WORKER_NICE", 0)))
+    lower_priority(int(app.config.get("PILOT_WORKER_NICE", 0)))
     huey, consumer = _prepare(app, threads)
     stop_flag = threading.Event()
     _heartbeat(huey, stop_flag)
