@@ -122,6 +122,32 @@ def test_gi_star_finds_no_hotspot_in_uniform_random_data(seed):
     assert result.aantal_hotspots == 0
 
 
+@pytest.mark.parametrize(
+    "counts",
+    [
+        lambda rng, n: (rng.pareto(1.2, n) * 2).astype(int) + 1,  # many ties, a long tail
+        lambda rng, n: rng.integers(1, 10**6, n),  # (nearly) every count distinct
+        lambda rng, n: np.ones(n, dtype=int),  # all equal
+    ],
+    ids=["ties", "distinct", "equal"],
+)
+def test_conditional_pvalues_equal_the_direct_count_over_each_cells_own_pool(counts):
+    """The vectorised test gives, for the same draws, exactly what drawing 8 of the other
+    cells' values for each cell separately gives (ties counted on both sides)."""
+    rng = np.random.default_rng(11)
+    keys = np.unique(rng.integers(0, 40, 500) * 1000 + rng.integers(0, 40, 500))
+    area = gistar.study_area(keys // 1000, keys % 1000, counts(rng, keys.size))
+    p_hot, p_cold = gistar.conditional_pvalues(area, 999, 5)
+    ordered = np.sort(area.values)
+    draws = gistar._draws(ordered.size - 1, 8, 999, np.random.default_rng(5))
+    for i, position in enumerate(area.occupied):
+        own = area.values[position]
+        pool = np.delete(ordered, np.searchsorted(ordered, own))  # one copy of x_i removed
+        sums = pool[draws].sum(axis=1)
+        assert p_hot[i] == (1 + (sums >= area.neighbour_sum[i]).sum()) / 1000
+        assert p_cold[i] == (1 + (sums <= area.neighbour_sum[i]).sum()) / 1000
+
+
 def test_gi_star_says_when_there_are_too_few_incidents():
     result = gistar.gi_star(_cells([91_000.0 + 150 * i for i in range(12)], [431_000.0] * 12), 100)
     assert result.status == gistar.GI_TE_WEINIG

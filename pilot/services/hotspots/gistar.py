@@ -19,6 +19,7 @@ is not run and the result says so.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -107,6 +108,14 @@ def _draws(pool: int, size: int, permutations: int, rng: np.random.Generator) ->
         ids[repeated] = rng.integers(0, pool, (int(repeated.sum()), size))
 
 
+@lru_cache(maxsize=8)
+def _shared_draws(pool: int, permutations: int, seed: int) -> np.ndarray:
+    """The draws of a seeded test (the same for every map with this pool), read-only."""
+    ids = _draws(pool, len(_QUEEN), permutations, np.random.default_rng(seed))
+    ids.flags.writeable = False
+    return ids
+
+
 def conditional_pvalues(
     area: StudyArea, permutations: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -122,35 +131,45 @@ def conditional_pvalues(
     i is the sorted values with one copy of x_i removed: index r picks ``sorted[r]`` below
     the removed position and ``sorted[r + 1]`` from it on. So a drawn sum is the sum over
     the full sorted array plus, for each draw at or past the removed position, the step
-    ``sorted[r + 1] - sorted[r]``, which is non-zero only at the last copy of a value; a
-    cumulative sum over the distinct values gives every cell's simulated sums at once.
-    The cost grows with permutations x distinct counts, not with permutations x cells.
+    ``sorted[r + 1] - sorted[r]``, which is non-zero only at the last copy of a value. Counts
+    tie a lot, so few permutations draw such a position: the others give every cell the
+    same sum (``steady``, sorted once); only the drawn sums of the few (``moved``) depend on
+    the cell's own value, through a cumulative sum over the distinct values. The cost grows
+    with permutations plus (permutations that move) x distinct counts.
     """
-    rng = np.random.default_rng(seed)
     ordered = np.sort(area.values)
     distinct, first = np.unique(ordered, return_index=True)
-    ids = _draws(ordered.size - 1, len(_QUEEN), permutations, rng)
+    ids = _shared_draws(ordered.size - 1, permutations, seed)
     base = ordered[ids].sum(axis=1)
-    step = (ordered[ids + 1] - ordered[ids]).ravel()
-    value_index = np.searchsorted(first, ids, side="right").ravel() - 1
-    column = np.repeat(np.arange(permutations), ids.shape[1])
+    step = np.diff(ordered)[ids]
+    row, draw = np.nonzero(step)
+    moving, column = np.unique(row, return_inverse=True)
+    value_index = np.searchsorted(first, ids[row, draw], side="right") - 1
     shifts = np.bincount(
-        value_index * permutations + column,
-        weights=step,
-        minlength=distinct.size * permutations,
-    ).reshape(distinct.size, permutations)
+        value_index * moving.size + column,
+        weights=step[row, draw],
+        minlength=distinct.size * moving.size,
+    ).reshape(distinct.size, moving.size)
     shifts = np.cumsum(shifts[::-1], axis=0)[::-1]  # steps of draws at or past each value
     own = np.searchsorted(distinct, area.values[area.occupied])
     groups, group_of = np.unique(own, return_inverse=True)
-    sims = (base + shifts[groups]).astype(np.int64)
-    sims.sort(axis=1)
+    steady = np.sort(np.delete(base, moving))
+    moved = (base[moving] + shifts[groups]).astype(np.int64)
+    moved.sort(axis=1)
     # One search over all groups: offset each group's (sorted) sums past the previous one.
-    span = int(max(sims.max(initial=0), area.neighbour_sum.max(initial=0))) + 1
-    flat = (sims + np.arange(groups.size)[:, None] * span).ravel()
-    key = group_of * span + area.neighbour_sum
-    base_position = group_of * permutations
-    at_most = np.searchsorted(flat, key, side="right") - base_position
-    at_least = permutations - (np.searchsorted(flat, key, side="left") - base_position)
+    observed = area.neighbour_sum
+    span = int(max(moved.max(initial=0), observed.max(initial=0))) + 1
+    flat = (moved + np.arange(groups.size)[:, None] * span).ravel()
+    key = group_of * span + observed
+    offset = group_of * moving.size
+    at_most = np.searchsorted(steady, observed, side="right") + (
+        np.searchsorted(flat, key, side="right") - offset
+    )
+    at_least = permutations - (
+        np.searchsorted(steady, observed, side="left")
+        + np.searchsorted(flat, key, side="left")
+        - offset
+    )
     return (1 + at_least) / (permutations + 1), (1 + at_most) / (permutations + 1)
 
 
