@@ -12,7 +12,7 @@ from pilot.extensions import db
 from pilot.models import Incident, Rol
 from pilot.services.disclosure import policy
 from pilot.services.errors import DomainError, NotFound
-from pilot.services.hotspots import gistar, grid
+from pilot.services.hotspots import export, gistar, grid
 from pilot.services.hotspots import maps as hotspot_maps
 from tests.factories import gemeente, make_boa, make_incident
 
@@ -100,6 +100,22 @@ def _cells(xs, ys, size=100):
         key = (int(x // size) * size, int(y // size) * size)
         counts[key] = counts.get(key, 0) + 1
     return [grid.Cell(x, y, n) for (x, y), n in counts.items()]
+
+
+@pytest.mark.parametrize("size", [100, 500])
+def test_cell_polygons_transform_every_corner_of_every_cell(size):
+    """Shared corners are transformed once; each ring is still its own square's corners."""
+    cellen = [
+        hotspot_maps.MapCell(x * size, y * size, None, 1, "1", gistar.NIET_SIGNIFICANT)
+        for x, y in [(920, 4370), (921, 4370), (921, 4371), (925, 4360), (-1, 6000)]
+    ]
+    rings = export.cell_polygons(cellen, size)
+    assert rings.shape == (5, 5, 2)
+    for cel, ring in zip(cellen, rings, strict=True):
+        xs = [cel.x, cel.x + size, cel.x + size, cel.x, cel.x]
+        ys = [cel.y, cel.y, cel.y + size, cel.y + size, cel.y]
+        lat, lon = to_wgs84(np.array(xs, dtype=float), np.array(ys, dtype=float))
+        np.testing.assert_array_equal(ring, np.round(np.stack([lon, lat], axis=1), 6))
 
 
 def test_gi_star_finds_a_planted_cluster():

@@ -119,11 +119,11 @@ FIELDS = 6  # numbers per cell in the payload
 TABLE_TOP = 10  # the table lists every Gi* hot or cold spot plus this many busiest cells
 
 
-def cell_payload(cellen: list[MapCell], cell_size: int) -> list[int]:
-    """The flat cell array of ``_CellLayer`` (see the module docstring)."""
+def cell_payload(cellen: list[MapCell], rings: np.ndarray) -> list[int]:
+    """The flat cell array of ``_CellLayer`` (see the module docstring); ``rings``: the
+    cells' ``cell_polygons`` ([lon, lat], corners SW, SE, NE, NW)."""
     if not cellen:
         return []
-    rings = cell_polygons(cellen, cell_size)  # [lon, lat], corners SW, SE, NE, NW
     south = np.rint(rings[:, 0, 1] * 1e5).astype(np.int64)
     west = np.rint(rings[:, 0, 0] * 1e5).astype(np.int64)
     north = np.rint(rings[:, 2, 1] * 1e5).astype(np.int64)
@@ -226,7 +226,7 @@ var {{ this.get_name() }} = (function (d) {
 {% endmacro %}"""
     )
 
-    def __init__(self, kaart: HotspotMap, name: str):
+    def __init__(self, kaart: HotspotMap, rings: np.ndarray, name: str):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "HotspotCellen"  # the JavaScript variable: hotspot_cellen_<id>
         self.fields = FIELDS
@@ -234,7 +234,7 @@ var {{ this.get_name() }} = (function (d) {
         edges = [RAND.get(klasse, GEWOON_RAND) for klasse in GI_KLASSEN] + [ONDERDRUKT_RAND]
         self.data = json.dumps(
             {
-                "cellen": cell_payload(kaart.cellen, kaart.cell_size),
+                "cellen": cell_payload(kaart.cellen, rings),
                 "grenzen": [upper for upper, _colour in KLASSEN if upper is not None],
                 "kleuren": [colour for _upper, colour in KLASSEN],
                 "onderdrukt": ONDERDRUKT,
@@ -277,10 +277,13 @@ def _edge(klasse: str | None) -> tuple[str, str | None]:
 
 
 def table_rows(
-    kaart: HotspotMap, boundaries: list[tuple[str, BaseGeometry]], top: int = TABLE_TOP
+    kaart: HotspotMap,
+    boundaries: list[tuple[str, BaseGeometry]],
+    rings: np.ndarray,
+    top: int = TABLE_TOP,
 ) -> list[TableRow]:
     """Every Gi* hot or cold spot and the ``top`` busiest cells (suppressed counts last),
-    busiest first: what the map shows, as text."""
+    busiest first: what the map shows, as text. ``rings``: the cells' ``cell_polygons``."""
     ranked = sorted(
         range(len(kaart.cellen)),
         key=lambda i: (-(kaart.cellen[i].aantal or 0), kaart.cellen[i].x, kaart.cellen[i].y),
@@ -289,9 +292,8 @@ def table_rows(
         i for n, i in enumerate(ranked) if n < top or kaart.cellen[i].klasse != NIET_SIGNIFICANT
     ]
     cellen = [kaart.cellen[i] for i in chosen]
-    rings = cell_polygons(cellen, kaart.cell_size)
     rows = []
-    for rang, (cel, ring) in enumerate(zip(cellen, rings, strict=True), start=1):
+    for rang, (cel, ring) in enumerate(zip(cellen, rings[chosen], strict=True), start=1):
         centre = shapely.Point(cel.x + kaart.cell_size / 2, cel.y + kaart.cell_size / 2)
         naam = next((n for n, g in boundaries if g.covers(centre)), "")
         (west, south), (east, north) = ring[0], ring[2]
@@ -379,13 +381,14 @@ def render_map(
             style_function=lambda _f: {"color": "#01689b", "weight": 2, "fill": False},
             tooltip=folium.GeoJsonTooltip(fields=["naam"], aliases=["Gemeente"]),
         ).add_to(fmap)
+    rings = cell_polygons(kaart.cellen, kaart.cell_size)
     if kaart.cellen:
-        _CellLayer(kaart, f"Cellen {kaart.cell_size} m").add_to(fmap)
+        _CellLayer(kaart, rings, f"Cellen {kaart.cell_size} m").add_to(fmap)
     if kaart.exact and kaart.punten != "[]":
         _HeatMap(kaart.punten, name="Exacte locaties (warmtekaart)", show=False, radius=12).add_to(
             fmap
         )
-    if (extent := _extent(kaart, boundaries)) is not None:
+    if (extent := _extent(rings, boundaries)) is not None:
         fmap.fit_bounds(extent, padding=(12, 12))
     folium.LayerControl(collapsed=True).add_to(fmap)
     _localise(fmap, asset_urls)
@@ -396,16 +399,15 @@ def render_map(
         root.html.render(),
         root.script.render(),
         legend_rows(kaart.k, kaart.exact),
-        table_rows(kaart, boundaries),
+        table_rows(kaart, boundaries, rings),
     )
 
 
 def _extent(
-    kaart: HotspotMap, boundaries: list[tuple[str, BaseGeometry]]
+    rings: np.ndarray, boundaries: list[tuple[str, BaseGeometry]]
 ) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the cells, else of the boundaries (WGS84)."""
-    if kaart.cellen:
-        rings = cell_polygons(kaart.cellen, kaart.cell_size)
+    """[[south, west], [north, east]] of the cells' rings, else of the boundaries (WGS84)."""
+    if rings.size:
         lon, lat = rings[..., 0], rings[..., 1]
     elif boundaries:
         x0, y0, x1, y1 = shapely.total_bounds([g for _n, g in boundaries])

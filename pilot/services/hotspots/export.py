@@ -7,16 +7,24 @@ from pilot.services.hotspots.maps import HotspotMap, MapCell
 
 
 def cell_polygons(cellen: list[MapCell], cell_size: int) -> np.ndarray:
-    """WGS84 rings (n, 5, 2) as [lon, lat] of the cell squares, 6 decimals."""
+    """WGS84 rings (n, 5, 2) as [lon, lat] of the cell squares, 6 decimals.
+
+    Neighbouring cells share corners: each distinct corner is transformed once (the
+    transformation costs about a microsecond a point, the most of a map's arithmetic).
+    """
     if not cellen:
         return np.zeros((0, 5, 2))
-    x = np.array([c.x for c in cellen], dtype=float)
-    y = np.array([c.y for c in cellen], dtype=float)
-    s = float(cell_size)
-    xs = np.stack([x, x + s, x + s, x, x], axis=1)
-    ys = np.stack([y, y, y + s, y + s, y], axis=1)
-    lat, lon = to_wgs84(xs.ravel(), ys.ravel())
-    return np.round(np.stack([lon, lat], axis=1).reshape(-1, 5, 2), 6)
+    x = np.array([c.x for c in cellen], dtype=np.int64)
+    y = np.array([c.y for c in cellen], dtype=np.int64)
+    xs = np.stack([x, x + cell_size, x + cell_size, x], axis=1).ravel()  # SW, SE, NE, NW
+    ys = np.stack([y, y, y + cell_size, y + cell_size], axis=1).ravel()
+    span = int(ys.max() - ys.min()) + 1
+    keys, first, where = np.unique(
+        (xs - xs.min()) * span + (ys - ys.min()), return_index=True, return_inverse=True
+    )
+    lat, lon = to_wgs84(xs[first].astype(float), ys[first].astype(float))
+    corners = np.stack([lon, lat], axis=1)[where].reshape(-1, 4, 2)
+    return np.round(np.concatenate([corners, corners[:, :1]], axis=1), 6)
 
 
 def cells_geojson(kaart: HotspotMap, gemeente_codes: dict[int, str]) -> dict:
