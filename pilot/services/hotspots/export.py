@@ -19,7 +19,7 @@ def cell_polygons(cellen: list[MapCell], cell_size: int) -> np.ndarray:
     xs = np.stack([x, x + cell_size, x + cell_size, x], axis=1).ravel()  # SW, SE, NE, NW
     ys = np.stack([y, y, y + cell_size, y + cell_size], axis=1).ravel()
     span = int(ys.max() - ys.min()) + 1
-    keys, first, where = np.unique(
+    _corners, first, where = np.unique(
         (xs - xs.min()) * span + (ys - ys.min()), return_index=True, return_inverse=True
     )
     lat, lon = to_wgs84(xs[first].astype(float), ys[first].astype(float))

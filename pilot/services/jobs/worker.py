@@ -4,6 +4,7 @@
 background of the current process (tests start the real consumer this way).
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -93,7 +94,8 @@ def lower_priority(increment: int) -> None:
     target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
     tasks = "/proc/self/task"
     for thread_id in sorted(map(int, os.listdir(tasks))) if os.path.isdir(tasks) else [0]:
-        os.setpriority(os.PRIO_PROCESS, thread_id, target)
+        with contextlib.suppress(ProcessLookupError):  # the thread ended meanwhile
+            os.setpriority(os.PRIO_PROCESS, thread_id, target)
 
 
 def run(app: Flask, threads: int = 1) -> None:
