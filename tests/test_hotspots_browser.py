@@ -1,4 +1,5 @@
-"""The hotspot map's cell layer in a real headless Chromium: rectangles and lazy tooltips."""
+"""The hotspot map's layers in a real headless Chromium: cell rectangles and lazy tooltips,
+the gemeente boundary with its name."""
 
 import pytest
 
@@ -51,3 +52,30 @@ def test_coordinator_map_draws_one_rectangle_per_cell(app, boundaries_loaded, ma
         page.mouse.move(point["x"], point["y"])
         page.mouse.move(point["x"] + 2, point["y"] + 2)
         expect(page.locator(".leaflet-tooltip")).to_contain_text("Incidenten: 7")
+
+
+def test_the_boundary_layer_is_shown_and_names_its_gemeente(
+    app, boundaries_loaded, make_user, server
+):
+    from playwright.sync_api import expect
+
+    with app.app_context():
+        boa = make_boa("GM0599")
+        lat, lon = to_wgs84(*POINTS[0])
+        make_incident(boa, float(lat), float(lon))
+    user = make_user(Rol.COORDINATOR, "GM0599")
+    with logged_in_page(server, user) as page:
+        page.goto(f"{server}/hotspots/gemeente/GM0599/kaart")
+        shown = page.evaluate(
+            """() => {
+              const key = Object.keys(window).find(k => k.startsWith('gemeentegrenzen_'));
+              const group = window[key], boundary = group.getLayers()[0];
+              boundary.fire('mouseover', {latlng: boundary.getBounds().getCenter()}, true);
+              return {features: group.getLayers().length, onMap: group._map === boundary._map
+                      && !!group._map, ring: boundary.getLatLngs().flat(2).length};
+            }"""
+        )
+        assert shown["features"] == 1 and shown["onMap"] and shown["ring"] > 10
+        expect(page.locator(".leaflet-tooltip")).to_have_text("Gemeente: Rotterdam")
+        control = page.locator(".leaflet-control-layers-overlays label", has_text="Gemeentegrenzen")
+        assert control.locator("input").is_checked()  # listed in the (collapsed) layer control

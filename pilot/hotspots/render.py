@@ -21,7 +21,6 @@ edge and a ▲ or ▼ symbol; the legend is below the map (template), and ``tabl
 the hotspots and top cells as a table, the map's text alternative.
 """
 
-import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,10 +30,11 @@ import folium
 import numpy as np
 import shapely
 import xyzservices
-from branca.element import CssLink, Element, Figure, JavascriptLink
-from folium.map import Layer
+from branca.element import Element, Figure, MacroElement
+from folium.map import FitBounds, Layer
 from folium.plugins import HeatMap
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry.base import BaseGeometry
 
 from gemeenten.boundaries import to_wgs84
@@ -74,6 +74,7 @@ FILL_OPACITY = 0.9  # nearly opaque, so the colours keep their contrast over the
 RAND = {HOTSPOT: ("#000000", 3.5, None), COLDSPOT: ("#08306b", 3.5, "6 4")}
 SYMBOOL = {HOTSPOT: "▲", COLDSPOT: "▼"}
 GEWOON_RAND = ("#ffffff", 1.0, None)
+BOUNDARY_STYLE = {"color": "#01689b", "weight": 2, "fill": False}
 ONDERDRUKT_RAND = ("#595959", 1.5, "2 3")
 
 
@@ -150,18 +151,21 @@ class _Rendered(Element):
         return self._text
 
 
-class _RawOutput:
-    """For layers that embed their data in the script: branca's ``MacroElement.render``
-    wraps each rendered macro in ``Element(text)``, which compiles the text, data and all,
-    as a template (most of a map's rendering time). Same output, without that step."""
+class _LiteralMacro(MacroElement):
+    """branca's ``MacroElement.render`` without its waste: it wraps each rendered macro in
+    ``Element(text)``, which compiles the text, data and all, as a Jinja template again
+    (0.3–1 ms each, a dozen a map: most of a map's rendering time). This one adds the text
+    as it is — same output.
+
+    Listed after a folium class (``class _Map(folium.Map, _LiteralMacro)``), it comes just
+    before ``MacroElement`` in the class's method order, so folium's own ``render`` steps
+    (script links, style maps, layer lists) still run and their ``super().render()`` ends
+    here. Plain macro children (the ``addTo`` a ``Layer`` adds) are rendered the same way.
+    """
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        assert isinstance(figure, Figure), "render a layer inside a Figure"
-        for name, url in getattr(self, "default_js", []):
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in getattr(self, "default_css", []):
-            figure.header.add_child(CssLink(url), name=name)
+        assert isinstance(figure, Figure), "render a map element inside a Figure"
         macros = self._template.module.__dict__
         for part in ("header", "html", "script"):
             if (macro := macros.get(part)) is not None:
@@ -169,10 +173,29 @@ class _RawOutput:
                     _Rendered(macro(self, kwargs)), name=self.get_name()
                 )
         for child in self._children.values():
-            child.render(**kwargs)
+            if type(child).render is MacroElement.render:
+                _LiteralMacro.render(child, **kwargs)
+            else:
+                child.render(**kwargs)
 
 
-class _HeatMap(_RawOutput, HeatMap):
+class _Map(folium.Map, _LiteralMacro):
+    pass
+
+
+class _TileLayer(folium.TileLayer, _LiteralMacro):
+    pass
+
+
+class _FitBounds(FitBounds, _LiteralMacro):
+    pass
+
+
+class _LayerControl(folium.LayerControl, _LiteralMacro):
+    pass
+
+
+class _HeatMap(HeatMap, _LiteralMacro):
     """folium's heat layer with its points given as JSON text (``incident_points``):
     folium would check and serialise each of up to 100,000 points in Python."""
 
@@ -187,7 +210,7 @@ var {{ this.get_name() }} = L.heatLayer({{ this.points_json }}, {{ this.options|
         self.points_json = points_json
 
 
-class _CellLayer(_RawOutput, Layer):
+class _CellLayer(Layer, _LiteralMacro):
     """Grid cells as rectangles in one feature group (an overlay in the layer control)."""
 
     _template = Template(
@@ -222,7 +245,6 @@ var {{ this.get_name() }} = (function (d) {
   }, {sticky: true});
   return group;
 })({{ this.data }});
-{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
 {% endmacro %}"""
     )
 
@@ -249,6 +271,30 @@ var {{ this.get_name() }} = (function (d) {
             },
             separators=(",", ":"),
         )
+
+
+class _BoundaryLayer(Layer, _LiteralMacro):
+    """The gemeente boundaries, an overlay with each boundary's name as its tooltip (as text,
+    not HTML). folium's GeoJson with a GeoJsonTooltip compiled two Jinja templates a map and
+    computed a style per feature for one fixed style."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson({{ this.data }}, {style: {{ this.style }}})
+  .bindTooltip(function (layer) {
+    var text = document.createElement("span");
+    text.textContent = "Gemeente: " + layer.feature.properties.naam;
+    return text;
+  }, {sticky: true});
+{% endmacro %}"""
+    )
+
+    def __init__(self, boundaries: list[tuple[str, BaseGeometry]], name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "Gemeentegrenzen"
+        features = ",".join(_boundary_feature(naam, shapely.to_wkb(g)) for naam, g in boundaries)
+        self.data = '{"type":"FeatureCollection","features":[' + features + "]}"
+        self.style = json.dumps(BOUNDARY_STYLE)
 
 
 def legend_rows(k: int, exact: bool) -> list[LegendRow]:
@@ -327,25 +373,18 @@ def _localise(element: Element, asset_urls: dict[str, str]) -> None:
         _localise(child, asset_urls)
 
 
-def _boundaries_geojson(boundaries: list[tuple[str, BaseGeometry]]) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            copy.deepcopy(_boundary_feature(naam, shapely.to_wkb(g))) for naam, g in boundaries
-        ],
-    }
-
-
 @lru_cache(maxsize=64)
-def _boundary_feature(naam: str, wkb: bytes) -> dict:
-    """A boundary simplified at 25 m (in RD) with 5 decimals; boundaries rarely change."""
+def _boundary_feature(naam: str, wkb: bytes) -> str:
+    """A boundary as a GeoJSON Feature, simplified at 25 m (in RD) with 5 decimals;
+    boundaries rarely change."""
     simple = shapely.simplify(shapely.from_wkb(wkb), 25)
     wgs = shapely.transform(simple, lambda xy: _swap(to_wgs84(xy[:, 0], xy[:, 1])))
-    return {
+    feature = {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(shapely.set_precision(wgs, 1e-5)),
         "properties": {"naam": naam},
     }
+    return str(htmlsafe_json_dumps(feature, separators=(",", ":")))  # inside a <script>
 
 
 def _swap(latlon):
@@ -364,23 +403,18 @@ def render_map(
 
     ``asset_urls`` gives our URL for each name in ``ASSETS``.
     """
-    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, prefer_canvas=True)
+    fmap = _Map(location=location, zoom_start=zoom, tiles=None, prefer_canvas=True)
     fmap.get_root().width, fmap.get_root().height = "100%", "70vh"
-    folium.TileLayer(
+    _TileLayer(
         PDOK_TILES, attr=PDOK_ATTRIBUTIE, name="PDOK BRT-Achtergrondkaart grijs", max_zoom=19
     ).add_to(fmap)
-    folium.TileLayer(
+    _TileLayer(
         OSM_TILES, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False
     ).add_to(fmap)
     # Boundaries under the cells: on a canvas an unfilled polygon still catches the mouse
     # inside it, so on top it would hide every cell's tooltip.
     if boundaries:
-        folium.GeoJson(
-            _boundaries_geojson(boundaries),
-            name="Gemeentegrenzen",
-            style_function=lambda _f: {"color": "#01689b", "weight": 2, "fill": False},
-            tooltip=folium.GeoJsonTooltip(fields=["naam"], aliases=["Gemeente"]),
-        ).add_to(fmap)
+        _BoundaryLayer(boundaries, "Gemeentegrenzen").add_to(fmap)
     rings = cell_polygons(kaart.cellen, kaart.cell_size)
     if kaart.cellen:
         _CellLayer(kaart, rings, f"Cellen {kaart.cell_size} m").add_to(fmap)
@@ -389,8 +423,8 @@ def render_map(
             fmap
         )
     if (extent := _extent(rings, boundaries)) is not None:
-        fmap.fit_bounds(extent, padding=(12, 12))
-    folium.LayerControl(collapsed=True).add_to(fmap)
+        _FitBounds(extent, padding=(12, 12)).add_to(fmap)
+    _LayerControl(collapsed=True).add_to(fmap)
     _localise(fmap, asset_urls)
     root = fmap.get_root()
     root.render()
