@@ -9,11 +9,13 @@ virtual user, starts ``gunicorn -c python:pilot.gunicorn_conf`` (the job worker 
 as ``make serve``), then runs each scenario (users × think time) for ``--duration`` seconds:
 every virtual user logs in once and repeats the mix list → detail → form → post (a new
 incident, with the form's CSRF token) → hotspot map of the own gemeente, waiting the think
-time between requests. Prints p50/p95/max per request type, requests/s and errors, and
-ends with ``RESULT name=value ...``. ``--import-rows N`` also starts, at the beginning of
-each scenario, a web import of N rows (upload, preview, confirm on the worker, progress
-polled once a second); the scenario then lasts until the import is done, and reports the
-preview and job durations and the page p95 measured meanwhile.
+time between requests. Prints p50/p95/max per request type, requests/s and errors, the CPU
+each request cost the app's processes, the database server and this client, and the share of
+the machine's time the host gave to others (steal), and ends with ``RESULT name=value ...``.
+``--import-rows N`` also starts, at the beginning of each scenario, a web import of N rows
+(upload, preview, confirm on the worker, progress polled once a second); the scenario then
+lasts until the import is done, and reports the preview and job durations and the page p95
+measured meanwhile.
 """
 
 import argparse
@@ -296,9 +298,71 @@ def import_file(tmp: str, rows: int, boa: str, start: date, offset: int) -> Path
     )
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree_cpu(roots: list[int]) -> float:
+    """CPU seconds (user + system) used so far by the live processes under ``roots``."""
+    parents, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICK
+    total, todo, seen = 0.0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in used:
+            continue
+        seen.add(pid)
+        total += used[pid]
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """Seconds of (all, stolen) CPU time of the machine so far (``/proc/stat``): time the
+    host gave to other guests shows as steal."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values[:8]) / TICK, values[7] / TICK
+
+
+class CpuMeter:
+    """Where the CPU went during a measured window: the app's processes (gunicorn master,
+    workers, job worker), the database server's, this client's, and the host's steal."""
+
+    def __init__(self, server_pid: int, database_pid: int | None) -> None:
+        self.server, self.database = [server_pid], [database_pid] if database_pid else []
+        self.start = self._read()
+
+    def _read(self) -> tuple[float, ...]:
+        machine, steal = _machine_cpu()
+        return (
+            _process_tree_cpu(self.server), _process_tree_cpu(self.database),
+            time.process_time(), machine, steal,
+        )  # fmt: skip
+
+    def result(self, requests: int) -> dict:
+        app, database, client, machine, steal = (
+            b - a for a, b in zip(self.start, self._read(), strict=True)
+        )
+        per = 1000 / max(requests, 1)
+        out = {"app_cpu_ms_per_req": round(app * per, 2)}
+        if self.database:
+            out["db_cpu_ms_per_req"] = round(database * per, 2)
+        out["client_cpu_ms_per_req"] = round(client * per, 2)
+        out["steal_pct"] = round(100 * steal / machine, 1) if machine else 0.0
+        return out
+
+
 def scenario(
     url: str, cookies: dict, users: int, think: float, duration: float,
     importer: Importer | None = None, run: int = 0, warmup: float = 0.0,
+    meter: tuple[int, int | None] | None = None,
 ) -> dict:  # fmt: skip
     """Run the mix for ``warmup`` s unmeasured, then ``duration`` s measured, and (with
     ``importer``) until the import is done."""
@@ -318,11 +382,15 @@ def scenario(
         importer.start()
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, measure_from - time.perf_counter()))
+    cpu = CpuMeter(*meter) if meter else None
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - measure_from
     total = sum(len(v) for v in results.values())
     out = {"rps": round(total / elapsed, 1), "errors": sum(errors.values()), "requests": total}
+    if cpu is not None:
+        out.update(cpu.result(total))
     print(f"errors by request and status: {dict(sorted(errors.items()))}", flush=True)
     for kind in TYPES:
         times = sorted(results[kind])
@@ -336,6 +404,14 @@ def scenario(
     if importer is not None:
         out.update(importer.out)
     return out
+
+
+def _postmaster(server) -> int | None:
+    """The PostgreSQL server's main process (its processes' CPU is counted apart)."""
+    try:
+        return int((server.data / "postmaster.pid").read_text().split()[0])
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def main() -> None:
@@ -375,8 +451,9 @@ def main() -> None:
                 runs += 1
                 load_before = os.getloadavg()[0]
                 out = scenario(
-                    url, cookies, users, think, args.duration, importer, runs, args.warmup
-                )
+                    url, cookies, users, think, args.duration, importer, runs, args.warmup,
+                    meter=(process.pid, _postmaster(server)),
+                )  # fmt: skip
                 tag = f"{args.db}_u{users}_t{think:g}"
                 line = " ".join(f"{k}={v}" for k, v in out.items())
                 print(f"{tag} (load {load_before:.1f}): {line}", flush=True)

@@ -45,12 +45,20 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
-def _fresh_interpreter(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def _fresh_interpreter(
+    code: str, tmp_path: Path, **settings: str | None
+) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new Python; ``settings`` are environment variables (None: unset)."""
     env = {
         **os.environ,
         "PILOT_INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
     }
+    for name, value in settings.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=120, check=True,
@@ -88,6 +96,24 @@ def test_the_built_app_is_frozen_for_the_collector_and_collection_resumes(tmp_pa
     enabled, frozen = _fresh_interpreter(code, tmp_path).stdout.split()[-2:]
     assert enabled == "True"
     assert int(frozen) > 50_000  # the modules and objects of the built app
+
+
+BLAS_THREADS = """
+import json
+import pilot
+import numpy, scipy.linalg, scipy.sparse.linalg
+from threadpoolctl import threadpool_info
+print(json.dumps([pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]))
+"""
+
+
+def test_numerical_libraries_run_one_thread_per_process_unless_the_operator_sets_more(tmp_path):
+    # unset in the child: this test process imported pilot, which set it in os.environ
+    own = _fresh_interpreter(BLAS_THREADS, tmp_path, OPENBLAS_NUM_THREADS=None)
+    pools = json.loads(own.stdout.splitlines()[-1])
+    assert pools and set(pools) == {1}  # numpy's and scipy's OpenBLAS
+    chosen = _fresh_interpreter(BLAS_THREADS, tmp_path, OPENBLAS_NUM_THREADS="2")
+    assert set(json.loads(chosen.stdout.splitlines()[-1])) == {2}
 
 
 def test_a_testing_app_is_not_frozen(app):
