@@ -94,13 +94,13 @@ def measure(url: str, repeat: int, cold_repeat: int) -> dict[str, float]:
             assert response.status_code == 200, (path, response.status_code)
 
         def cold() -> None:
-            policy._cache.clear()
+            policy.forget_process_cache()
             db.session.execute(delete(PublicationCache))
             db.session.commit()
             get(evaluator, "/dashboard/")
 
         def shared() -> None:
-            policy._cache.clear()
+            policy.forget_process_cache()
             get(evaluator, "/dashboard/")
 
         from pilot.dashboard import views

@@ -166,7 +166,7 @@ def _forget_maps(shared_too: bool) -> None:
     table._cache.clear()
     maps.OUTSIDER_MAPS._sources.clear()
     views.RENDERED._sources.clear()
-    policy._cache.clear()
+    policy.forget_process_cache()
     if shared_too:
         db.session.execute(db.delete(PublicationCache))
         db.session.commit()

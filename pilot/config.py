@@ -72,6 +72,9 @@ def default_config(instance_path: str) -> dict:
         # this many seconds: under a stream of writes it would otherwise rebuild non-stop,
         # taking a core from the app servers (an outsider who comes first builds it anyway).
         "PILOT_PUBLICATION_MIN_INTERVAL": 60,
+        # While the data keep changing, a viewer gets the newest outsider publication built at
+        # most this many seconds ago instead of waiting for one of their own (0: never).
+        "PILOT_PUBLICATION_MAX_AGE": 120,
         # The job worker runs at a lower CPU priority than the app servers: an import or a
         # report uses the cores only as far as the users' requests leave them free.
         "PILOT_WORKER_NICE": 10,
@@ -123,6 +126,7 @@ def from_environment() -> dict:
         "PILOT_SESSION_IDLE_MINUTES",
         "PILOT_SESSION_MAX_HOURS",
         "PILOT_PUBLICATION_MIN_INTERVAL",
+        "PILOT_PUBLICATION_MAX_AGE",
         "PILOT_WORKER_NICE",
     ):
         if value := os.environ.get(name):

@@ -97,6 +97,8 @@ def test_config(tmp_path_factory) -> dict:
         "PSEUDONYM_KEY": "test-pseudonym-key",
         "WTF_CSRF_ENABLED": False,
         "PILOT_PAGE_SIZE": 20,
+        # A write shows in the next outsider view (tests/test_caching.py covers the stand-in)
+        "PILOT_PUBLICATION_MAX_AGE": 0,
         # Nothing listens on port 9: no test reaches PDOK (tests/pdok.py replays it).
         "PILOT_PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/locatieserver",
         "PILOT_API_LIMIT_WEIGERINGEN": "1000 per minute",  # the route tests send many 401s

@@ -3,11 +3,12 @@ outsider map is built once per publication and reused, and one process's publica
 loaded by another from the database."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert
 
+from pilot import clock
 from pilot.extensions import db
 from pilot.models import DataChange, Incident, PublicationCache, Rol
 from pilot.services import codelists
@@ -65,13 +66,63 @@ def test_the_publication_is_shared_through_the_database_and_renewed_on_change(ap
             db.session.execute(db.select(db.func.count()).select_from(PublicationCache)).scalar()
             == 1
         )
-        policy._cache.clear()  # another process: loads it from the database
+        policy.forget_process_cache()  # another process: loads it from the database
         loaded = policy.outsider_publication()
         assert loaded is not first and loaded.version == first.version
         assert list(loaded.rows()) == list(first.rows())
         make_incident(boa, 51.93, 4.48)
         renewed = policy.outsider_publication()
         assert renewed.version != first.version
+
+
+def _forget_publications() -> None:
+    """As a fresh process on an empty cache (earlier tests built theirs at the same moment)."""
+    policy.forget_process_cache()
+    db.session.execute(db.delete(PublicationCache))
+    db.session.commit()
+
+
+def test_while_the_data_keep_changing_a_recent_publication_stands_in_until_too_old(
+    app, frozen_clock
+):
+    app.config["PILOT_PUBLICATION_MAX_AGE"] = 120
+    with app.app_context():
+        _forget_publications()
+        boa = make_boa("GM0599")
+        for i in range(6):
+            make_incident(boa, 51.92 + i / 1000, 4.47)
+        first = policy.outsider_publication()
+        make_incident(boa, 51.93, 4.48)
+        assert policy.publication_key() != first.version
+        assert policy.outsider_publication() is first  # no build of the viewer's own
+        current = policy.outsider_publication(recent=False)  # what the worker asks for
+        assert current.version == policy.publication_key() != first.version
+        assert policy.outsider_publication() is current  # the current one, once there
+        make_incident(boa, 51.94, 4.48)
+        policy.forget_process_cache()  # another process, nothing in memory: the stored one
+        loaded = policy.outsider_publication()
+        assert loaded is not current and loaded.version == current.version
+        with clock.frozen(frozen_clock + timedelta(seconds=121)):
+            later = policy.outsider_publication()  # too old to stand in: built anew
+            assert later.version == policy.publication_key() != current.version
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_a_recent_publication_never_stands_in_for_another_k_or_codebook(app):
+    app.config["PILOT_PUBLICATION_MAX_AGE"] = 120
+    with app.app_context():
+        _forget_publications()
+        boa = make_boa("GM0599")
+        for i in range(6):
+            make_incident(boa, 51.92 + i / 1000, 4.47)
+        first = policy.outsider_publication()
+        app.config["PILOT_SUPPRESSION_K"] = first.k + 1
+        other_k = policy.outsider_publication()
+        assert other_k.k == first.k + 1 and other_k.version == policy.publication_key()
+        codelists.add_code("locatie_type", "strand", "Strand")
+        other_book = policy.outsider_publication()
+        assert other_book.version == policy.publication_key() != other_k.version
+        assert "strand" in other_book.lattices["locatie_type"].axes[2].nodes
 
 
 @pytest.mark.usefixtures("frozen_clock")

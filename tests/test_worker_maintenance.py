@@ -38,7 +38,7 @@ def test_the_worker_stores_the_publication_after_every_data_change(app):
         running.stop()
     assert len(stored) == 2 and stored[0] != stored[1]  # one row each time, renewed
     with app.app_context():
-        policy._cache.clear()  # a web process: loads what the worker stored
+        policy.forget_process_cache()  # a web process: loads what the worker stored
         assert policy.outsider_publication().version
 
 

@@ -11,6 +11,15 @@ cut from the same protected tables. The version is the token that database trigg
 on every change (``pilot.models.cache.DataChange``: one row, no scan of the incidents), and
 the built publication is kept in the database too, so one app server or worker builds it
 per version and the others load it.
+
+While the data keep changing (a working day of registrations across the country) the
+version changes every few seconds, and the worker rebuilds at most once a minute
+(``PILOT_PUBLICATION_MIN_INTERVAL``): an outsider who asked for the current version would
+nearly always wait for a build of their own (seconds: the secondary suppression). So a
+viewer gets the newest publication built at most ``PILOT_PUBLICATION_MAX_AGE`` seconds ago
+(default 120) for the same codebook version, k and day, and waits only when there is none.
+It is as protected as any: it was published for the data of that moment; it only shows
+them a little later. The worker asks for the current one (``recent=False``).
 """
 
 import hashlib
@@ -18,6 +27,7 @@ import pickle
 import threading
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, insert, select
@@ -63,7 +73,8 @@ def formatter(exact: bool) -> Formatter:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple, Publication] = {}
+_cache: dict[tuple, Publication] = {}  # the current version's publication
+_newest: Publication | None = None  # the newest this process built or loaded
 
 
 def current_version(session) -> str:
@@ -90,23 +101,77 @@ def publication_key() -> str:
     return _shared_key(_key(db.session))
 
 
-def outsider_publication() -> Publication:
-    """The protected outsider figures for today's data (computed once per data version)."""
+def outsider_publication(recent: bool = True) -> Publication:
+    """The protected outsider figures for today's data (computed once per data version);
+    with ``recent``, a recent one of an earlier version may stand in (module docstring)."""
+    global _newest
     session = db.session
     key = _key(session)
     with _lock:
         cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        shared_key = _shared_key(key)
+        cached = _load_shared(session, shared_key)
+        if cached is None and recent and (stand_in := _recent(session, key)) is not None:
+            return stand_in
         if cached is None:
-            shared_key = _shared_key(key)
-            cached = _load_shared(session, shared_key)
-            if cached is None:
-                gemeenten = list(session.execute(db.select(Gemeente)).scalars())
-                cached = build_publication(session, gemeenten, threshold(), clock.today())
-                cached.version = shared_key  # not ``data_version``: a full scan
-                _store_shared(shared_key, cached)
-            _cache.clear()
-            _cache[key] = cached
+            gemeenten = list(session.execute(db.select(Gemeente)).scalars())
+            cached = build_publication(session, gemeenten, threshold(), clock.today())
+            cached.version = shared_key  # not ``data_version``: a full scan
+            cached.built_at, cached.context = clock.now(), _context(key)
+            _store_shared(shared_key, cached)
+        _cache.clear()
+        _cache[key] = cached
+        _newest = _newer(_newest, cached)
     return cached
+
+
+def forget_process_cache() -> None:
+    """Forget this process's publications, as a fresh process would (tests, benchmarks)."""
+    global _newest
+    with _lock:
+        _cache.clear()
+        _newest = None
+
+
+def _context(key: tuple) -> str:
+    """What a publication depends on besides the data: database, codebook, k and day."""
+    return hashlib.sha256(repr((key[0], *key[2:])).encode()).hexdigest()
+
+
+def _newer(known: Publication | None, other: Publication) -> Publication:
+    if known is None or known.built_at is None:
+        return other
+    return other if other.built_at is not None and other.built_at > known.built_at else known
+
+
+def _recent(session, key: tuple) -> Publication | None:
+    """The newest publication built for this context at most PILOT_PUBLICATION_MAX_AGE
+    seconds ago: this process's own, else the one stored in the database."""
+    global _newest
+    max_age = float(current_app.config.get("PILOT_PUBLICATION_MAX_AGE", 0))
+    if max_age <= 0:
+        return None
+    context, since = _context(key), clock.now() - timedelta(seconds=max_age)
+
+    def usable(publication: Publication | None) -> bool:
+        built_at = getattr(publication, "built_at", None)  # older pickles have no such field
+        return built_at is not None and built_at >= since and publication.context == context
+
+    if usable(_newest):
+        return _newest
+    stored = session.execute(
+        select(PublicationCache.inhoud)
+        .where(PublicationCache.aangemaakt_op >= since)
+        .order_by(PublicationCache.aangemaakt_op.desc())
+        .limit(1)
+    ).scalar()  # storing removes the older ones: one row, but two processes may overlap
+    publication = None if stored is None else pickle.loads(zlib.decompress(stored))
+    if not usable(publication):
+        return None
+    _newest = _newer(_newest, publication)
+    return publication
 
 
 def prepare_for_viewers() -> Publication:
@@ -114,7 +179,7 @@ def prepare_for_viewers() -> Publication:
     Gi* of every map (``hotspots.table.precompute_gi``), and stored for every process."""
     from pilot.services.hotspots.table import precompute_gi
 
-    publication = outsider_publication()
+    publication = outsider_publication(recent=False)
     if not publication.gi and publication.maps:
         precompute_gi(publication)
         _store_shared(publication_key(), publication)

@@ -39,7 +39,7 @@ import calendar
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 import numpy as np
@@ -437,6 +437,10 @@ class Publication:
     withheld: set[str] = field(default_factory=set)
     police_coverage: dict[tuple[str, str], int] = field(default_factory=dict)
     version: str = ""  # the data version it was built from (report fingerprints)
+    # when it was built, and for what besides the data: database, codebook version, k, day
+    # (``policy``: a recent publication stands in while the data keep changing)
+    built_at: datetime | None = None
+    context: str = ""
     # per lattice name: the moves that prove its suppressed cells' ranges (see hypercube)
     certificates: dict[str, list[Direction]] = field(default_factory=dict)
     # per gemeente: Gi* per quarter of its map, computed where the publication is stored

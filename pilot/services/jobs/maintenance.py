@@ -6,10 +6,11 @@ million incidents). The worker looks every few seconds at what the publication d
 (``policy.publication_key``: the data version token, one row, the codebook version and the
 day) and, when it changed, builds the publication with the Gi* of its maps and stores it in
 the database (``policy.prepare_for_viewers``); app servers then only load it. A request
-that comes before the worker is done still builds it itself, as before: the worker makes it
-faster, never required. While data keep changing (a busy afternoon of registrations, an
-import) it rebuilds at most once per ``PILOT_PUBLICATION_MIN_INTERVAL`` seconds (default
-60), not after every write.
+that comes before the worker is done gets the newest publication of at most
+``PILOT_PUBLICATION_MAX_AGE`` seconds (default 120) and otherwise builds one itself: the
+worker makes it faster, never required. While data keep changing (a busy afternoon of
+registrations, an import) it rebuilds at most once per ``PILOT_PUBLICATION_MIN_INTERVAL``
+seconds (default 60), not after every write, so the newest stays within that age.
 
 The provisional rows of a large import whose job failed or stopped (``imports.staged``) are
 deleted at the next round.
