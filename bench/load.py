@@ -253,22 +253,27 @@ class User(threading.Thread):
             self.timed("map", "GET", f"/hotspots/gemeente/{self.cbs}/kaart")
 
     def _incident(self, form_html: str) -> dict:
-        lat, lon = GEMEENTEN[self.cbs]
-        # inside every gemeente's pilot (the last tranche starts on 1 July 2025)
-        day = date(2025, 7, 1) + timedelta(days=self.random.randrange(180))
-        boas = BOA.findall(form_html)
-        return {
-            "csrf_token": CSRF.search(form_html).group(1),
-            "datum": day.isoformat(),
-            "tijd": f"{self.random.randrange(24):02d}:{self.random.randrange(60):02d}",
-            "boa_id": self.random.choice(boas) if boas else "",
-            "lat": f"{lat + self.random.uniform(-0.004, 0.004):.6f}",
-            "lon": f"{lon + self.random.uniform(-0.004, 0.004):.6f}",
-            "locatie_type": "straat", "gedragingen": "opmerkingen",
-            "kennisname": "eigen_waarneming", "kleding": "uniform", "rol_boa": "interventie",
-            "afdoening": "waarschuwing", "aantal_verdachten": "1",
-            "leeftijd_verdachten": "18_24", "aantal_slachtoffers": "1",
-        }  # fmt: skip
+        return incident_fields(form_html, self.random, *GEMEENTEN[self.cbs])
+
+
+def incident_fields(form_html: str, rng: random.Random, lat: float, lon: float) -> dict:
+    """A new incident near (lat, lon) for the incident form in ``form_html``."""
+    # inside every gemeente's pilot (the last tranche starts on 1 July 2025)
+    day = date(2025, 7, 1) + timedelta(days=rng.randrange(180))
+    boas = BOA.findall(form_html)
+    token = CSRF.search(form_html)
+    return {
+        "csrf_token": token.group(1) if token else "",
+        "datum": day.isoformat(),
+        "tijd": f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
+        "boa_id": rng.choice(boas) if boas else "",
+        "lat": f"{lat + rng.uniform(-0.004, 0.004):.6f}",
+        "lon": f"{lon + rng.uniform(-0.004, 0.004):.6f}",
+        "locatie_type": "straat", "gedragingen": "opmerkingen",
+        "kennisname": "eigen_waarneming", "kleding": "uniform", "rol_boa": "interventie",
+        "afdoening": "waarschuwing", "aantal_verdachten": "1",
+        "leeftijd_verdachten": "18_24", "aantal_slachtoffers": "1",
+    }  # fmt: skip
 
 
 class Importer(threading.Thread):

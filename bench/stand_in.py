@@ -19,13 +19,11 @@ the median). Median of the other rounds; ends with ``RESULT name=value ...``.
 import argparse
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from dashboard import _logged_in  # noqa: E402
-
-BOA = re.compile(r'<option value="(\d+)"')
+from load import GEMEENTEN, incident_fields  # noqa: E402
 
 
 def _demo_database(tmp: str) -> dict:
@@ -53,21 +50,9 @@ def _demo_database(tmp: str) -> dict:
 
 def _register(coordinator, rng: random.Random) -> None:
     form = coordinator.get("/gemeente/GM0599/incidenten/nieuw").text
-    day = date(2025, 7, 1) + timedelta(days=rng.randrange(180))
     answer = coordinator.post(
-        "/gemeente/GM0599/incidenten/nieuw",
-        data={
-            "datum": day.isoformat(),
-            "tijd": f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-            "boa_id": rng.choice(BOA.findall(form)),
-            "lat": f"{51.9225 + rng.uniform(-0.004, 0.004):.6f}",
-            "lon": f"{4.4792 + rng.uniform(-0.004, 0.004):.6f}",
-            "locatie_type": "straat", "gedragingen": "opmerkingen",
-            "kennisname": "eigen_waarneming", "kleding": "uniform", "rol_boa": "interventie",
-            "afdoening": "waarschuwing", "aantal_verdachten": "1",
-            "leeftijd_verdachten": "18_24", "aantal_slachtoffers": "1",
-        },
-    )  # fmt: skip
+        "/gemeente/GM0599/incidenten/nieuw", data=incident_fields(form, rng, *GEMEENTEN["GM0599"])
+    )
     assert answer.status_code in (302, 303), answer.status_code
 
 

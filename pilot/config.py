@@ -70,7 +70,7 @@ def default_config(instance_path: str) -> dict:
         "PILOT_JSON_LOGS": False,
         # The worker rebuilds the outsider publication after a data change at most once per
         # this many seconds: under a stream of writes it would otherwise rebuild non-stop,
-        # taking a core from the app servers (an outsider who comes first builds it anyway).
+        # taking a core from the app servers (meanwhile a recent one stands in, see below).
         "PILOT_PUBLICATION_MIN_INTERVAL": 60,
         # While the data keep changing, a viewer gets the newest outsider publication built at
         # most this many seconds ago instead of waiting for one of their own (0: never).

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from pilot import clock
 from pilot.extensions import db
-from pilot.models import DataChange, Incident, PublicationCache, Rol
+from pilot.models import Boa, DataChange, Incident, PublicationCache, Rol
 from pilot.services import codelists
 from pilot.services.disclosure import policy
 from tests.factories import gemeente, make_boa, make_incident
@@ -75,22 +75,24 @@ def test_the_publication_is_shared_through_the_database_and_renewed_on_change(ap
         assert renewed.version != first.version
 
 
-def _forget_publications() -> None:
-    """As a fresh process on an empty cache (earlier tests built theirs at the same moment)."""
+def _six_incidents_and_no_publication(app) -> Boa:
+    """Six incidents in Rotterdam, stand-ins allowed, and no publication in this process or
+    the database (earlier tests built theirs at the same frozen moment)."""
+    app.config["PILOT_PUBLICATION_MAX_AGE"] = 120
     policy.forget_process_cache()
     db.session.execute(db.delete(PublicationCache))
     db.session.commit()
+    boa = make_boa("GM0599")
+    for i in range(6):
+        make_incident(boa, 51.92 + i / 1000, 4.47)
+    return boa
 
 
 def test_while_the_data_keep_changing_a_recent_publication_stands_in_until_too_old(
     app, frozen_clock
 ):
-    app.config["PILOT_PUBLICATION_MAX_AGE"] = 120
     with app.app_context():
-        _forget_publications()
-        boa = make_boa("GM0599")
-        for i in range(6):
-            make_incident(boa, 51.92 + i / 1000, 4.47)
+        boa = _six_incidents_and_no_publication(app)
         first = policy.outsider_publication()
         make_incident(boa, 51.93, 4.48)
         assert policy.publication_key() != first.version
@@ -109,12 +111,8 @@ def test_while_the_data_keep_changing_a_recent_publication_stands_in_until_too_o
 
 @pytest.mark.usefixtures("frozen_clock")
 def test_a_recent_publication_never_stands_in_for_another_k_or_codebook(app):
-    app.config["PILOT_PUBLICATION_MAX_AGE"] = 120
     with app.app_context():
-        _forget_publications()
-        boa = make_boa("GM0599")
-        for i in range(6):
-            make_incident(boa, 51.92 + i / 1000, 4.47)
+        _six_incidents_and_no_publication(app)
         first = policy.outsider_publication()
         app.config["PILOT_SUPPRESSION_K"] = first.k + 1
         other_k = policy.outsider_publication()
