@@ -167,7 +167,7 @@ def _recent(session, key: tuple) -> Publication | None:
         .order_by(PublicationCache.aangemaakt_op.desc())
         .limit(1)
     ).scalar()  # storing removes the older ones: one row, but two processes may overlap
-    publication = None if stored is None else pickle.loads(zlib.decompress(stored))
+    publication = None if stored is None else _unpack(stored)
     if not usable(publication):
         return None
     _newest = _newer(_newest, publication)
@@ -200,7 +200,11 @@ def _load_shared(session, key: str) -> Publication | None:
     data = session.execute(
         select(PublicationCache.inhoud).where(PublicationCache.sleutel == key)
     ).scalar()
-    return None if data is None else pickle.loads(zlib.decompress(data))  # our own bytes
+    return None if data is None else _unpack(data)
+
+
+def _unpack(data: bytes) -> Publication:
+    return pickle.loads(zlib.decompress(data))  # our own bytes (``_store_shared``)
 
 
 def _store_shared(key: str, publication: Publication) -> None:
