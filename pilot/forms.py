@@ -7,8 +7,10 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 
-from pilot import codes
+from pilot import codes, html_attributes
 from pilot.services.errors import DomainError
+
+html_attributes.install()  # every form derives from PilotForm below, so it renders with it
 
 # WTForms messages that its Dutch catalogue leaves in English (or says awkwardly).
 DUTCH = {
