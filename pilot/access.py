@@ -66,12 +66,15 @@ def visible_gemeente(cbs_code: str) -> Gemeente:
     A coordinator sees only their own gemeente; another code answers 404, exactly as a
     code that does not exist, so the existence of data elsewhere is not revealed.
     """
+    if current_user.role is Rol.COORDINATOR:
+        gemeente = current_user.gemeente  # loaded with the session (services.sessions)
+        if gemeente.cbs_code != cbs_code:
+            abort(404)
+        return gemeente
     gemeente = db.session.execute(
         db.select(Gemeente).where(Gemeente.cbs_code == cbs_code)
     ).scalar_one_or_none()
     if gemeente is None:
-        abort(404)
-    if current_user.role is Rol.COORDINATOR and current_user.gemeente_id != gemeente.id:
         abort(404)
     return gemeente
 
@@ -89,7 +92,7 @@ def _load_user(user_id: str) -> User | None:
     """The user of this request's live server-side session (``pilot.auth.guard``)."""
     if not user_id.isdigit() or g.get("session_user_id") != int(user_id):
         return None
-    user = db.session.get(User, int(user_id))
+    user = g.get("session_user")  # loaded with the session row (services.sessions.check)
     return user if user is not None and user.actief else None
 
 

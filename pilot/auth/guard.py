@@ -18,7 +18,7 @@ TEMPORARY_PASSWORD_ALLOWED = {"static", "account.change_password", "auth.log_out
 
 
 def check_session():
-    g.session_user_id = None
+    g.session_user_id = g.session_user = None
     g.pop("_login_user", None)  # Flask-Login's cache: never carried over from another request
     if request.endpoint == "static" or "sid" not in session:
         return None
@@ -33,7 +33,7 @@ def check_session():
         if result.verlopen:
             flash("Uw sessie is verlopen. Log opnieuw in.", "info")
     else:
-        g.session_user_id = result.user_id
+        g.session_user_id, g.session_user = result.user_id, result.user
     g.pop("_login_user", None)  # loaded (as anonymous) while the check committed: reload
     return None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import contains_eager
 
 from pilot import clock
 from pilot.extensions import db
@@ -35,15 +36,26 @@ def start(user: User) -> str:
 class Check:
     user_id: int | None
     verlopen: bool = False  # ended by a timeout (the user is told), not by log-out
+    user: User | None = None
 
 
 def check(token: str, idle: timedelta, absolute: timedelta) -> Check:
-    """The user of a live session; touches it (committed) at most once a minute."""
-    row = db.session.execute(
-        db.select(UserSession).where(UserSession.token_hash == _hash(token))
-    ).scalar_one_or_none()
-    if row is None or row.beeindigd_op is not None:
+    """The user of a live session; touches it (committed) at most once a minute.
+
+    The session's user and their gemeente come along in the same query, so a request does
+    not ask for them again (Flask-Login's user loader, the coordinator's own gemeente in
+    ``access.visible_gemeente``).
+    """
+    found = db.session.execute(
+        db.select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .outerjoin(User.gemeente)
+        .options(contains_eager(User.gemeente))
+        .where(UserSession.token_hash == _hash(token))
+    ).first()
+    if found is None or found.UserSession.beeindigd_op is not None:
         return Check(None)
+    row, user = found
     now = clock.now()
     if now - row.laatst_actief_op > idle or now - row.aangemaakt_op > absolute:
         row.beeindigd_op = now
@@ -52,7 +64,7 @@ def check(token: str, idle: timedelta, absolute: timedelta) -> Check:
     if now - row.laatst_actief_op > TOUCH_EVERY:
         row.laatst_actief_op = now
         db.session.commit()
-    return Check(row.user_id)
+    return Check(row.user_id, user=user)
 
 
 def end(token: str) -> None:
