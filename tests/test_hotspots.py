@@ -164,6 +164,19 @@ def test_conditional_pvalues_equal_the_direct_count_over_each_cells_own_pool(cou
         assert p_cold[i] == (1 + (sums <= area.neighbour_sum[i]).sum()) / 1000
 
 
+@pytest.mark.parametrize("largest", [40, 10**6], ids=["histogram", "sorted"])
+def test_tally_counts_the_sums_at_most_and_at_least_as_large_as_observed(largest):
+    """Both ways of counting (a histogram for a small range of sums, sorting for a wide
+    one) give the direct count, ties on both sides."""
+    rng = np.random.default_rng(3)
+    sums = rng.integers(0, largest, (7, 300))
+    group_of = rng.integers(0, 7, 50)
+    observed = np.where(rng.random(50) < 0.5, sums[group_of, 0], rng.integers(0, largest, 50))
+    at_most, at_least = gistar._tally(sums, group_of, observed)
+    assert (at_most == (sums[group_of] <= observed[:, None]).sum(axis=1)).all()
+    assert (at_least == (sums[group_of] >= observed[:, None]).sum(axis=1)).all()
+
+
 def test_gi_star_says_when_there_are_too_few_incidents():
     result = gistar.gi_star(_cells([91_000.0 + 150 * i for i in range(12)], [431_000.0] * 12), 100)
     assert result.status == gistar.GI_TE_WEINIG

@@ -116,6 +116,36 @@ def _shared_draws(pool: int, permutations: int, seed: int) -> np.ndarray:
     return ids
 
 
+def _tally(
+    sums: np.ndarray, group_of: np.ndarray, observed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell i: how many sums in row ``group_of[i]`` of ``sums`` are at most, and at
+    least, ``observed[i]`` (all non-negative integers).
+
+    Sums of a few counts lie in a small range: then a histogram per row, accumulated, gives
+    every answer without sorting (a gemeente's map of 350 cells: 2.8 -> 1.4 ms). A wide
+    range (a national map with large counts) would make those histograms larger than
+    ``sums``: then the rows are sorted and searched, all at once (each row offset past the
+    previous one).
+    """
+    rows, draws = sums.shape
+    span = int(max(sums.max(initial=0), observed.max(initial=0))) + 1
+    offsets = np.arange(rows)[:, None] * span
+    if rows * span <= max(sums.size, 1 << 16):  # no more memory than ``sums`` itself
+        at_or_below = np.bincount((sums + offsets).ravel(), minlength=rows * span)
+        at_or_below = at_or_below.reshape(rows, span)
+        np.cumsum(at_or_below, axis=1, out=at_or_below)
+        at_most = at_or_below[group_of, observed]
+        below = np.where(observed > 0, at_or_below[group_of, np.maximum(observed - 1, 0)], 0)
+        return at_most, draws - below
+    flat = (np.sort(sums, axis=1) + offsets).ravel()
+    key = group_of * span + observed
+    offset = group_of * draws
+    at_most = np.searchsorted(flat, key, side="right") - offset
+    below = np.searchsorted(flat, key, side="left") - offset
+    return at_most, draws - below
+
+
 def conditional_pvalues(
     area: StudyArea, permutations: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -133,43 +163,36 @@ def conditional_pvalues(
     the full sorted array plus, for each draw at or past the removed position, the step
     ``sorted[r + 1] - sorted[r]``, which is non-zero only at the last copy of a value. Counts
     tie a lot, so few permutations draw such a position: the others give every cell the
-    same sum (``steady``, sorted once); only the drawn sums of the few (``moved``) depend on
-    the cell's own value, through a cumulative sum over the distinct values. The cost grows
+    same sum (``steady``); only the drawn sums of the few (``moved``) depend on
+    the cell's own value, through a cumulative sum over the distinct values. ``_tally`` then
+    counts, per cell, the sums at most and at least as large as observed. The cost grows
     with permutations plus (permutations that move) x distinct counts.
     """
     ordered = np.sort(area.values)
     distinct, first = np.unique(ordered, return_index=True)
     ids = _shared_draws(ordered.size - 1, permutations, seed)
     base = ordered[ids].sum(axis=1)
-    step = np.diff(ordered)[ids]
-    row, draw = np.nonzero(step)
+    gaps = np.diff(ordered)
+    row, draw = np.nonzero((gaps != 0)[ids])
     moving, column = np.unique(row, return_inverse=True)
-    value_index = np.searchsorted(first, ids[row, draw], side="right") - 1
+    drawn = ids[row, draw]
+    # Steps of the draws at or past each value, accumulated from the largest value down:
+    # row j of ``from_top`` belongs to distinct value ``distinct.size - 1 - j``.
+    from_top = distinct.size - np.searchsorted(first, drawn, side="right")
     shifts = np.bincount(
-        value_index * moving.size + column,
-        weights=step[row, draw],
+        from_top * moving.size + column,
+        weights=gaps[drawn],
         minlength=distinct.size * moving.size,
     ).reshape(distinct.size, moving.size)
-    shifts = np.cumsum(shifts[::-1], axis=0)[::-1]  # steps of draws at or past each value
+    np.cumsum(shifts, axis=0, out=shifts)
     own = np.searchsorted(distinct, area.values[area.occupied])
     groups, group_of = np.unique(own, return_inverse=True)
-    steady = np.sort(np.delete(base, moving))
-    moved = (base[moving] + shifts[groups]).astype(np.int64)
-    moved.sort(axis=1)
-    # One search over all groups: offset each group's (sorted) sums past the previous one.
+    moved = base[moving] + shifts[distinct.size - 1 - groups].astype(np.int64)
+    steady = np.delete(base, moving)[None, :]
     observed = area.neighbour_sum
-    span = int(max(moved.max(initial=0), observed.max(initial=0))) + 1
-    flat = (moved + np.arange(groups.size)[:, None] * span).ravel()
-    key = group_of * span + observed
-    offset = group_of * moving.size
-    at_most = np.searchsorted(steady, observed, side="right") + (
-        np.searchsorted(flat, key, side="right") - offset
-    )
-    at_least = permutations - (
-        np.searchsorted(steady, observed, side="left")
-        + np.searchsorted(flat, key, side="left")
-        - offset
-    )
+    steady_most, steady_least = _tally(steady, np.zeros_like(group_of), observed)
+    moved_most, moved_least = _tally(moved, group_of, observed)
+    at_most, at_least = steady_most + moved_most, steady_least + moved_least
     return (1 + at_least) / (permutations + 1), (1 + at_most) / (permutations + 1)
 
 
