@@ -49,6 +49,23 @@ def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
     return f"{getal(n)} {enkelvoud if n == 1 else meervoud}"
 
 
+def field_attributes(field, hint: str | None, **extra: object) -> dict[str, object]:
+    """The attributes that link a control to its hint and error (``_form.html``): only
+    those that apply, since WTForms would write a None value as "None"."""
+    described = []
+    if hint:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        described.append(f"{field.id}-fout")
+    attributes: dict[str, object] = {}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    attributes.update(extra)
+    return attributes
+
+
 @pass_context
 def page_has_errors(context) -> bool:
     """Whether the page reports an error: a form with errors (``form``), messages without a
@@ -63,6 +80,7 @@ def page_has_errors(context) -> bool:
 
 def register(app: Flask) -> None:
     app.add_template_global(page_has_errors)
+    app.add_template_global(field_attributes)
     app.add_template_global(link_args)
     app.add_template_filter(datum)
     app.add_template_filter(getal)
