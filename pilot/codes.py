@@ -24,10 +24,11 @@ which the migration that created the store wrote as version 1, plus the lists ad
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from types import MappingProxyType
 
 from flask import g, has_app_context
+from sqlalchemy import select
 
 
 @dataclass(frozen=True)
@@ -315,20 +316,24 @@ def forget_current() -> None:
         g.pop("_codeboek", None)
 
 
+@cache
+def _latest_version():
+    """The query of ``_load`` (every request runs it), built once."""
+    from pilot.models import CodeboekVersie
+
+    table = CodeboekVersie.__table__
+    return (
+        select(table.c.versie, table.c.tijdstip, table.c.codelijst, table.c.wijziging)
+        .order_by(table.c.versie.desc())
+        .limit(1)
+    )
+
+
 def _load() -> Codebook:
     from pilot.extensions import db
     from pilot.models import CodeboekVersie, Codelijst, CodelijstCode
 
-    latest = db.session.execute(
-        db.select(
-            CodeboekVersie.versie,
-            CodeboekVersie.tijdstip,
-            CodeboekVersie.codelijst,
-            CodeboekVersie.wijziging,
-        )
-        .order_by(CodeboekVersie.versie.desc())
-        .limit(1)
-    ).first()
+    latest = db.session.execute(_latest_version()).first()
     if latest is None:
         return BUILTIN_BOOK
     versie = latest.versie

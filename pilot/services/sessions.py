@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from pilot import clock
@@ -18,6 +18,16 @@ from pilot.extensions import db
 from pilot.models import User, UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # write laatst_actief_op at most once a minute
+
+# Built once: every request runs it, and building an ORM statement with its join and
+# loader option cost about as much as running it.
+_LIVE_SESSION = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .outerjoin(User.gemeente)
+    .options(contains_eager(User.gemeente))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
 
 
 def _hash(token: str) -> str:
@@ -46,13 +56,7 @@ def check(token: str, idle: timedelta, absolute: timedelta) -> Check:
     not ask for them again (Flask-Login's user loader, the coordinator's own gemeente in
     ``access.visible_gemeente``).
     """
-    found = db.session.execute(
-        db.select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .outerjoin(User.gemeente)
-        .options(contains_eager(User.gemeente))
-        .where(UserSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_LIVE_SESSION, {"token_hash": _hash(token)}).first()
     if found is None or found.UserSession.beeindigd_op is not None:
         return Check(None)
     row, user = found
