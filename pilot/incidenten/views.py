@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import inspect
 
 from gemeenten.boundaries import to_wgs84
 from pilot import codes
@@ -139,7 +140,9 @@ def new_incident(cbs_code: str):
             form.attach(error)
         else:
             flash("Het incident is geregistreerd.", "success")
-            return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident.id))
+            # the commit expired the object: its identity gives the id without a reload
+            incident_id = inspect(incident).identity[0]
+            return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident_id))
     return _render_form(gemeente, form)
 
 
