@@ -2,8 +2,9 @@
 
 Every widget WTForms renders (an input, a select and each of its options) writes its
 attributes with ``wtforms.widgets.core.html_params``, which builds every attribute through
-``Markup.format``. On the incident form, the list filters and the map filters that was a
-tenth of the app's CPU per page (issue 16, 58 attributes a page). This function gives the
+``Markup.format``, that is through ``string.Formatter``: on the load bench's mix (incident
+form, list and map filters: about 58 attributes a page) 5 % of the app's instructions
+(callgrind, ``bench/mix.py``; issue 16). This function gives the
 same string for the same arguments (``tests/test_html_attributes.py`` compares the two) with
 an f-string over the escaped value; ``install`` makes WTForms' widgets use it.
 """

@@ -132,8 +132,7 @@ def new_incident(cbs_code: str):
     """Register an incident."""
     gemeente = visible_gemeente(cbs_code)
     form = IncidentForm()
-    form.set_boas(_boas(gemeente))
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # the boa list is not a choice check: the service checks
         try:
             incident = incidenten.create_incident(gemeente, form.to_input())
         except DomainError as error:
@@ -143,6 +142,7 @@ def new_incident(cbs_code: str):
             # the commit expired the object: its identity gives the id without a reload
             incident_id = inspect(incident).identity[0]
             return redirect(url_for(".show_incident", cbs_code=cbs_code, incident_id=incident_id))
+    form.set_boas(_boas(gemeente))
     return _render_form(gemeente, form)
 
 

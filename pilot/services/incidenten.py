@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from gemeenten.boundaries import points_within, to_rd
@@ -240,8 +240,13 @@ def _check_period(
         )
 
 
+# Built once: the incident list, form and registration each run it, and building the
+# statement cost about as much as running it.
+_BOAS_OF_GEMEENTE = select(Boa).where(Boa.gemeente_id == bindparam("gemeente_id"))
+
+
 def boas_by_id(gemeente: Gemeente) -> dict[int, Boa]:
-    rows = db.session.execute(select(Boa).where(Boa.gemeente_id == gemeente.id)).scalars()
+    rows = db.session.execute(_BOAS_OF_GEMEENTE, {"gemeente_id": gemeente.id}).scalars()
     return {boa.id: boa for boa in rows}
 
 

@@ -9,17 +9,19 @@ Imports only models: the publication imports this module.
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from pilot.models import FrozenCell, FrozenLeaf, FrozenQuarter, Gemeente
 from pilot.quarters import Quarter, parse_quarter
 
+_LAST_PURGED = select(func.max(FrozenQuarter.kwartaal)).where(
+    FrozenQuarter.gemeente_id == bindparam("gemeente_id")
+)  # built once: every registration asks
+
 
 def purged_before(connection, gemeente_id: int) -> date | None:
     """The first day whose incidents were kept: the day after the last purged quarter."""
-    last = connection.execute(
-        select(func.max(FrozenQuarter.kwartaal)).where(FrozenQuarter.gemeente_id == gemeente_id)
-    ).scalar_one_or_none()
+    last = connection.execute(_LAST_PURGED, {"gemeente_id": gemeente_id}).scalar_one_or_none()
     return parse_quarter(last).end + timedelta(days=1) if last else None
 
 
