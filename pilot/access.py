@@ -90,10 +90,10 @@ def _enforce_declared_access():
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     """The user of this request's live server-side session (``pilot.auth.guard``)."""
-    if not user_id.isdigit() or g.get("session_user_id") != int(user_id):
-        return None
     user = g.get("session_user")  # loaded with the session row (services.sessions.check)
-    return user if user is not None and user.actief else None
+    if user is None or str(user.id) != user_id:
+        return None
+    return user if user.actief else None
 
 
 def init_app(app: Flask) -> None:

@@ -18,7 +18,7 @@ TEMPORARY_PASSWORD_ALLOWED = {"static", "account.change_password", "auth.log_out
 
 
 def check_session():
-    g.session_user_id = g.session_user = None
+    g.session_user = None
     g.pop("_login_user", None)  # Flask-Login's cache: never carried over from another request
     if request.endpoint == "static" or "sid" not in session:
         return None
@@ -28,12 +28,12 @@ def check_session():
         idle=timedelta(minutes=config["PILOT_SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=config["PILOT_SESSION_MAX_HOURS"]),
     )
-    if result.user_id is None:
+    if result.user is None:
         session.clear()
         if result.verlopen:
             flash("Uw sessie is verlopen. Log opnieuw in.", "info")
     else:
-        g.session_user_id, g.session_user = result.user_id, result.user
+        g.session_user = result.user
     g.pop("_login_user", None)  # loaded (as anonymous) while the check committed: reload
     return None
 

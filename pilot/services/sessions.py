@@ -44,9 +44,8 @@ def start(user: User) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    user_id: int | None
+    user: User | None
     verlopen: bool = False  # ended by a timeout (the user is told), not by log-out
-    user: User | None = None
 
 
 def check(token: str, idle: timedelta, absolute: timedelta) -> Check:
@@ -68,7 +67,7 @@ def check(token: str, idle: timedelta, absolute: timedelta) -> Check:
     if now - row.laatst_actief_op > TOUCH_EVERY:
         row.laatst_actief_op = now
         db.session.commit()
-    return Check(row.user_id, user=user)
+    return Check(user)
 
 
 def end(token: str) -> None:
